@@ -1,0 +1,29 @@
+//! Errors of the command line, in plain words.
+
+use thiserror::Error;
+
+/// Everything a CLI command can fail with.
+#[derive(Debug, Error)]
+pub enum CliError {
+    /// An argument is malformed.
+    #[error("{0}")]
+    BadInput(String),
+    /// The message does not decode.
+    #[error(transparent)]
+    Decode(#[from] unipos_iso8583::DecodeError),
+    /// The message does not encode.
+    #[error(transparent)]
+    Encode(#[from] unipos_iso8583::EncodeError),
+    /// A cryptographic operation failed.
+    #[error(transparent)]
+    Crypto(#[from] unipos_crypto::CryptoError),
+    /// Reading standard input failed.
+    #[error("cannot read standard input: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl CliError {
+    pub fn bad(msg: impl Into<String>) -> Self {
+        CliError::BadInput(msg.into())
+    }
+}
