@@ -1,0 +1,4 @@
+//! `unipos-hostsim`: an acquirer host simulator (being written).
+
+pub mod sessions;
+pub mod qr;

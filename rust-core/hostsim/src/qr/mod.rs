@@ -1,0 +1,1 @@
+//! The QR gateway (being written).

@@ -1,0 +1,1 @@
+//! The QR gateway contract (being written).
