@@ -1,0 +1,288 @@
+//! The engine: one financial transaction at a time (ARCHITECTURE.md decision 1), with
+//! background work (reversals, advices) at defined flush points.
+
+mod card;
+mod flush;
+mod startup;
+
+pub use card::{
+    BalanceRequest, CompletionRequest, CompletionVoidRequest, PreAuthRequest, PreAuthVoidRequest,
+    RefundRequest, SaleRequest, VoidRequest,
+};
+pub use flush::FlushReport;
+pub use startup::StartupReport;
+
+use crate::config::TerminalConfig;
+use crate::error::EngineError;
+use crate::hardware::{CancelToken, Hardware};
+use crate::host_link::HostLink;
+use crate::journal::Journal;
+use crate::outcome::Outcome;
+use crate::vault::Vault;
+use crate::SecurityHandle;
+use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
+use unipos_clock::Clock;
+
+/// What the engine is doing, for the cashier screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Progress {
+    /// A startup step (`sign-in`, `parameters`, `CA keys 3/12`, ...).
+    Startup(String),
+    /// Waiting for the customer's card.
+    WaitingForCard,
+    /// Waiting for the PIN.
+    WaitingForPin,
+    /// Talking to the host (trace number).
+    Sending(u32),
+    /// Sending a reversal (trace of the reversed transaction).
+    Reversing(u32),
+    /// Sending store-and-forward messages.
+    SendingAdvices,
+    /// Printing a receipt.
+    Printing,
+    /// Settlement and batch-upload steps.
+    Settlement(String),
+    /// QR: waiting for the customer (entering the password), querying, reversing.
+    Qr(String),
+}
+
+/// Receives progress events (called on the engine's thread; keep it quick).
+pub trait ProgressListener: Send + Sync {
+    /// One event.
+    fn progress(&self, event: &Progress);
+}
+
+/// What the engine needs besides its configuration and database.
+pub struct Dependencies {
+    /// The PIN pad / secure element holding the TMK and work keys.
+    pub security: SecurityHandle,
+    /// Card reader, PIN pad, EMV kernel, printer.
+    pub hardware: Hardware,
+    /// Seals card numbers kept in the journal.
+    pub vault: Arc<dyn Vault>,
+    /// Time.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for Dependencies {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dependencies").finish_non_exhaustive()
+    }
+}
+
+pub(crate) struct Engine {
+    pub(crate) config: TerminalConfig,
+    pub(crate) journal: Journal,
+    pub(crate) security: SecurityHandle,
+    pub(crate) hardware: Hardware,
+    pub(crate) vault: Arc<dyn Vault>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) link: HostLink,
+    pub(crate) ready: bool,
+    /// Day number (local) of the last successful sign-in.
+    pub(crate) signed_in_day: Option<i64>,
+    /// The host asked for a sign-in, or keys failed.
+    pub(crate) sign_in_due: bool,
+    pub(crate) progress: Option<Arc<dyn ProgressListener>>,
+    pub(crate) cancel: CancelToken,
+}
+
+impl Engine {
+    pub(crate) fn emit(&self, event: Progress) {
+        if let Some(p) = &self.progress {
+            p.progress(&event);
+        }
+    }
+
+    pub(crate) fn now(&self) -> i64 {
+        self.clock.now_millis()
+    }
+
+    pub(crate) fn local(&self) -> unipos_clock::LocalTime {
+        self.clock.local(self.config.profile.utc_offset_minutes)
+    }
+}
+
+/// A POS terminal: the public face of the engine. All methods take `&self` and are
+/// serialised internally, so the terminal can be shared between threads (the FFI layer calls
+/// it from several Kotlin threads).
+///
+/// ```no_run
+/// # use unipos_terminal::*;
+/// # fn demo(config: TerminalConfig, deps: Dependencies) -> Result<(), EngineError> {
+/// let terminal = Terminal::open(config, std::path::Path::new("journal.db"), deps)?;
+/// terminal.startup()?;
+/// let outcome = terminal.sale(SaleRequest { request_id: "order-1".into(), amount: 1_234 })?;
+/// println!("{} {}", outcome.message, outcome.approved_amount);
+/// # Ok(()) }
+/// ```
+pub struct Terminal {
+    engine: Mutex<Engine>,
+    cancel: CancelToken,
+}
+
+impl std::fmt::Debug for Terminal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Terminal").finish_non_exhaustive()
+    }
+}
+
+impl Terminal {
+    /// Opens the terminal database (creating it if needed) and recovers anything a crash
+    /// interrupted. Call [`Terminal::startup`] before transactions.
+    pub fn open(
+        config: TerminalConfig,
+        db_path: &Path,
+        deps: Dependencies,
+    ) -> Result<Terminal, EngineError> {
+        let mut journal = Journal::open(db_path)?;
+        let link = HostLink::new(&config).map_err(|e| EngineError::Config(e.to_string()))?;
+        let recovered = journal.recover(deps.clock.now_millis())?;
+        if recovered > 0 {
+            log::warn!("{recovered} interrupted request(s) found at start: reversals queued");
+        }
+        let cancel = CancelToken::new();
+        Ok(Terminal {
+            engine: Mutex::new(Engine {
+                config,
+                journal,
+                security: deps.security,
+                hardware: deps.hardware,
+                vault: deps.vault,
+                clock: deps.clock,
+                link,
+                ready: false,
+                signed_in_day: None,
+                sign_in_due: true,
+                progress: None,
+                cancel: cancel.clone(),
+            }),
+            cancel,
+        })
+    }
+
+    fn engine(&self) -> std::sync::MutexGuard<'_, Engine> {
+        self.engine.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Sets the progress listener.
+    pub fn set_progress_listener(&self, listener: Option<Arc<dyn ProgressListener>>) {
+        self.engine().progress = listener;
+    }
+
+    /// Sign-in, parameter, CA key and AID downloads, then pending reversals and advices.
+    /// No transaction is accepted before this succeeds.
+    pub fn startup(&self) -> Result<StartupReport, EngineError> {
+        self.engine().startup()
+    }
+
+    /// Whether startup has completed.
+    pub fn is_ready(&self) -> bool {
+        self.engine().ready
+    }
+
+    /// Balance inquiry.
+    pub fn balance_inquiry(&self, req: BalanceRequest) -> Result<Outcome, EngineError> {
+        self.engine().balance_inquiry(req)
+    }
+
+    /// Sale (消费).
+    pub fn sale(&self, req: SaleRequest) -> Result<Outcome, EngineError> {
+        self.engine().sale(req)
+    }
+
+    /// Sale void (消费撤销): same batch, full amount, not already voided.
+    pub fn void(&self, req: VoidRequest) -> Result<Outcome, EngineError> {
+        self.engine().void(req)
+    }
+
+    /// Refund (退货): original by RRN and date; partial and repeated up to the original.
+    pub fn refund(&self, req: RefundRequest) -> Result<Outcome, EngineError> {
+        self.engine().refund(req)
+    }
+
+    /// Pre-authorisation (预授权); needs the PIN.
+    pub fn preauth(&self, req: PreAuthRequest) -> Result<Outcome, EngineError> {
+        self.engine().preauth(req)
+    }
+
+    /// Pre-authorisation void (预授权撤销).
+    pub fn preauth_void(&self, req: PreAuthVoidRequest) -> Result<Outcome, EngineError> {
+        self.engine().preauth_void(req)
+    }
+
+    /// Pre-authorisation completion (预授权完成), request or advice; up to 115%.
+    pub fn completion(&self, req: CompletionRequest) -> Result<Outcome, EngineError> {
+        self.engine().completion(req)
+    }
+
+    /// Completion void (预授权完成撤销): restores the pre-authorisation.
+    pub fn completion_void(&self, req: CompletionVoidRequest) -> Result<Outcome, EngineError> {
+        self.engine().completion_void(req)
+    }
+
+    /// Sends pending reversals and store-and-forward messages now.
+    pub fn flush_pending(&self) -> Result<FlushReport, EngineError> {
+        let mut e = self.engine();
+        e.ensure_keys()?;
+        e.flush()
+    }
+
+    /// The stored outcome of a request id (`None` if unknown).
+    pub fn query(&self, request_id: &str) -> Result<Option<Outcome>, EngineError> {
+        Ok(self
+            .engine()
+            .journal
+            .by_request_id(request_id)?
+            .map(|r| Outcome::from_record(&r)))
+    }
+
+    /// The outcome of the last request.
+    pub fn query_last(&self) -> Result<Option<Outcome>, EngineError> {
+        Ok(self
+            .engine()
+            .journal
+            .last()?
+            .map(|r| Outcome::from_record(&r)))
+    }
+
+    /// The newest `limit` journal entries, newest first.
+    pub fn journal_entries(&self, limit: u32) -> Result<Vec<Outcome>, EngineError> {
+        Ok(self
+            .engine()
+            .journal
+            .recent(limit)?
+            .iter()
+            .map(Outcome::from_record)
+            .collect())
+    }
+
+    /// Reversals given up on after the retry limit (manual handling).
+    pub fn parked_reversals(&self) -> Result<Vec<Outcome>, EngineError> {
+        let e = self.engine();
+        let mut out = Vec::new();
+        for r in e.journal.parked_reversals()? {
+            if let Some(row) = e.journal.by_id(r.txn_id)? {
+                out.push(Outcome::from_record(&row));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Cancels a wait for a card (works from any thread, even while a transaction runs).
+    pub fn cancel_card_wait(&self) {
+        self.cancel.cancel();
+    }
+
+    /// The current batch number.
+    pub fn current_batch(&self) -> Result<u32, EngineError> {
+        Ok(self.engine().journal.current_batch()?)
+    }
+
+    /// Runs `f` with the engine locked (crate-internal extensions: settlement, QR).
+    #[allow(dead_code)]
+    pub(crate) fn with_engine<T>(&self, f: impl FnOnce(&mut Engine) -> T) -> T {
+        f(&mut self.engine())
+    }
+}

@@ -1,0 +1,131 @@
+//! Engine errors: what went wrong and what the cashier or integrator should do about it.
+//! Messages never contain a card number, track data, PIN or key.
+
+use thiserror::Error;
+
+/// Why a request was not carried out (or its outcome cannot be known yet).
+///
+/// A host *decline* is not an error: it is a [`crate::Outcome`] with a response code.
+#[derive(Debug, Error)]
+pub enum EngineError {
+    /// Startup (sign-in and downloads) has not completed.
+    #[error("the terminal is not ready: {0}")]
+    NotReady(String),
+    /// The request breaks a business rule; nothing was sent.
+    #[error("{0}")]
+    Rule(#[from] RuleViolation),
+    /// The request itself is malformed (amount, ids, codes); nothing was sent.
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    /// A request with this id is already being processed.
+    #[error("request {0} is already in progress")]
+    InProgress(String),
+    /// The host could not be reached; nothing was sent, nothing to reverse.
+    #[error("cannot reach the host ({0}); nothing was charged, try again")]
+    HostUnreachable(String),
+    /// The request was sent but no valid answer came back. The transaction will be reversed
+    /// before the next one; the customer was not charged once the reversal is acknowledged.
+    #[error("no valid answer from the host ({detail}); the transaction is being reversed (trace {trace:06})")]
+    NoAnswer {
+        /// What happened (timeout, reset, bad MAC, garbled).
+        detail: String,
+        /// Trace number of the transaction being reversed.
+        trace: u32,
+    },
+    /// Reversals are pending and the host cannot be reached to send them.
+    #[error("a reversal is pending and the host cannot be reached ({0}); no new transaction until it is sent")]
+    ReversalPending(String),
+    /// Settlement is in progress (batch upload unfinished): no online transaction may run.
+    #[error("batch upload of batch {0:06} is not finished; settle again to complete it")]
+    BatchUploadInProgress(u32),
+    /// The card reader, PIN pad, EMV kernel or printer failed.
+    #[error("device: {0}")]
+    Device(#[from] DeviceError),
+    /// The cashier or customer cancelled.
+    #[error("cancelled")]
+    Cancelled,
+    /// The host answered something the terminal cannot use (format, protocol).
+    #[error("host protocol error: {0}")]
+    Protocol(String),
+    /// Local storage failed. The transaction was not started (or its state is safe on disk).
+    #[error("storage: {0}")]
+    Storage(#[from] StorageError),
+    /// Keys could not be installed or used.
+    #[error("security module: {0}")]
+    Security(#[from] unipos_crypto::CryptoError),
+    /// The transport is misconfigured.
+    #[error("configuration: {0}")]
+    Config(String),
+}
+
+/// A business rule refused the request before anything was sent (DOMAIN.md rules).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum RuleViolation {
+    /// Void: the original is not in the current batch.
+    #[error("the original transaction (trace {0:06}) is not in the current batch")]
+    OriginalNotInBatch(u32),
+    /// The original could not be found.
+    #[error("original transaction not found: {0}")]
+    OriginalNotFound(String),
+    /// The original was already voided.
+    #[error("the original transaction was already voided")]
+    AlreadyVoided,
+    /// The original is of a kind this operation cannot apply to.
+    #[error("{0}")]
+    WrongOriginal(String),
+    /// A refund would exceed what is left of the original.
+    #[error("refund of {requested} fen exceeds the {remaining} fen left to refund")]
+    RefundExceedsOriginal {
+        /// Requested refund.
+        requested: u64,
+        /// What is left.
+        remaining: u64,
+    },
+    /// A completion exceeds 115% of the pre-authorisation.
+    #[error("completion of {requested} fen exceeds 115% of the pre-authorisation ({limit} fen)")]
+    CompletionOverLimit {
+        /// Requested amount.
+        requested: u64,
+        /// 115% of the pre-auth.
+        limit: u64,
+    },
+    /// The pre-authorisation was already completed (void the completion first).
+    #[error("the pre-authorisation is already completed")]
+    AlreadyCompleted,
+    /// The pre-authorisation is older than 30 days.
+    #[error("the pre-authorisation has expired (older than 30 days)")]
+    PreAuthExpired,
+    /// A PIN is required and was not entered.
+    #[error("this transaction needs the cardholder's PIN")]
+    PinRequired,
+    /// The card presented is not the card of the original transaction.
+    #[error("the card does not match the original transaction")]
+    CardMismatch,
+}
+
+/// A device failure.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{device}: {message}")]
+pub struct DeviceError {
+    /// `card reader`, `PIN pad`, `EMV kernel`, `printer`, `scanner`.
+    pub device: &'static str,
+    /// What happened, safe to show.
+    pub message: String,
+}
+
+/// A storage failure, with the operation that failed.
+#[derive(Debug, Error)]
+#[error("{operation}: {source}")]
+pub struct StorageError {
+    /// What the engine was doing.
+    pub operation: &'static str,
+    /// The SQLite error.
+    #[source]
+    pub source: rusqlite::Error,
+}
+
+impl StorageError {
+    pub(crate) fn wrap(operation: &'static str) -> impl FnOnce(rusqlite::Error) -> StorageError {
+        move |source| StorageError { operation, source }
+    }
+}

@@ -1,0 +1,197 @@
+//! One 8583 exchange with the POSP: frame, MAC, send, and check the answer (MTI, trace,
+//! terminal, MAC). Every way an answer can be unusable is classified for the reversal rules.
+
+use crate::config::TerminalConfig;
+use crate::SecurityHandle;
+use std::sync::PoisonError;
+use unipos_crypto::MacPadding;
+use unipos_iso8583::cup::{self, CupHeader, ProcessingRequirement};
+use unipos_iso8583::{FrameLayout, Message, Tpdu};
+use unipos_net::{ExchangeError, Transport};
+
+/// The reversal reason for an answer that is missing or unusable (PROTOCOL.md §1.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoAnswerReason {
+    /// `98`: no answer within the timeout (or the connection dropped).
+    Timeout,
+    /// `A0`: the answer's MAC did not verify (or was missing).
+    BadMac,
+    /// `06`: anything else (garbled, wrong MTI, stale trace).
+    Other,
+}
+
+impl NoAnswerReason {
+    /// Field 39 of the 0400.
+    pub fn code(self) -> &'static str {
+        match self {
+            NoAnswerReason::Timeout => "98",
+            NoAnswerReason::BadMac => "A0",
+            NoAnswerReason::Other => "06",
+        }
+    }
+}
+
+/// Why an exchange produced no usable answer.
+#[derive(Debug)]
+pub enum LinkError {
+    /// Nothing was sent.
+    NotSent(String),
+    /// Sent, no usable answer.
+    NoAnswer {
+        /// Reversal reason.
+        reason: NoAnswerReason,
+        /// What happened, safe to show.
+        detail: String,
+    },
+    /// The request could not be built or MAC'd (nothing was sent).
+    Local(String),
+}
+
+/// A checked answer.
+#[derive(Debug)]
+pub struct Answer {
+    /// The decoded message.
+    pub message: Message,
+    /// What the host asks for next (response header).
+    pub requirement: ProcessingRequirement,
+}
+
+impl Answer {
+    /// Field 39.
+    pub fn response_code(&self) -> &str {
+        self.message.text(39).unwrap_or("")
+    }
+}
+
+/// The POSP link of one terminal.
+pub struct HostLink {
+    transport: Transport,
+    tpdu: Tpdu,
+    header: CupHeader,
+    mac_algorithm: unipos_crypto::MacAlgorithm,
+    terminal_id: String,
+}
+
+impl std::fmt::Debug for HostLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HostLink")
+            .field("transport", &self.transport)
+            .finish_non_exhaustive()
+    }
+}
+
+impl HostLink {
+    /// A link for the configured POSP.
+    pub fn new(config: &TerminalConfig) -> Result<HostLink, ExchangeError> {
+        let transport = Transport::new(config.posp.endpoint(), config.profile.timeouts())?;
+        Ok(HostLink {
+            transport,
+            tpdu: Tpdu(config.profile.tpdu),
+            header: CupHeader(config.profile.header),
+            mac_algorithm: config.profile.mac.algorithm(),
+            terminal_id: config.terminal_id.clone(),
+        })
+    }
+
+    /// Packs and MACs `request` (when `with_mac`), sends it, and checks the answer.
+    pub fn exchange(
+        &self,
+        security: &SecurityHandle,
+        request: &Message,
+        with_mac: bool,
+    ) -> Result<Answer, LinkError> {
+        let profile = cup::profile();
+        let mut request = request.clone();
+        if with_mac {
+            request
+                .set(64, [0u8; 8])
+                .map_err(|e| LinkError::Local(e.to_string()))?;
+        }
+        let mut packed = profile
+            .pack(&request)
+            .map_err(|e| LinkError::Local(e.to_string()))?;
+        if with_mac {
+            let mac = self.mac(security, &packed)?;
+            let len = packed.len();
+            packed[len - 8..].copy_from_slice(&mac);
+        }
+        let mut body = Vec::with_capacity(11 + packed.len());
+        body.extend_from_slice(&self.tpdu.0);
+        body.extend_from_slice(&self.header.0);
+        body.extend_from_slice(&packed);
+
+        let answer = self
+            .transport
+            .exchange_frame(2, &body, "/posp")
+            .map_err(|e| match e {
+                ExchangeError::NotSent(m) => LinkError::NotSent(m),
+                ExchangeError::Config(m) => LinkError::NotSent(format!("configuration: {m}")),
+                ExchangeError::NoAnswer(m) => LinkError::NoAnswer {
+                    reason: NoAnswerReason::Timeout,
+                    detail: m,
+                },
+            })?;
+        self.check(security, &request, &answer, with_mac)
+    }
+
+    fn mac(&self, security: &SecurityHandle, packed: &[u8]) -> Result<[u8; 8], LinkError> {
+        let block = cup::mac_block(packed).ok_or(LinkError::Local("message too short".into()))?;
+        security
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .mac(self.mac_algorithm, MacPadding::Method1, block)
+            .map_err(|e| LinkError::Local(e.to_string()))
+    }
+
+    fn check(
+        &self,
+        security: &SecurityHandle,
+        request: &Message,
+        answer: &[u8],
+        with_mac: bool,
+    ) -> Result<Answer, LinkError> {
+        let garbled = |detail: String| LinkError::NoAnswer {
+            reason: NoAnswerReason::Other,
+            detail,
+        };
+        let parts = FrameLayout::UNIONPAY
+            .split_body(answer)
+            .map_err(|e| garbled(format!("garbled answer: {e}")))?;
+        let message = cup::profile()
+            .unpack(parts.message)
+            .map_err(|e| garbled(format!("garbled answer: {e}")))?;
+        if message.mti() != request.mti().response() {
+            return Err(garbled(format!(
+                "answer {} does not match request {}",
+                message.mti(),
+                request.mti()
+            )));
+        }
+        if message.get(11) != request.get(11) {
+            return Err(garbled("answer for another trace number (stale)".into()));
+        }
+        if message.has(41) && message.text(41) != Some(self.terminal_id.as_str()) {
+            return Err(garbled("answer for another terminal".into()));
+        }
+        if with_mac {
+            let received = message.get(64).ok_or(LinkError::NoAnswer {
+                reason: NoAnswerReason::BadMac,
+                detail: "the answer carries no MAC".into(),
+            })?;
+            let expected = self.mac(security, parts.message)?;
+            if !unipos_crypto::mac::verify_mac(&expected, received) {
+                return Err(LinkError::NoAnswer {
+                    reason: NoAnswerReason::BadMac,
+                    detail: "the answer's MAC does not verify".into(),
+                });
+            }
+        }
+        let requirement = CupHeader::from_bytes(parts.header)
+            .map(|h| h.processing_requirement())
+            .unwrap_or(ProcessingRequirement::None);
+        Ok(Answer {
+            message,
+            requirement,
+        })
+    }
+}

@@ -1,0 +1,37 @@
+//! `unipos-terminal`: the acquiring engine of a smart-POS terminal.
+//!
+//! * [`Terminal`]: startup, card transactions, queries, flush points; one transaction at a
+//!   time, safe to share between threads.
+//! * [`journal`]: the durable SQLite journal, reversal queue and batches.
+//! * [`hardware`]: card reader, PIN pad, EMV kernel and printer traits, with simulators.
+//! * [`response_codes`]: field 39 in words and what the cashier should do.
+//!
+//! Persist, then send: every financial request is committed with its reversal record before
+//! a byte goes out, and a lost answer is reversed before the next transaction.
+
+#![warn(missing_docs)]
+
+pub mod config;
+mod engine;
+pub mod error;
+pub mod hardware;
+mod host_link;
+pub mod journal;
+pub mod outcome;
+pub mod response_codes;
+pub mod vault;
+
+pub use config::{AcquirerProfile, HostAddress, KeyMode, MacScheme, TerminalConfig};
+pub use engine::{
+    BalanceRequest, CompletionRequest, CompletionVoidRequest, Dependencies, FlushReport,
+    PreAuthRequest, PreAuthVoidRequest, Progress, ProgressListener, RefundRequest, SaleRequest,
+    StartupReport, Terminal, VoidRequest,
+};
+pub use error::{DeviceError, EngineError, RuleViolation, StorageError};
+pub use outcome::{Outcome, OutcomeStatus};
+
+use std::sync::{Arc, Mutex};
+use unipos_crypto::security_module::SecurityModule;
+
+/// The security module (PIN pad / secure element), shared by the engine and the PIN pad.
+pub type SecurityHandle = Arc<Mutex<dyn SecurityModule>>;
