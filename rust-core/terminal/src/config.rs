@@ -158,6 +158,10 @@ pub struct TerminalConfig {
     pub qr_gateway: Option<HostAddress>,
     /// The acquirer profile.
     pub profile: AcquirerProfile,
+    /// Local time `HH:MM` of automatic settlement (`None`: manual only).
+    pub auto_settlement: Option<String>,
+    /// Receipt language and width.
+    pub receipts: crate::receipt::ReceiptStyle,
 }
 
 impl TerminalConfig {
@@ -171,6 +175,8 @@ impl TerminalConfig {
             posp,
             qr_gateway: None,
             profile: AcquirerProfile::default(),
+            auto_settlement: None,
+            receipts: crate::receipt::ReceiptStyle::default(),
         }
     }
 }

@@ -18,14 +18,15 @@ pub mod hardware;
 mod host_link;
 pub mod journal;
 pub mod outcome;
+pub mod receipt;
 pub mod response_codes;
 pub mod vault;
 
 pub use config::{AcquirerProfile, HostAddress, KeyMode, MacScheme, TerminalConfig};
 pub use engine::{
-    BalanceRequest, CompletionRequest, CompletionVoidRequest, Dependencies, FlushReport,
+    BalanceRequest, CompletionRequest, CompletionVoidRequest, Dependencies, FlushReport, KindTotal,
     PreAuthRequest, PreAuthVoidRequest, Progress, ProgressListener, RefundRequest, SaleRequest,
-    StartupReport, Terminal, VoidRequest,
+    SettlementReport, StartupReport, Terminal, TotalsView, VoidRequest,
 };
 pub use error::{DeviceError, EngineError, RuleViolation, StorageError};
 pub use outcome::{Outcome, OutcomeStatus};

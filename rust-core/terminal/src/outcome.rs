@@ -76,6 +76,9 @@ pub struct Outcome {
     pub date: String,
     /// Local time hhmmss.
     pub time: String,
+    /// Something the cashier must know that does not change the result (e.g. the printer
+    /// failed after an approval: reprint the receipt).
+    pub notice: Option<String>,
 }
 
 /// Parses an ISO balance (`1002156C000000012345`: account type, amount type, currency,
@@ -151,6 +154,7 @@ impl Outcome {
             balance: r.balance.as_deref().and_then(parse_balance),
             date: r.local_date.clone(),
             time: r.local_time.clone(),
+            notice: None,
         }
     }
 }

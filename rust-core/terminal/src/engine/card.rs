@@ -504,7 +504,11 @@ impl Engine {
             .journal
             .by_id(row.id)?
             .ok_or_else(|| EngineError::Protocol("journal row vanished".into()))?;
-        Ok(Outcome::from_record(&done))
+        let mut outcome = Outcome::from_record(&done);
+        if approved {
+            outcome.notice = self.print_slips(&done);
+        }
+        Ok(outcome)
     }
 
     /// A completion advice that could not be delivered: approved locally, queued.

@@ -3,6 +3,8 @@
 
 mod card;
 mod flush;
+mod printing;
+mod settlement;
 mod startup;
 
 pub use card::{
@@ -10,6 +12,7 @@ pub use card::{
     RefundRequest, SaleRequest, VoidRequest,
 };
 pub use flush::FlushReport;
+pub use settlement::{KindTotal, SettlementReport, TotalsView};
 pub use startup::StartupReport;
 
 use crate::config::TerminalConfig;
@@ -220,6 +223,41 @@ impl Terminal {
     /// Completion void (预授权完成撤销): restores the pre-authorisation.
     pub fn completion_void(&self, req: CompletionVoidRequest) -> Result<Outcome, EngineError> {
         self.engine().completion_void(req)
+    }
+
+    /// Settles the current batch: totals (0500), batch upload when they do not match (resumed
+    /// after a crash), batch close and archive, sign-out.
+    pub fn settle(&self) -> Result<SettlementReport, EngineError> {
+        self.engine().settle()
+    }
+
+    /// Settles if the configured automatic settlement time has passed today (the app calls
+    /// this periodically; the engine decides).
+    pub fn settle_if_due(&self) -> Result<Option<SettlementReport>, EngineError> {
+        self.engine().settle_if_due()
+    }
+
+    /// The report of a closed batch (archived, never deleted).
+    pub fn batch_report(&self, batch: u32) -> Result<Option<SettlementReport>, EngineError> {
+        self.engine().batch_report(batch)
+    }
+
+    /// Reprints the merchant copy of `trace` (current batch) or of the last transaction,
+    /// marked as a reprint. Returns the printed lines.
+    pub fn reprint(&self, trace: Option<u32>) -> Result<Vec<String>, EngineError> {
+        self.engine().reprint(trace)
+    }
+
+    /// Prints the report of a closed batch. Returns the printed lines.
+    pub fn print_settlement(&self, batch: u32) -> Result<Vec<String>, EngineError> {
+        let mut e = self.engine();
+        let report = e.batch_report(batch)?.ok_or_else(|| {
+            EngineError::InvalidRequest(format!("batch {batch:06} is not settled"))
+        })?;
+        let lines =
+            crate::receipt::render_settlement(&report, &e.merchant_info(), &e.config.receipts);
+        e.hardware.printer.print(&lines)?;
+        Ok(lines)
     }
 
     /// Sends pending reversals and store-and-forward messages now.
