@@ -92,7 +92,7 @@ pub fn generate_arpc_method1(key: &DesKey, arqc: &[u8; 8], arc: &[u8; 2]) -> [u8
 /// Sets the least significant bit so that the byte has an odd number of one bits.
 fn with_odd_parity(byte: u8) -> u8 {
     let high = byte & 0xFE;
-    if high.count_ones() % 2 == 0 {
+    if high.count_ones().is_multiple_of(2) {
         high | 1
     } else {
         high

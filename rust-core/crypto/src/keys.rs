@@ -416,7 +416,7 @@ impl Eq for Sm4Key {}
 
 /// Copies `data` after checking that it is a whole number of `block`-byte blocks.
 fn aligned_copy(data: &[u8], block: usize) -> Result<Vec<u8>, CryptoError> {
-    if data.len() % block == 0 {
+    if data.len().is_multiple_of(block) {
         Ok(data.to_vec())
     } else {
         Err(CryptoError::NotBlockAligned {

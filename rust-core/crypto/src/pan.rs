@@ -146,7 +146,7 @@ pub fn luhn_check(digits: &str) -> bool {
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
-    luhn_sum(digits.bytes().rev(), false) % 10 == 0
+    luhn_sum(digits.bytes().rev(), false).is_multiple_of(10)
 }
 
 /// The Luhn check digit to append to `partial` (a non-empty digit string), or

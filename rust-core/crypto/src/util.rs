@@ -30,7 +30,7 @@ pub(crate) fn decode_hex_secret(
     what: &'static str,
 ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
     let digits = text.trim().as_bytes();
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return Err(CryptoError::InvalidHex { what });
     }
     // Decode straight into the zeroizing buffer (no intermediate copies to leak).

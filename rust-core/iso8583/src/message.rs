@@ -45,7 +45,7 @@ impl Mti {
     /// The MTI of the answer to this request (`0200` → `0210`, `0820` → `0830`).
     pub fn response(&self) -> Mti {
         let mut d = self.0;
-        if d[2] % 2 == 0 && d[2] < b'9' {
+        if d[2].is_multiple_of(2) && d[2] < b'9' {
             d[2] += 1;
         }
         Mti(d)
