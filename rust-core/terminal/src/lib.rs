@@ -12,6 +12,7 @@
 #![warn(missing_docs)]
 
 pub mod config;
+mod crash;
 mod engine;
 pub mod error;
 pub mod hardware;

@@ -341,6 +341,7 @@ impl Engine {
             Begun::New(row) => row,
             Begun::Existing(row) => return Ok(Outcome::from_record(&row)),
         };
+        crate::crash::point("after_journal_commit");
 
         // The wire message: stored fields plus card data that is never stored.
         let mut m = Message::new(Mti::new(mti).ok_or_else(|| EngineError::Protocol(mti.into()))?);
@@ -378,6 +379,7 @@ impl Engine {
         result: Result<crate::host_link::Answer, LinkError>,
         chip: bool,
     ) -> Result<Outcome, EngineError> {
+        crate::crash::point("after_receive");
         let now = self.now();
         let answer = match result {
             Ok(a) => a,

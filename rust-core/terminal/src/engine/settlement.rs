@@ -284,6 +284,7 @@ impl Engine {
                     params![batch, next as i64],
                 )
                 .map_err(StorageError::wrap("record upload progress"))?;
+            crate::crash::point("batch_upload_progress");
         }
         let end_code = self.config.profile.batch_upload_end_unbalanced;
         let mut end = self.settlement_message("0320", end_code, batch)?;

@@ -1,0 +1,135 @@
+//! A terminal wired to an in-process host simulator over real loopback sockets.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use unipos_clock::{Clock, ManualClock};
+use unipos_crypto::security_module::SoftwareSecurityModule;
+use unipos_crypto::DesKey;
+use unipos_hostsim::config::{defaults, test_cards};
+use unipos_hostsim::server::{HostSim, RunningHost};
+use unipos_hostsim::HostSimConfig;
+use unipos_terminal::hardware::sim::{SimCard, SimCardholder};
+use unipos_terminal::vault::SoftwareVault;
+use unipos_terminal::{Dependencies, HostAddress, SecurityHandle, Terminal, TerminalConfig};
+
+pub use test_cards::*;
+
+pub struct Harness {
+    pub host: RunningHost,
+    pub terminal: Terminal,
+    pub holder: SimCardholder,
+    pub clock: ManualClock,
+    pub dir: tempfile::TempDir,
+    pub config: TerminalConfig,
+    pub security: SecurityHandle,
+}
+
+pub fn clock() -> ManualClock {
+    ManualClock::at_local(2026, 11, 21, 10, 0, 0, unipos_clock::CHINA_OFFSET_MINUTES)
+}
+
+pub fn host(clock: &ManualClock) -> RunningHost {
+    let config = HostSimConfig::default()
+        .with_seed(42)
+        .with_clock(Arc::new(clock.clone()) as Arc<dyn Clock>);
+    HostSim::start(config).unwrap()
+}
+
+pub fn terminal_config(host: &RunningHost) -> TerminalConfig {
+    let mut config = TerminalConfig::new(
+        defaults::TERMINAL_ID,
+        defaults::MERCHANT_ID,
+        HostAddress::Tcp(host.posp_addr()),
+    );
+    config.merchant_name = defaults::MERCHANT_NAME.into();
+    config.profile.response_timeout = Duration::from_millis(400);
+    config.profile.connect_timeout = Duration::from_secs(2);
+    config
+}
+
+/// Opens a terminal on `dir` (keeps the vault key in the directory, like the desktop CLI).
+pub fn open_terminal(
+    config: TerminalConfig,
+    dir: &std::path::Path,
+    clock: &ManualClock,
+    holder: &SimCardholder,
+) -> (Terminal, SecurityHandle) {
+    let tmk = DesKey::from_hex(defaults::TMK_HEX).unwrap();
+    let security: SecurityHandle =
+        Arc::new(Mutex::new(SoftwareSecurityModule::with_master_key(tmk)));
+    let key_path = dir.join("vault.key");
+    let key = match std::fs::read(&key_path) {
+        Ok(k) => k,
+        Err(_) => {
+            let (_, raw) = SoftwareVault::generate().unwrap();
+            std::fs::write(&key_path, &raw[..]).unwrap();
+            raw.to_vec()
+        }
+    };
+    let vault = SoftwareVault::new(DesKey::from_bytes(&key).unwrap());
+    let deps = Dependencies {
+        security: security.clone(),
+        hardware: holder.hardware(security.clone()),
+        vault: Arc::new(vault),
+        clock: Arc::new(clock.clone()),
+    };
+    let terminal = Terminal::open(config, &dir.join("journal.db"), deps).unwrap();
+    (terminal, security)
+}
+
+pub fn start() -> Harness {
+    let clock = clock();
+    let host = host(&clock);
+    let dir = tempfile::tempdir().unwrap();
+    let mut holder = SimCardholder::new();
+    holder.card_wait = Duration::from_secs(2);
+    let config = terminal_config(&host);
+    let (terminal, security) = open_terminal(config.clone(), dir.path(), &clock, &holder);
+    terminal.startup().unwrap();
+    Harness {
+        host,
+        terminal,
+        holder,
+        clock,
+        dir,
+        config,
+        security,
+    }
+}
+
+pub fn mag(pan: &str) -> SimCard {
+    SimCard::magstripe(pan, defaults_expiry(), Some(defaults::PIN))
+}
+
+pub fn chip(pan: &str) -> SimCard {
+    SimCard::chip(pan, defaults_expiry(), Some(defaults::PIN))
+}
+
+pub fn defaults_expiry() -> &'static str {
+    test_cards::EXPIRY
+}
+
+impl Harness {
+    /// Host journal entries of the default terminal.
+    pub fn host_journal(&self) -> Vec<unipos_hostsim::ledger::JournalEntry> {
+        self.host.journal(defaults::TERMINAL_ID)
+    }
+
+    /// Available funds of a card at the host.
+    pub fn available(&self, pan: &str) -> u64 {
+        self.host.card(pan).unwrap().available
+    }
+
+    /// Re-opens the terminal on the same database (a restart).
+    pub fn restart(&mut self) {
+        let (terminal, security) = open_terminal(
+            self.config.clone(),
+            self.dir.path(),
+            &self.clock,
+            &self.holder,
+        );
+        self.terminal = terminal;
+        self.security = security;
+    }
+}
