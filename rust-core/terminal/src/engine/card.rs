@@ -343,6 +343,17 @@ impl Engine {
         };
         crate::crash::point("after_journal_commit");
 
+        // An advice is sent exactly as it will be retransmitted (store-and-forward): from the
+        // stored fields, without track or PIN data, so a retransmission is byte-identical.
+        if plan.kind == TxnKind::CompletionAdvice {
+            drop(card);
+            let mut m = self.rebuild(mti, &row.request_fields, Some(&row))?;
+            Self::set(&mut m, 11, format!("{:06}", row.trace))?;
+            self.emit(Progress::Sending(row.trace));
+            let result = self.link.exchange(&self.security, &m, true);
+            return self.finish(plan, row, result, false);
+        }
+
         // The wire message: stored fields plus card data that is never stored.
         let mut m = Message::new(Mti::new(mti).ok_or_else(|| EngineError::Protocol(mti.into()))?);
         for (&n, v) in &stored {

@@ -207,7 +207,7 @@ impl Engine {
                 Ok(answer) => {
                     self.note_requirement(&answer);
                     let code = answer.response_code().to_owned();
-                    if code == "00" || code == "94" {
+                    if code == "00" {
                         self.saf_update(entry.id, true, None)?;
                         if let Some(row) = &row {
                             if entry.kind == "advice" {
