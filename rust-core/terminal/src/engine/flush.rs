@@ -263,9 +263,16 @@ impl Engine {
     /// Remembers what the host asked for in the response header.
     pub(crate) fn note_requirement(&mut self, answer: &crate::host_link::Answer) {
         use unipos_iso8583::cup::ProcessingRequirement as R;
-        if answer.requirement == R::SignIn {
-            log::info!("the host asks for a new sign-in");
-            self.sign_in_due = true;
+        match answer.requirement {
+            R::SignIn => {
+                log::info!("the host asks for a new sign-in");
+                self.sign_in_due = true;
+            }
+            R::DownloadParameters | R::DownloadCaKeys | R::DownloadAidParameters => {
+                log::info!("the host asks for new downloads");
+                self.downloads_due = true;
+            }
+            _ => {}
         }
         if matches!(answer.response_code(), "A0" | "97") {
             self.sign_in_due = true;

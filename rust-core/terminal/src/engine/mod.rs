@@ -87,6 +87,8 @@ pub(crate) struct Engine {
     pub(crate) signed_in_day: Option<i64>,
     /// The host asked for a sign-in, or keys failed.
     pub(crate) sign_in_due: bool,
+    /// The host asked for new parameters, CA keys or AIDs (response header).
+    pub(crate) downloads_due: bool,
     pub(crate) progress: Option<Arc<dyn ProgressListener>>,
     pub(crate) cancel: CancelToken,
 }
@@ -158,6 +160,7 @@ impl Terminal {
                 ready: false,
                 signed_in_day: None,
                 sign_in_due: true,
+                downloads_due: false,
                 progress: None,
                 cancel: cancel.clone(),
             }),
@@ -178,6 +181,12 @@ impl Terminal {
     /// No transaction is accepted before this succeeds.
     pub fn startup(&self) -> Result<StartupReport, EngineError> {
         self.engine().startup()
+    }
+
+    /// After a restart: sign-in and flush only, when an earlier startup already stored the
+    /// downloads; otherwise the whole startup.
+    pub fn resume(&self) -> Result<StartupReport, EngineError> {
+        self.engine().resume()
     }
 
     /// Whether startup has completed.

@@ -214,6 +214,8 @@ impl Engine {
         let parameters = self.download_parameters()?;
         let ca_keys = self.download_list(true)?;
         let aids = self.download_list(false)?;
+        self.journal.set_setting("downloads_done", "1")?;
+        self.downloads_due = false;
         let flushed = self.flush()?;
         self.ready = true;
         Ok(StartupReport {
@@ -221,6 +223,27 @@ impl Engine {
             parameters,
             ca_keys,
             aids,
+            reversals_sent: flushed.reversals_sent + flushed.reversals_parked,
+            advices_sent: flushed.advices_sent,
+        })
+    }
+
+    /// A restart of a terminal that completed startup before: sign-in only (the downloads
+    /// are in the database), then the flush. A terminal that never completed startup runs
+    /// the whole of it.
+    pub(crate) fn resume(&mut self) -> Result<StartupReport, EngineError> {
+        if self.journal.setting("downloads_done")?.as_deref() != Some("1") {
+            return self.startup();
+        }
+        self.ready = false;
+        let batch = self.sign_in()?;
+        let flushed = self.flush()?;
+        self.ready = true;
+        Ok(StartupReport {
+            batch,
+            parameters: self.journal.download_count("param")?,
+            ca_keys: self.journal.download_count("capk")?,
+            aids: self.journal.download_count("aid")?,
             reversals_sent: flushed.reversals_sent + flushed.reversals_parked,
             advices_sent: flushed.advices_sent,
         })
@@ -236,6 +259,12 @@ impl Engine {
         let today = self.local().day_number();
         if self.sign_in_due || self.signed_in_day != Some(today) {
             self.sign_in()?;
+        }
+        if self.downloads_due {
+            self.download_parameters()?;
+            self.download_list(true)?;
+            self.download_list(false)?;
+            self.downloads_due = false;
         }
         Ok(())
     }
