@@ -17,6 +17,12 @@ pub enum CliError {
     /// A cryptographic operation failed.
     #[error(transparent)]
     Crypto(#[from] unipos_crypto::CryptoError),
+    /// The engine refused or failed.
+    #[error(transparent)]
+    Engine(#[from] unipos_terminal::EngineError),
+    /// The host simulator failed to start.
+    #[error(transparent)]
+    Host(#[from] unipos_hostsim::HostError),
     /// Reading standard input failed.
     #[error("cannot read standard input: {0}")]
     Io(#[from] std::io::Error),

@@ -1,11 +1,19 @@
 //! `unipos`: the command line of the unipos acquiring engine.
 //!
-//! Protocol tools (`iso8583`, `crypto`) are part of the public interface: integrators script
-//! them, so their output formats are stable.
+//! * `unipos demo`: the main job on a desktop: a cashier's whole day against the built-in
+//!   host simulator, ending with a reconciliation (MATCH or a non-zero exit).
+//! * `unipos --db PATH <cashier command>`: a persistent terminal against `unipos host run`.
+//! * `unipos host run`: the acquirer host simulator as a server.
+//! * `unipos iso8583 ...`, `unipos crypto ...`: protocol tools. Their output formats are a
+//!   public interface: integrators script them.
 
 use clap::{Parser, Subcommand};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod cashier;
+mod demo;
+mod desktop;
 mod error;
 mod tools;
 
@@ -18,24 +26,40 @@ use error::CliError;
     about = "unipos: unified acquiring for smart-POS terminals"
 )]
 struct Cli {
+    /// Terminal database for cashier commands.
+    #[arg(long, global = true)]
+    db: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// A cashier's whole day against the built-in host simulator, with receipts and a
+    /// final reconciliation of the terminal journal against the host ledger.
+    Demo(demo::DemoArgs),
     /// ISO 8583 tools: decode and encode UnionPay messages.
     #[command(subcommand)]
     Iso8583(tools::iso8583::Iso8583Command),
     /// Payment cryptography tools: MACs, PIN blocks, check values, key unwrap.
     #[command(subcommand)]
     Crypto(tools::crypto::CryptoCommand),
+    /// Cashier commands on the terminal database given with --db.
+    #[command(flatten)]
+    Cashier(cashier::CashierCommand),
 }
 
 fn run(cli: Cli) -> Result<String, CliError> {
     match cli.command {
+        Command::Demo(args) => demo::run(&args),
         Command::Iso8583(cmd) => tools::iso8583::run(cmd),
         Command::Crypto(cmd) => tools::crypto::run(cmd),
+        Command::Cashier(cmd) => {
+            let db = cli.db.ok_or_else(|| {
+                CliError::bad("cashier commands need --db PATH (the terminal database)")
+            })?;
+            cashier::run(&db, cmd)
+        }
     }
 }
 

@@ -267,3 +267,13 @@ fn run_parent() {
     assert_eq!(terminal.current_batch().unwrap(), batch + 1);
     drop(tmp);
 }
+
+#[test]
+fn tc_uploads_are_delivered_once() {
+    let h = start();
+    sale(&h, "c1", 100, chip(DEBIT_IC));
+    let r = h.terminal.flush_pending().unwrap();
+    assert_eq!((r.advices_sent, r.advices_waiting), (1, 0), "{r:?}");
+    let r = h.terminal.flush_pending().unwrap();
+    assert_eq!((r.advices_sent, r.advices_waiting), (0, 0), "{r:?}");
+}

@@ -105,9 +105,12 @@ impl SimCardholder {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Queues a card for the next card wait.
+    /// Presents a card for the next card wait (replacing one presented earlier and never
+    /// read, as when a request is refused before the card wait).
     pub fn present(&self, card: SimCard) {
-        self.lock().cards.push_back(card);
+        let mut s = self.lock();
+        s.cards.clear();
+        s.cards.push_back(card);
     }
 
     /// Every receipt printed so far.

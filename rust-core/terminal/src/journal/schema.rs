@@ -88,6 +88,68 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (kind, id)
     );
     "#,
+    // 2: QR orders (scanned payment codes and merchant-presented dynamic codes) and their
+    // refunds; one row per attempt, written before the gateway call that depends on it.
+    r#"
+    INSERT INTO meta (key, value) VALUES ('qr_seq', '0');
+
+    CREATE TABLE qr_order (
+        id                INTEGER PRIMARY KEY,
+        request_id        TEXT    NOT NULL UNIQUE,
+        order_id          TEXT    NOT NULL,
+        kind              TEXT    NOT NULL,
+        out_trade_no      TEXT    NOT NULL UNIQUE,
+        channel           TEXT,
+        amount            INTEGER NOT NULL,
+        masked_code       TEXT,
+        subject           TEXT,
+        state             TEXT    NOT NULL,
+        paid_amount       INTEGER NOT NULL DEFAULT 0,
+        refunded_amount   INTEGER NOT NULL DEFAULT 0,
+        reverse_refunded  INTEGER NOT NULL DEFAULT 0,
+        late_success      INTEGER NOT NULL DEFAULT 0,
+        voided            INTEGER NOT NULL DEFAULT 0,
+        acknowledged      INTEGER NOT NULL DEFAULT 0,
+        error_code        TEXT,
+        last_error        TEXT,
+        channel_trade_no  TEXT,
+        paid_time         TEXT,
+        code_url          TEXT,
+        pay_sent_at       INTEGER NOT NULL,
+        deadline_at       INTEGER NOT NULL,
+        reverse_attempts  INTEGER NOT NULL DEFAULT 0,
+        batch             INTEGER NOT NULL,
+        card_seq          INTEGER NOT NULL,
+        local_date        TEXT    NOT NULL,
+        local_time        TEXT    NOT NULL,
+        created_at        INTEGER NOT NULL,
+        updated_at        INTEGER NOT NULL
+    );
+    CREATE INDEX qr_order_business ON qr_order (order_id);
+    CREATE INDEX qr_order_state ON qr_order (state);
+
+    CREATE TABLE qr_refund (
+        id                 INTEGER PRIMARY KEY,
+        request_id         TEXT    NOT NULL UNIQUE,
+        order_ref          INTEGER NOT NULL REFERENCES qr_order(id),
+        out_refund_no      TEXT    NOT NULL UNIQUE,
+        kind               TEXT    NOT NULL,
+        amount             INTEGER NOT NULL,
+        state              TEXT    NOT NULL,
+        error_code         TEXT,
+        last_error         TEXT,
+        channel_refund_no  TEXT,
+        refund_time        TEXT,
+        attempts           INTEGER NOT NULL DEFAULT 0,
+        batch              INTEGER NOT NULL,
+        card_seq           INTEGER NOT NULL,
+        local_date         TEXT    NOT NULL,
+        local_time         TEXT    NOT NULL,
+        created_at         INTEGER NOT NULL,
+        updated_at         INTEGER NOT NULL
+    );
+    CREATE INDEX qr_refund_order ON qr_refund (order_ref);
+    "#,
 ];
 
 /// Brings the database to the latest schema.

@@ -1,0 +1,525 @@
+//! Cashier commands on a persistent terminal database against a running host
+//! (`unipos host run`): `unipos --db PATH startup | sale | qr | void | refund | preauth ... |
+//! query | last | settle | journal`. Amounts are typed in yuan (`12.34`) and carried as fen.
+
+use crate::desktop::{self, parse_yuan, DesktopTerminal};
+use crate::error::CliError;
+use clap::{Args, Subcommand, ValueEnum};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use unipos_clock::SystemClock;
+use unipos_hostsim::defaults;
+use unipos_terminal::hardware::sim::SimCard;
+use unipos_terminal::outcome::Outcome;
+use unipos_terminal::receipt::yuan;
+use unipos_terminal::{
+    BalanceRequest, CompletionRequest, CompletionVoidRequest, HostAddress, PreAuthRequest,
+    PreAuthVoidRequest, RefundRequest, SaleRequest, TerminalConfig, VoidRequest,
+};
+
+/// Where the terminal's host is, stored beside the database by `startup`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StoredConfig {
+    terminal_id: String,
+    merchant_id: String,
+    merchant_name: String,
+    /// `tcp` address of the POSP.
+    posp: Option<String>,
+    /// HTTPS address of the host (POSP `/posp` and the QR gateway).
+    https: Option<String>,
+    /// Pinned CA certificate file for HTTPS.
+    ca: Option<PathBuf>,
+    /// Terminal master key (test hosts only: a real terminal's TMK lives in its PIN pad).
+    tmk_hex: String,
+}
+
+/// How a simulated card is presented.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Entry {
+    /// Magnetic stripe.
+    Swipe,
+    /// Contact chip.
+    Insert,
+    /// Contactless.
+    Tap,
+}
+
+/// The simulated card.
+#[derive(Debug, Args)]
+pub struct CardArgs {
+    /// Card number (a test card of the host simulator).
+    #[arg(long, default_value = unipos_hostsim::test_cards::CREDIT_MAGSTRIPE)]
+    card: String,
+    /// How the card is read.
+    #[arg(long, value_enum, default_value = "swipe")]
+    entry: Entry,
+    /// The PIN the customer types (empty: no PIN).
+    #[arg(long, default_value = defaults::PIN)]
+    pin: String,
+    /// Expiry YYMM.
+    #[arg(long, default_value = unipos_hostsim::test_cards::EXPIRY)]
+    expiry: String,
+}
+
+impl CardArgs {
+    fn card(&self) -> SimCard {
+        let pin = (!self.pin.is_empty()).then_some(self.pin.as_str());
+        let card = match self.entry {
+            Entry::Swipe => SimCard::magstripe(&self.card, &self.expiry, pin),
+            Entry::Insert | Entry::Tap => SimCard::chip(&self.card, &self.expiry, pin),
+        };
+        match self.entry {
+            Entry::Tap => card.contactless(),
+            _ => card,
+        }
+    }
+}
+
+/// Cashier commands.
+#[derive(Debug, Subcommand)]
+pub enum CashierCommand {
+    /// Sign in and download parameters, CA keys and AIDs (stores the host address).
+    Startup(StartupArgs),
+    /// Sale.
+    Sale {
+        /// Amount in yuan, e.g. 12.34.
+        amount: String,
+        #[command(flatten)]
+        card: CardArgs,
+        /// Idempotency key (default: generated).
+        #[arg(long)]
+        request_id: Option<String>,
+    },
+    /// Sale void by trace number (current batch).
+    Void {
+        /// Trace number of the sale.
+        trace: u32,
+        #[command(flatten)]
+        card: CardArgs,
+        #[arg(long)]
+        request_id: Option<String>,
+    },
+    /// Refund of a sale by reference number and date.
+    Refund {
+        /// Amount in yuan.
+        amount: String,
+        /// Reference number of the sale.
+        #[arg(long)]
+        rrn: String,
+        /// Date of the sale, MMDD.
+        #[arg(long)]
+        date: String,
+        #[command(flatten)]
+        card: CardArgs,
+        #[arg(long)]
+        request_id: Option<String>,
+    },
+    /// Pre-authorisation family.
+    #[command(subcommand)]
+    Preauth(PreauthCommand),
+    /// Balance inquiry.
+    Balance {
+        #[command(flatten)]
+        card: CardArgs,
+        #[arg(long)]
+        request_id: Option<String>,
+    },
+    /// The outcome of a request id.
+    Query {
+        /// The request id.
+        request_id: String,
+    },
+    /// The outcome of the last request.
+    Last,
+    /// Settle the current batch (batch upload if needed), then sign out.
+    Settle,
+    /// List the journal (newest first).
+    Journal {
+        /// How many entries.
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
+    /// Reprint the last receipt, or a trace's.
+    Reprint {
+        /// Trace number (default: the last transaction).
+        trace: Option<u32>,
+    },
+    /// Send pending reversals and advices now.
+    Flush,
+}
+
+/// The pre-authorisation commands.
+#[derive(Debug, Subcommand)]
+pub enum PreauthCommand {
+    /// Pre-authorise an amount (needs the PIN).
+    Auth {
+        /// Amount in yuan.
+        amount: String,
+        #[command(flatten)]
+        card: CardArgs,
+        #[arg(long)]
+        request_id: Option<String>,
+    },
+    /// Void a pre-authorisation.
+    Void {
+        /// Authorisation code.
+        #[arg(long)]
+        auth: String,
+        /// Date MMDD.
+        #[arg(long)]
+        date: String,
+        #[command(flatten)]
+        card: CardArgs,
+        #[arg(long)]
+        request_id: Option<String>,
+    },
+    /// Complete a pre-authorisation (up to 115%).
+    Complete {
+        /// Amount in yuan.
+        amount: String,
+        /// Authorisation code.
+        #[arg(long)]
+        auth: String,
+        /// Date MMDD.
+        #[arg(long)]
+        date: String,
+        /// Send as an advice (store-and-forward).
+        #[arg(long)]
+        advice: bool,
+        #[command(flatten)]
+        card: CardArgs,
+        #[arg(long)]
+        request_id: Option<String>,
+    },
+    /// Void a completion by trace number.
+    CompleteVoid {
+        /// Trace number of the completion.
+        trace: u32,
+        #[command(flatten)]
+        card: CardArgs,
+        #[arg(long)]
+        request_id: Option<String>,
+    },
+}
+
+/// Where the host is.
+#[derive(Debug, Args)]
+pub struct StartupArgs {
+    /// POSP address over TCP (as printed by `unipos host run`).
+    #[arg(long)]
+    posp: Option<String>,
+    /// Host HTTPS address (POSP over HTTPS and the QR gateway).
+    #[arg(long)]
+    https: Option<String>,
+    /// The host's CA certificate to pin (PEM file written by `unipos host run`).
+    #[arg(long)]
+    ca: Option<PathBuf>,
+    /// Terminal id.
+    #[arg(long, default_value = defaults::TERMINAL_ID)]
+    terminal_id: String,
+    /// Merchant id.
+    #[arg(long, default_value = defaults::MERCHANT_ID)]
+    merchant_id: String,
+    /// Terminal master key (test hosts only).
+    #[arg(long, default_value = defaults::TMK_HEX)]
+    tmk: String,
+}
+
+fn sidecar(db: &Path) -> PathBuf {
+    PathBuf::from(format!("{}.json", db.display()))
+}
+
+fn config_of(stored: &StoredConfig) -> Result<TerminalConfig, CliError> {
+    let parse = |a: &str| {
+        a.parse()
+            .map_err(|_| CliError::bad(format!("'{a}' is not a host:port address")))
+    };
+    let https = match (&stored.https, &stored.ca) {
+        (Some(addr), Some(ca)) => {
+            let ca_pem = std::fs::read_to_string(ca).map_err(|e| {
+                CliError::bad(format!("cannot read the CA file {}: {e}", ca.display()))
+            })?;
+            Some(HostAddress::Https {
+                addr: parse(addr)?,
+                server_name: "127.0.0.1".into(),
+                ca_pem,
+            })
+        }
+        (Some(_), None) => return Err(CliError::bad("--https needs --ca (the host's CA to pin)")),
+        _ => None,
+    };
+    let posp = match (&stored.posp, &https) {
+        (Some(addr), _) => HostAddress::Tcp(parse(addr)?),
+        (None, Some(h)) => h.clone(),
+        (None, None) => {
+            return Err(CliError::bad(
+                "give the host with --posp ADDR or --https ADDR --ca FILE",
+            ))
+        }
+    };
+    let mut config = TerminalConfig::new(&stored.terminal_id, &stored.merchant_id, posp);
+    config.merchant_name = stored.merchant_name.clone();
+    config.qr_gateway = https;
+    Ok(config)
+}
+
+fn open(db: &Path, stored: &StoredConfig) -> Result<DesktopTerminal, CliError> {
+    desktop::open(
+        config_of(stored)?,
+        db,
+        &stored.tmk_hex,
+        Arc::new(SystemClock),
+    )
+}
+
+fn load(db: &Path) -> Result<StoredConfig, CliError> {
+    let path = sidecar(db);
+    let text = std::fs::read_to_string(&path).map_err(|_| {
+        CliError::bad(format!(
+            "no terminal at {}: run `unipos --db {} startup --posp ADDR` first",
+            db.display(),
+            db.display()
+        ))
+    })?;
+    serde_json::from_str(&text)
+        .map_err(|e| CliError::bad(format!("{} is damaged: {e}", path.display())))
+}
+
+fn request_id(given: &Option<String>) -> String {
+    given.clone().unwrap_or_else(|| {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or(0);
+        format!("cli-{now}")
+    })
+}
+
+/// One line describing an outcome.
+pub fn describe(o: &Outcome) -> String {
+    let mut s = format!(
+        "{:<18} {:<16} {:?} {} | amount {} approved {} | trace {:06} batch {:06}",
+        o.request_id,
+        o.kind.as_str(),
+        o.status,
+        o.response_code.as_deref().unwrap_or("--"),
+        yuan(o.amount),
+        yuan(o.approved_amount),
+        o.trace,
+        o.batch
+    );
+    if let Some(rrn) = &o.rrn {
+        s.push_str(&format!(" | ref {rrn}"));
+    }
+    if let Some(a) = &o.auth_code {
+        s.push_str(&format!(" auth {a}"));
+    }
+    if let Some(p) = &o.masked_pan {
+        s.push_str(&format!(" | card {p}"));
+    }
+    if o.remaining_amount > 0 {
+        s.push_str(&format!(" | STILL TO COLLECT {}", yuan(o.remaining_amount)));
+    }
+    if let Some(b) = o.balance {
+        s.push_str(&format!(
+            " | balance {}{}",
+            if b < 0 { "-" } else { "" },
+            yuan(b.unsigned_abs())
+        ));
+    }
+    s.push_str(&format!("\n  {}", o.message));
+    if let Some(n) = &o.notice {
+        s.push_str(&format!("\n  NOTE: {n}"));
+    }
+    s
+}
+
+fn with_receipts(t: &DesktopTerminal, mut out: String) -> String {
+    for receipt in t.holder.printed() {
+        out.push_str("\n\n");
+        out.push_str(&receipt.join("\n"));
+    }
+    out
+}
+
+/// Runs one cashier command on the database `db`.
+pub fn run(db: &Path, cmd: CashierCommand) -> Result<String, CliError> {
+    if let CashierCommand::Startup(a) = &cmd {
+        let stored = StoredConfig {
+            terminal_id: a.terminal_id.clone(),
+            merchant_id: a.merchant_id.clone(),
+            merchant_name: defaults::MERCHANT_NAME.into(),
+            posp: a.posp.clone(),
+            https: a.https.clone(),
+            ca: a.ca.clone(),
+            tmk_hex: a.tmk.clone(),
+        };
+        let t = open(db, &stored)?;
+        let report = t.terminal.startup()?;
+        let json =
+            serde_json::to_string_pretty(&stored).map_err(|e| CliError::bad(e.to_string()))?;
+        std::fs::write(sidecar(db), json)?;
+        return Ok(format!(
+            "ready: batch {:06}, {} parameter(s), {} CA key(s), {} AID(s), {} reversal(s) sent",
+            report.batch, report.parameters, report.ca_keys, report.aids, report.reversals_sent
+        ));
+    }
+    let stored = load(db)?;
+    let t = open(db, &stored)?;
+    let needs_host = !matches!(
+        cmd,
+        CashierCommand::Query { .. } | CashierCommand::Last | CashierCommand::Journal { .. }
+    );
+    if needs_host {
+        t.terminal.resume()?;
+    }
+    let term = &t.terminal;
+    let outcome = match cmd {
+        CashierCommand::Startup(_) => unreachable!("handled above"),
+        CashierCommand::Sale {
+            amount,
+            card,
+            request_id: id,
+        } => {
+            t.holder.present(card.card());
+            term.sale(SaleRequest {
+                request_id: request_id(&id),
+                amount: parse_yuan(&amount)?,
+            })?
+        }
+        CashierCommand::Void {
+            trace,
+            card,
+            request_id: id,
+        } => {
+            t.holder.present(card.card());
+            term.void(VoidRequest {
+                request_id: request_id(&id),
+                trace,
+            })?
+        }
+        CashierCommand::Refund {
+            amount,
+            rrn,
+            date,
+            card,
+            request_id: id,
+        } => {
+            t.holder.present(card.card());
+            term.refund(RefundRequest {
+                request_id: request_id(&id),
+                amount: parse_yuan(&amount)?,
+                rrn,
+                date,
+            })?
+        }
+        CashierCommand::Balance {
+            card,
+            request_id: id,
+        } => {
+            t.holder.present(card.card());
+            term.balance_inquiry(BalanceRequest {
+                request_id: request_id(&id),
+            })?
+        }
+        CashierCommand::Preauth(p) => match p {
+            PreauthCommand::Auth {
+                amount,
+                card,
+                request_id: id,
+            } => {
+                t.holder.present(card.card());
+                term.preauth(PreAuthRequest {
+                    request_id: request_id(&id),
+                    amount: parse_yuan(&amount)?,
+                })?
+            }
+            PreauthCommand::Void {
+                auth,
+                date,
+                card,
+                request_id: id,
+            } => {
+                t.holder.present(card.card());
+                term.preauth_void(PreAuthVoidRequest {
+                    request_id: request_id(&id),
+                    auth_code: auth,
+                    date,
+                })?
+            }
+            PreauthCommand::Complete {
+                amount,
+                auth,
+                date,
+                advice,
+                card,
+                request_id: id,
+            } => {
+                t.holder.present(card.card());
+                term.completion(CompletionRequest {
+                    request_id: request_id(&id),
+                    amount: parse_yuan(&amount)?,
+                    auth_code: auth,
+                    date,
+                    advice,
+                })?
+            }
+            PreauthCommand::CompleteVoid {
+                trace,
+                card,
+                request_id: id,
+            } => {
+                t.holder.present(card.card());
+                term.completion_void(CompletionVoidRequest {
+                    request_id: request_id(&id),
+                    trace,
+                })?
+            }
+        },
+        CashierCommand::Query { request_id } => {
+            return Ok(match term.query(&request_id)? {
+                Some(o) => describe(&o),
+                None => format!("no request with id {request_id}"),
+            })
+        }
+        CashierCommand::Last => {
+            return Ok(match term.query_last()? {
+                Some(o) => describe(&o),
+                None => "the journal is empty".into(),
+            })
+        }
+        CashierCommand::Journal { limit } => {
+            let entries = term.journal_entries(limit)?;
+            return Ok(entries.iter().map(describe).collect::<Vec<_>>().join("\n"));
+        }
+        CashierCommand::Settle => {
+            let report = term.settle()?;
+            term.print_settlement(report.batch)?;
+            let result = if report.balanced {
+                "balanced".to_owned()
+            } else {
+                format!(
+                    "not balanced, {} record(s) uploaded",
+                    report.records_uploaded
+                )
+            };
+            return Ok(with_receipts(
+                &t,
+                format!("batch {:06} settled: {result}", report.batch),
+            ));
+        }
+        CashierCommand::Reprint { trace } => {
+            term.reprint(trace)?;
+            return Ok(with_receipts(&t, "reprinted".into()));
+        }
+        CashierCommand::Flush => {
+            let r = term.flush_pending()?;
+            return Ok(format!(
+                "{} reversal(s) sent, {} parked, {} advice(s) sent, {} waiting",
+                r.reversals_sent, r.reversals_parked, r.advices_sent, r.advices_waiting
+            ));
+        }
+    };
+    Ok(with_receipts(&t, describe(&outcome)))
+}

@@ -1,0 +1,505 @@
+//! `unipos demo`: the main job on a desktop. The host simulator runs in-process on loopback,
+//! a fresh terminal database is opened, and a cashier's whole day runs with progress output
+//! and printed receipts, ending with a reconciliation of the terminal journal against the
+//! host ledger that prints MATCH (or exits non-zero).
+
+use crate::cashier::describe;
+use crate::desktop::{self, DesktopTerminal};
+use crate::error::CliError;
+use clap::Args;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use unipos_clock::{Clock, ManualClock, SystemClock, CHINA_OFFSET_MINUTES};
+use unipos_hostsim::faults::{FaultAction, FaultRule};
+use unipos_hostsim::test_cards as cards;
+use unipos_hostsim::{defaults, HostSim, HostSimConfig, RunningHost};
+use unipos_terminal::hardware::sim::SimCard;
+use unipos_terminal::journal::TxnKind;
+use unipos_terminal::outcome::{Outcome, OutcomeStatus};
+use unipos_terminal::receipt::yuan;
+use unipos_terminal::{
+    BalanceRequest, CompletionRequest, CompletionVoidRequest, EngineError, HostAddress,
+    PreAuthRequest, PreAuthVoidRequest, Progress, ProgressListener, RefundRequest, SaleRequest,
+    TerminalConfig, VoidRequest,
+};
+
+/// Options of the demo.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Keep the terminal database, receipts and logs in this directory (created if needed).
+    #[arg(long)]
+    keep: Option<PathBuf>,
+    /// Do not print receipts (progress and the reconciliation only).
+    #[arg(long)]
+    quiet_receipts: bool,
+}
+
+/// Writes log records to a file (the `--keep` directory), so they can be inspected and
+/// scanned for sensitive data.
+struct FileLog(Mutex<std::fs::File>);
+
+impl log::Log for FileLog {
+    fn enabled(&self, m: &log::Metadata<'_>) -> bool {
+        m.level() <= log::Level::Debug
+    }
+    fn log(&self, r: &log::Record<'_>) {
+        if let Ok(mut f) = self.0.lock() {
+            let _ = writeln!(f, "{} {} {}", r.level(), r.target(), r.args());
+        }
+    }
+    fn flush(&self) {
+        if let Ok(mut f) = self.0.lock() {
+            let _ = f.flush();
+        }
+    }
+}
+
+struct Printer {
+    quiet_receipts: bool,
+    step: usize,
+    /// Receipts already shown.
+    seen: usize,
+    out: Option<std::fs::File>,
+}
+
+impl Printer {
+    fn line(&mut self, text: &str) {
+        println!("{text}");
+        if let Some(f) = &mut self.out {
+            let _ = writeln!(f, "{text}");
+        }
+    }
+
+    fn step(&mut self, title: &str) {
+        self.step += 1;
+        self.line(&format!("\n[{:02}] {title}", self.step));
+    }
+
+    fn receipts(&mut self, t: &DesktopTerminal) {
+        let printed = t.holder.printed();
+        for receipt in printed.iter().skip(self.seen) {
+            if !self.quiet_receipts {
+                self.line("");
+                for l in receipt {
+                    self.line(&format!("    | {l}"));
+                }
+            } else if let Some(f) = &mut self.out {
+                for l in receipt {
+                    let _ = writeln!(f, "    | {l}");
+                }
+            }
+        }
+        self.seen = printed.len();
+    }
+}
+
+struct StdoutProgress;
+
+impl ProgressListener for StdoutProgress {
+    fn progress(&self, event: &Progress) {
+        let text = match event {
+            Progress::Startup(s) => format!("startup: {s}"),
+            Progress::WaitingForCard => "waiting for the card".into(),
+            Progress::WaitingForPin => "waiting for the PIN".into(),
+            Progress::Sending(t) => format!("sending trace {t:06}"),
+            Progress::Reversing(t) => format!("reversing trace {t:06}"),
+            Progress::SendingAdvices => "sending advices".into(),
+            Progress::Printing => "printing".into(),
+            Progress::Settlement(s) => format!("settlement: {s}"),
+            Progress::Qr(s) => format!("QR: {s}"),
+        };
+        println!("      .. {text}");
+    }
+}
+
+/// Runs the demo.
+pub fn run(args: &DemoArgs) -> Result<String, CliError> {
+    let tmp;
+    let dir: PathBuf = match &args.keep {
+        Some(d) => {
+            std::fs::create_dir_all(d)?;
+            if d.join("journal.db").exists() {
+                return Err(CliError::bad(format!(
+                    "{} already holds a demo database; give an empty directory",
+                    d.display()
+                )));
+            }
+            d.clone()
+        }
+        None => {
+            tmp = std::env::temp_dir().join(format!("unipos-demo-{}", std::process::id()));
+            std::fs::create_dir_all(&tmp)?;
+            tmp
+        }
+    };
+    let log_file = std::fs::File::create(dir.join("demo.log"))?;
+    // Leaked on purpose: the logger lives as long as the process.
+    let _ = log::set_logger(Box::leak(Box::new(FileLog(Mutex::new(log_file)))));
+    log::set_max_level(log::LevelFilter::Debug);
+
+    let mut p = Printer {
+        quiet_receipts: args.quiet_receipts,
+        step: 0,
+        seen: 0,
+        out: std::fs::File::create(dir.join("receipts.txt")).ok(),
+    };
+    let result = day(&dir, &mut p);
+    if args.keep.is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    } else {
+        p.line(&format!(
+            "\ndatabase, receipts and logs kept in {}",
+            dir.display()
+        ));
+    }
+    result
+}
+
+fn today_at_nine() -> ManualClock {
+    let now = unipos_clock::LocalTime::from_millis(SystemClock.now_millis(), CHINA_OFFSET_MINUTES);
+    ManualClock::at_local(now.year, now.month, now.day, 9, 0, 0, CHINA_OFFSET_MINUTES)
+}
+
+fn card_mag(pan: &str) -> SimCard {
+    SimCard::magstripe(pan, cards::EXPIRY, Some(defaults::PIN))
+}
+
+fn card_chip(pan: &str) -> SimCard {
+    SimCard::chip(pan, cards::EXPIRY, Some(defaults::PIN))
+}
+
+fn show(p: &mut Printer, r: &Result<Outcome, EngineError>) {
+    match r {
+        Ok(o) => p.line(&format!("    {}", describe(o).replace('\n', "\n    "))),
+        Err(e) => p.line(&format!("    not done: {e}")),
+    }
+}
+
+fn day(dir: &Path, p: &mut Printer) -> Result<String, CliError> {
+    let clock = today_at_nine();
+    let host = HostSim::start(
+        HostSimConfig::default()
+            .with_seed(20_261_121)
+            .with_clock(Arc::new(clock.clone()) as Arc<dyn Clock>),
+    )?;
+    p.line(&format!(
+        "host simulator: POSP {} (TCP), HTTPS {}",
+        host.posp_addr(),
+        host.https_addr().map(|a| a.to_string()).unwrap_or_default()
+    ));
+    let mut config = TerminalConfig::new(
+        defaults::TERMINAL_ID,
+        defaults::MERCHANT_ID,
+        HostAddress::Tcp(host.posp_addr()),
+    );
+    config.merchant_name = defaults::MERCHANT_NAME.into();
+    config.profile.response_timeout = Duration::from_secs(2);
+    if let Some(addr) = host.https_addr() {
+        config.qr_gateway = Some(HostAddress::Https {
+            addr,
+            server_name: "127.0.0.1".into(),
+            ca_pem: host.ca_pem().to_owned(),
+        });
+    }
+    let t = desktop::open(
+        config,
+        &dir.join("journal.db"),
+        defaults::TMK_HEX,
+        Arc::new(clock.clone()),
+    )?;
+    t.terminal
+        .set_progress_listener(Some(Arc::new(StdoutProgress)));
+    let term = &t.terminal;
+
+    p.step("Startup: sign-in, parameters, CA public keys, AIDs");
+    let report = term.startup()?;
+    p.line(&format!(
+        "    ready: batch {:06}, {} parameter(s), {} CA key(s), {} AID(s)",
+        report.batch, report.parameters, report.ca_keys, report.aids
+    ));
+
+    let sale = |p: &mut Printer, id: &str, amount: u64, card: SimCard, title: &str| {
+        p.step(title);
+        t.holder.present(card);
+        let r = term.sale(SaleRequest {
+            request_id: id.into(),
+            amount,
+        });
+        show(p, &r);
+        p.receipts(&t);
+        r
+    };
+    clock.advance(Duration::from_secs(600));
+    let s1 = sale(
+        p,
+        "sale-001",
+        12_800,
+        card_mag(cards::CREDIT_MAGSTRIPE),
+        "Sale 128.00, magstripe",
+    )?;
+    clock.advance(Duration::from_secs(900));
+    let s2 = sale(
+        p,
+        "sale-002",
+        5_680,
+        card_chip(cards::DEBIT_IC),
+        "Sale 56.80, contact chip",
+    )?;
+    clock.advance(Duration::from_secs(300));
+    let s3 = sale(
+        p,
+        "sale-003",
+        2_350,
+        card_chip(cards::CONTACTLESS).contactless(),
+        "Sale 23.50, contactless",
+    )?;
+
+    p.step("Void of the contactless sale (same batch, full amount)");
+    t.holder
+        .present(card_chip(cards::CONTACTLESS).contactless());
+    let r = term.void(VoidRequest {
+        request_id: "void-001".into(),
+        trace: s3.trace,
+    });
+    show(p, &r);
+    p.receipts(&t);
+
+    for (i, amount) in [2_000u64, 3_000].iter().enumerate() {
+        p.step(&format!(
+            "Partial refund {} of the chip sale",
+            yuan(*amount)
+        ));
+        t.holder.present(card_chip(cards::DEBIT_IC));
+        let r = term.refund(RefundRequest {
+            request_id: format!("refund-{:03}", i + 1),
+            amount: *amount,
+            rrn: s2.rrn.clone().unwrap_or_default(),
+            date: s2.date.clone(),
+        });
+        show(p, &r);
+        p.receipts(&t);
+    }
+    p.step("Refund beyond what is left: refused before anything is sent");
+    t.holder.present(card_chip(cards::DEBIT_IC));
+    let r = term.refund(RefundRequest {
+        request_id: "refund-003".into(),
+        amount: 1_000,
+        rrn: s2.rrn.clone().unwrap_or_default(),
+        date: s2.date.clone(),
+    });
+    show(p, &r);
+
+    p.step("Balance inquiry");
+    t.holder.present(card_chip(cards::DEBIT_IC));
+    let r = term.balance_inquiry(BalanceRequest {
+        request_id: "balance-001".into(),
+    });
+    show(p, &r);
+
+    clock.advance(Duration::from_secs(1800));
+    let available = host.card(cards::PARTIAL).map(|c| c.available).unwrap_or(0);
+    sale(
+        p,
+        "sale-004",
+        available + 1_500,
+        card_mag(cards::PARTIAL),
+        "Sale beyond the card's funds: partial approval",
+    )?;
+    sale(
+        p,
+        "sale-005",
+        50_000_000,
+        card_mag(cards::LOW_BALANCE),
+        "Sale on a low-balance card: declined",
+    )?;
+    sale(
+        p,
+        "sale-006",
+        1_200,
+        card_mag(cards::FOREIGN_VISA),
+        "Sale 12.00, foreign card",
+    )?;
+
+    p.step("Pre-authorisation 300.00 (hotel check-in)");
+    t.holder.present(card_chip(cards::DEBIT_IC));
+    let pa = term.preauth(PreAuthRequest {
+        request_id: "preauth-001".into(),
+        amount: 30_000,
+    })?;
+    show(p, &Ok(pa.clone()));
+    p.receipts(&t);
+    let auth = pa.auth_code.clone().unwrap_or_default();
+    p.step("Completion 345.00 (the 115% limit)");
+    t.holder.present(card_chip(cards::DEBIT_IC));
+    let c1 = term.completion(CompletionRequest {
+        request_id: "completion-001".into(),
+        amount: 34_500,
+        auth_code: auth.clone(),
+        date: pa.date.clone(),
+        advice: false,
+    })?;
+    show(p, &Ok(c1.clone()));
+    p.receipts(&t);
+    p.step("Completion void: the pre-authorisation is restored");
+    t.holder.present(card_chip(cards::DEBIT_IC));
+    let r = term.completion_void(CompletionVoidRequest {
+        request_id: "completion-void-001".into(),
+        trace: c1.trace,
+    });
+    show(p, &r);
+    p.receipts(&t);
+    p.step("Completion 280.00 again, as an advice (store-and-forward)");
+    t.holder.present(card_chip(cards::DEBIT_IC));
+    let r = term.completion(CompletionRequest {
+        request_id: "completion-002".into(),
+        amount: 28_000,
+        auth_code: auth,
+        date: pa.date.clone(),
+        advice: true,
+    });
+    show(p, &r);
+    p.receipts(&t);
+    p.step("A second pre-authorisation 100.00, then its void");
+    t.holder.present(card_mag(cards::CREDIT_MAGSTRIPE));
+    let pa2 = term.preauth(PreAuthRequest {
+        request_id: "preauth-002".into(),
+        amount: 10_000,
+    })?;
+    show(p, &Ok(pa2.clone()));
+    t.holder.present(card_mag(cards::CREDIT_MAGSTRIPE));
+    let r = term.preauth_void(PreAuthVoidRequest {
+        request_id: "preauth-void-001".into(),
+        auth_code: pa2.auth_code.unwrap_or_default(),
+        date: pa2.date,
+    });
+    show(p, &r);
+    p.receipts(&t);
+
+    p.step("Lost answer: the host charges, the answer never arrives");
+    let mut lost = FaultRule::posp("0200", FaultAction::NoAnswer);
+    lost.count = Some(1);
+    host.faults().add(lost);
+    t.holder.present(card_mag(cards::CREDIT_MAGSTRIPE));
+    let r = term.sale(SaleRequest {
+        request_id: "sale-007".into(),
+        amount: 6_600,
+    });
+    show(p, &r);
+    clock.advance(Duration::from_secs(120));
+    sale(
+        p,
+        "sale-008",
+        1_800,
+        card_mag(cards::CREDIT_MAGSTRIPE),
+        "Next sale: the reversal of the lost one goes first",
+    )?;
+    if let Ok(Some(o)) = term.query("sale-007") {
+        p.line(&format!("    the lost sale is now: {:?}", o.status));
+    }
+
+    let _ = &s1;
+    qr_section(p);
+
+    clock.set_millis(
+        clock
+            .now_millis()
+            .max(today_at_nine().now_millis() + 12 * 3600 * 1000),
+    );
+    p.step("Settlement");
+    let batch = term.current_batch()?;
+    let report = term.settle()?;
+    p.line(&format!(
+        "    batch {:06}: {}",
+        report.batch,
+        if report.balanced {
+            "balanced".to_owned()
+        } else {
+            format!(
+                "not balanced: batch upload of {} record(s) done",
+                report.records_uploaded
+            )
+        }
+    ));
+    term.print_settlement(batch)?;
+    p.receipts(&t);
+
+    p.step("Reconciliation: terminal journal against the host ledger");
+    let differences = reconcile(&t, &host)?;
+    host.shutdown();
+    if differences.is_empty() {
+        p.line("    MATCH");
+        Ok("MATCH".into())
+    } else {
+        for d in &differences {
+            p.line(&format!("    DIFFERENCE: {d}"));
+        }
+        Err(CliError::bad(format!(
+            "reconciliation found {} difference(s)",
+            differences.len()
+        )))
+    }
+}
+
+/// QR payments of the day (added with the QR flows).
+fn qr_section(_p: &mut Printer) {}
+
+/// Compares every financial transaction of the terminal journal with the host journal:
+/// approved on one side means approved (and not reversed) on the other, with the same amount.
+pub fn reconcile(t: &DesktopTerminal, host: &RunningHost) -> Result<Vec<String>, CliError> {
+    let mut differences = Vec::new();
+    let entries = t.terminal.journal_entries(u32::MAX)?;
+    let host_entries = host.journal(defaults::TERMINAL_ID);
+    let mut host_by_key: BTreeMap<(u32, u32), &unipos_hostsim::JournalEntry> = BTreeMap::new();
+    for e in &host_entries {
+        if matches!(e.mti.as_str(), "0100" | "0200" | "0220") {
+            host_by_key.insert((e.batch, e.trace), e);
+        }
+    }
+    let mut terminal_keys = std::collections::BTreeSet::new();
+    for o in &entries {
+        terminal_keys.insert((o.batch, o.trace));
+        if o.kind == TxnKind::BalanceInquiry {
+            continue;
+        }
+        let host_entry = host_by_key.get(&(o.batch, o.trace));
+        let host_applied = host_entry
+            .map(|e| e.approved() && !e.reversed)
+            .unwrap_or(false);
+        let terminal_applied = o.status.is_approved();
+        if host_applied != terminal_applied {
+            differences.push(format!(
+                "trace {:06} ({}): terminal {:?}, host {}",
+                o.trace,
+                o.kind.as_str(),
+                o.status,
+                host_entry
+                    .map(|e| format!("{} reversed={}", e.response_code, e.reversed))
+                    .unwrap_or_else(|| "no record".into())
+            ));
+        } else if let (true, Some(e)) = (terminal_applied, host_entry) {
+            if e.amount != o.approved_amount {
+                differences.push(format!(
+                    "trace {:06}: terminal amount {} but host applied {}",
+                    o.trace,
+                    yuan(o.approved_amount),
+                    yuan(e.amount)
+                ));
+            }
+        }
+        if o.status == OutcomeStatus::ReversalParked || o.status == OutcomeStatus::ReversalPending {
+            differences.push(format!("trace {:06}: reversal still open", o.trace));
+        }
+    }
+    for (key, e) in &host_by_key {
+        if e.approved() && !e.reversed && !terminal_keys.contains(key) {
+            differences.push(format!(
+                "host trace {:06} batch {:06} approved but unknown to the terminal",
+                key.1, key.0
+            ));
+        }
+    }
+    Ok(differences)
+}

@@ -1,0 +1,579 @@
+//! Journal access for QR attempts and refunds (tables `qr_order` and `qr_refund`, migration 2).
+//! Every write is one SQLite transaction in the WAL with `synchronous=FULL`: durable before
+//! the gateway call that depends on it.
+
+use super::{QrOrderKind, QrRefundKind, QrState};
+use crate::error::StorageError;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use unipos_qr_protocol::Channel;
+
+/// One QR attempt as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct OrderRow {
+    pub id: i64,
+    pub request_id: String,
+    pub order_id: String,
+    pub kind: QrOrderKind,
+    pub out_trade_no: String,
+    pub channel: Option<Channel>,
+    pub amount: u64,
+    pub masked_code: Option<String>,
+    pub subject: Option<String>,
+    pub state: QrState,
+    pub paid_amount: u64,
+    pub refunded_amount: u64,
+    pub reverse_refunded: bool,
+    pub late_success: bool,
+    pub voided: bool,
+    pub acknowledged: bool,
+    pub error_code: Option<String>,
+    pub last_error: Option<String>,
+    pub channel_trade_no: Option<String>,
+    pub paid_time: Option<String>,
+    pub code_url: Option<String>,
+    pub pay_sent_at: i64,
+    pub deadline_at: i64,
+    pub reverse_attempts: u32,
+    pub batch: u32,
+    pub card_seq: i64,
+    pub local_date: String,
+    pub local_time: String,
+}
+
+/// What is known of a new attempt before it is stored.
+pub(crate) struct NewOrder<'a> {
+    pub request_id: &'a str,
+    pub order_id: &'a str,
+    pub kind: QrOrderKind,
+    pub channel: Option<Channel>,
+    pub amount: u64,
+    pub masked_code: Option<String>,
+    pub subject: Option<&'a str>,
+    /// Terminal id + local date `yyyyMMdd`: the `out_trade_no` prefix.
+    pub number_prefix: String,
+    /// How long after `now` the deadline is (reverse / close).
+    pub deadline_after_ms: i64,
+    pub batch: u32,
+    pub local_date: String,
+    pub local_time: String,
+    pub now: i64,
+}
+
+const ORDER_COLUMNS: &str = "id, request_id, order_id, kind, out_trade_no, channel, amount, \
+     masked_code, subject, state, paid_amount, refunded_amount, reverse_refunded, late_success, \
+     voided, acknowledged, error_code, last_error, channel_trade_no, paid_time, code_url, \
+     pay_sent_at, deadline_at, reverse_attempts, batch, card_seq, local_date, local_time";
+
+fn to_u64(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+fn to_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+fn row_to_order(r: &Row<'_>) -> rusqlite::Result<OrderRow> {
+    let channel: Option<String> = r.get(5)?;
+    let state: String = r.get(9)?;
+    let kind: String = r.get(3)?;
+    Ok(OrderRow {
+        id: r.get(0)?,
+        request_id: r.get(1)?,
+        order_id: r.get(2)?,
+        kind: QrOrderKind::parse(&kind),
+        out_trade_no: r.get(4)?,
+        channel: channel.and_then(|c| c.parse().ok()),
+        amount: to_u64(r.get(6)?),
+        masked_code: r.get(7)?,
+        subject: r.get(8)?,
+        // An unknown state (a newer build's row) is treated as unresolved: it gets queried.
+        state: QrState::parse(&state).unwrap_or(QrState::Querying),
+        paid_amount: to_u64(r.get(10)?),
+        refunded_amount: to_u64(r.get(11)?),
+        reverse_refunded: r.get::<_, i64>(12)? != 0,
+        late_success: r.get::<_, i64>(13)? != 0,
+        voided: r.get::<_, i64>(14)? != 0,
+        acknowledged: r.get::<_, i64>(15)? != 0,
+        error_code: r.get(16)?,
+        last_error: r.get(17)?,
+        channel_trade_no: r.get(18)?,
+        paid_time: r.get(19)?,
+        code_url: r.get(20)?,
+        pay_sent_at: r.get(21)?,
+        deadline_at: r.get(22)?,
+        reverse_attempts: u32::try_from(r.get::<_, i64>(23)?).unwrap_or(0),
+        batch: u32::try_from(r.get::<_, i64>(24)?).unwrap_or(0),
+        card_seq: r.get(25)?,
+        local_date: r.get(26)?,
+        local_time: r.get(27)?,
+    })
+}
+
+/// The next value of the persisted QR counter (1..=999999, wrapping), inside `tx`.
+fn next_seq(tx: &rusqlite::Transaction<'_>) -> Result<u32, StorageError> {
+    let v: String = tx
+        .query_row("SELECT value FROM meta WHERE key = 'qr_seq'", [], |r| {
+            r.get(0)
+        })
+        .map_err(StorageError::wrap("read QR counter"))?;
+    let next = v.parse::<u32>().unwrap_or(0) % 999_999 + 1;
+    tx.execute(
+        "UPDATE meta SET value = ?1 WHERE key = 'qr_seq'",
+        [next.to_string()],
+    )
+    .map_err(StorageError::wrap("bump QR counter"))?;
+    Ok(next)
+}
+
+/// The newest card journal row id: orders QR records among card transactions.
+fn card_seq(tx: &rusqlite::Transaction<'_>) -> Result<i64, StorageError> {
+    tx.query_row("SELECT COALESCE(MAX(id), 0) FROM txn", [], |r| r.get(0))
+        .map_err(StorageError::wrap("read card sequence"))
+}
+
+/// Stores a new attempt in state PAY_PENDING with its `out_trade_no`, `pay_sent_at = now` and
+/// its deadline, in one transaction.
+pub(crate) fn insert_order(
+    conn: &mut Connection,
+    new: &NewOrder<'_>,
+) -> Result<OrderRow, StorageError> {
+    let tx = conn
+        .transaction()
+        .map_err(StorageError::wrap("begin QR order"))?;
+    let seq = next_seq(&tx)?;
+    let out_trade_no = format!("{}{seq:06}", new.number_prefix);
+    let card_seq = card_seq(&tx)?;
+    tx.execute(
+        "INSERT INTO qr_order (request_id, order_id, kind, out_trade_no, channel, amount, \
+         masked_code, subject, state, pay_sent_at, deadline_at, batch, card_seq, local_date, \
+         local_time, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?10, ?10)",
+        params![
+            new.request_id,
+            new.order_id,
+            new.kind.as_str(),
+            out_trade_no,
+            new.channel.map(Channel::code),
+            to_i64(new.amount),
+            new.masked_code,
+            new.subject,
+            QrState::PayPending.as_str(),
+            new.now,
+            new.now.saturating_add(new.deadline_after_ms),
+            new.batch,
+            card_seq,
+            new.local_date,
+            new.local_time,
+        ],
+    )
+    .map_err(StorageError::wrap("store QR order"))?;
+    let id = tx.last_insert_rowid();
+    tx.commit()
+        .map_err(StorageError::wrap("commit QR order"))?;
+    order_by_id(conn, id)?.ok_or_else(|| StorageError {
+        operation: "read back QR order",
+        source: rusqlite::Error::QueryReturnedNoRows,
+    })
+}
+
+/// Writes every mutable column of an attempt (one durable statement).
+pub(crate) fn save_order(conn: &Connection, o: &OrderRow, now: i64) -> Result<(), StorageError> {
+    conn.execute(
+        "UPDATE qr_order SET channel = ?2, state = ?3, paid_amount = ?4, refunded_amount = ?5, \
+         reverse_refunded = ?6, late_success = ?7, voided = ?8, acknowledged = ?9, \
+         error_code = ?10, last_error = ?11, channel_trade_no = ?12, paid_time = ?13, \
+         code_url = ?14, deadline_at = ?15, reverse_attempts = ?16, updated_at = ?17 \
+         WHERE id = ?1",
+        params![
+            o.id,
+            o.channel.map(Channel::code),
+            o.state.as_str(),
+            to_i64(o.paid_amount),
+            to_i64(o.refunded_amount),
+            i64::from(o.reverse_refunded),
+            i64::from(o.late_success),
+            i64::from(o.voided),
+            i64::from(o.acknowledged),
+            o.error_code,
+            o.last_error,
+            o.channel_trade_no,
+            o.paid_time,
+            o.code_url,
+            o.deadline_at,
+            i64::from(o.reverse_attempts),
+            now,
+        ],
+    )
+    .map_err(StorageError::wrap("update QR order"))?;
+    Ok(())
+}
+
+fn find_orders(
+    conn: &Connection,
+    filter: &str,
+    args: impl rusqlite::Params,
+) -> Result<Vec<OrderRow>, StorageError> {
+    let sql = format!("SELECT {ORDER_COLUMNS} FROM qr_order WHERE {filter}");
+    let mut stmt = conn
+        .prepare(&sql)
+        .map_err(StorageError::wrap("list QR orders"))?;
+    let rows = stmt
+        .query_map(args, row_to_order)
+        .map_err(StorageError::wrap("list QR orders"))?;
+    rows.collect::<Result<_, _>>()
+        .map_err(StorageError::wrap("list QR orders"))
+}
+
+fn find_order(
+    conn: &Connection,
+    filter: &str,
+    args: impl rusqlite::Params,
+) -> Result<Option<OrderRow>, StorageError> {
+    let sql = format!("SELECT {ORDER_COLUMNS} FROM qr_order WHERE {filter} LIMIT 1");
+    conn.query_row(&sql, args, row_to_order)
+        .optional()
+        .map_err(StorageError::wrap("find QR order"))
+}
+
+const UNRESOLVED: &str = "state IN ('pay_pending', 'querying', 'reversing', 'reverse_pending')";
+
+pub(crate) fn order_by_id(conn: &Connection, id: i64) -> Result<Option<OrderRow>, StorageError> {
+    find_order(conn, "id = ?1", [id])
+}
+
+pub(crate) fn order_by_request_id(
+    conn: &Connection,
+    request_id: &str,
+) -> Result<Option<OrderRow>, StorageError> {
+    find_order(conn, "request_id = ?1", [request_id])
+}
+
+/// The oldest unresolved attempt of a business order.
+pub(crate) fn unresolved_of_business_order(
+    conn: &Connection,
+    order_id: &str,
+) -> Result<Option<OrderRow>, StorageError> {
+    find_order(
+        conn,
+        &format!("order_id = ?1 AND {UNRESOLVED} ORDER BY id"),
+        [order_id],
+    )
+}
+
+/// A paid attempt of a business order.
+pub(crate) fn paid_of_business_order(
+    conn: &Connection,
+    order_id: &str,
+) -> Result<Option<OrderRow>, StorageError> {
+    find_order(
+        conn,
+        "order_id = ?1 AND state = 'paid' ORDER BY id",
+        [order_id],
+    )
+}
+
+/// Every unresolved attempt, oldest first.
+pub(crate) fn unresolved_orders(conn: &Connection) -> Result<Vec<OrderRow>, StorageError> {
+    find_orders(conn, &format!("{UNRESOLVED} ORDER BY id"), [])
+}
+
+/// Unresolved attempts and results the cashier has not been shown, oldest first.
+pub(crate) fn pending_results(conn: &Connection) -> Result<Vec<OrderRow>, StorageError> {
+    find_orders(
+        conn,
+        &format!("({UNRESOLVED} OR acknowledged = 0) ORDER BY id"),
+        [],
+    )
+}
+
+/// Every attempt, oldest first.
+pub(crate) fn all_orders(conn: &Connection) -> Result<Vec<OrderRow>, StorageError> {
+    find_orders(conn, "1 = 1 ORDER BY id", [])
+}
+
+/// One refund or void as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RefundRow {
+    pub id: i64,
+    pub request_id: String,
+    pub order_ref: i64,
+    pub out_refund_no: String,
+    pub kind: QrRefundKind,
+    pub amount: u64,
+    pub state: RefundState,
+    pub error_code: Option<String>,
+    pub last_error: Option<String>,
+    pub channel_refund_no: Option<String>,
+    pub refund_time: Option<String>,
+    pub attempts: u32,
+    pub batch: u32,
+    pub card_seq: i64,
+    pub local_date: String,
+    pub local_time: String,
+}
+
+/// The stored state of a refund.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RefundState {
+    Pending,
+    Done,
+    Rejected,
+}
+
+impl RefundState {
+    fn as_str(self) -> &'static str {
+        match self {
+            RefundState::Pending => "pending",
+            RefundState::Done => "done",
+            RefundState::Rejected => "rejected",
+        }
+    }
+
+    fn parse(s: &str) -> RefundState {
+        match s {
+            "done" => RefundState::Done,
+            "rejected" => RefundState::Rejected,
+            _ => RefundState::Pending,
+        }
+    }
+}
+
+const REFUND_COLUMNS: &str = "id, request_id, order_ref, out_refund_no, kind, amount, state, \
+     error_code, last_error, channel_refund_no, refund_time, attempts, batch, card_seq, \
+     local_date, local_time";
+
+fn row_to_refund(r: &Row<'_>) -> rusqlite::Result<RefundRow> {
+    let kind: String = r.get(4)?;
+    let state: String = r.get(6)?;
+    Ok(RefundRow {
+        id: r.get(0)?,
+        request_id: r.get(1)?,
+        order_ref: r.get(2)?,
+        out_refund_no: r.get(3)?,
+        kind: if kind == "void" {
+            QrRefundKind::Void
+        } else {
+            QrRefundKind::Refund
+        },
+        amount: to_u64(r.get(5)?),
+        state: RefundState::parse(&state),
+        error_code: r.get(7)?,
+        last_error: r.get(8)?,
+        channel_refund_no: r.get(9)?,
+        refund_time: r.get(10)?,
+        attempts: u32::try_from(r.get::<_, i64>(11)?).unwrap_or(0),
+        batch: u32::try_from(r.get::<_, i64>(12)?).unwrap_or(0),
+        card_seq: r.get(13)?,
+        local_date: r.get(14)?,
+        local_time: r.get(15)?,
+    })
+}
+
+fn find_refunds(
+    conn: &Connection,
+    filter: &str,
+    args: impl rusqlite::Params,
+) -> Result<Vec<RefundRow>, StorageError> {
+    let sql = format!("SELECT {REFUND_COLUMNS} FROM qr_refund WHERE {filter}");
+    let mut stmt = conn
+        .prepare(&sql)
+        .map_err(StorageError::wrap("list QR refunds"))?;
+    let rows = stmt
+        .query_map(args, row_to_refund)
+        .map_err(StorageError::wrap("list QR refunds"))?;
+    rows.collect::<Result<_, _>>()
+        .map_err(StorageError::wrap("list QR refunds"))
+}
+
+pub(crate) fn refund_by_request_id(
+    conn: &Connection,
+    request_id: &str,
+) -> Result<Option<RefundRow>, StorageError> {
+    Ok(find_refunds(conn, "request_id = ?1", [request_id])?
+        .into_iter()
+        .next())
+}
+
+pub(crate) fn pending_refunds(conn: &Connection) -> Result<Vec<RefundRow>, StorageError> {
+    find_refunds(conn, "state = 'pending' ORDER BY id", [])
+}
+
+pub(crate) fn refunds_of(conn: &Connection, order_ref: i64) -> Result<Vec<RefundRow>, StorageError> {
+    find_refunds(conn, "order_ref = ?1 ORDER BY id", [order_ref])
+}
+
+/// The newest refund.
+pub(crate) fn newest_refund(conn: &Connection) -> Result<Option<RefundRow>, StorageError> {
+    Ok(find_refunds(conn, "1 = 1 ORDER BY id DESC LIMIT 1", [])?
+        .into_iter()
+        .next())
+}
+
+/// The newest attempt.
+pub(crate) fn newest_order(conn: &Connection) -> Result<Option<OrderRow>, StorageError> {
+    find_order(conn, "1 = 1 ORDER BY id DESC", [])
+}
+
+/// What a new refund needs.
+pub(crate) struct NewRefund<'a> {
+    pub request_id: &'a str,
+    pub order: &'a OrderRow,
+    pub kind: QrRefundKind,
+    pub amount: u64,
+    /// Terminal id + local date: the `out_refund_no` prefix.
+    pub number_prefix: String,
+    pub batch: u32,
+    pub local_date: String,
+    pub local_time: String,
+    pub now: i64,
+}
+
+/// Why a refund could not be stored.
+pub(crate) enum RefundRefusal {
+    /// Done and pending refunds plus this one would exceed the paid amount.
+    Exceeds { remaining: u64 },
+    Storage(StorageError),
+}
+
+impl From<StorageError> for RefundRefusal {
+    fn from(e: StorageError) -> Self {
+        RefundRefusal::Storage(e)
+    }
+}
+
+/// Stores a pending refund with its `out_refund_no`, checking in the same transaction that
+/// the refunds of the order (done and pending) stay within the paid amount.
+pub(crate) fn insert_refund(
+    conn: &mut Connection,
+    new: &NewRefund<'_>,
+) -> Result<RefundRow, RefundRefusal> {
+    let tx = conn
+        .transaction()
+        .map_err(StorageError::wrap("begin QR refund"))?;
+    let committed: i64 = tx
+        .query_row(
+            "SELECT COALESCE(SUM(amount), 0) FROM qr_refund \
+             WHERE order_ref = ?1 AND state IN ('pending', 'done')",
+            [new.order.id],
+            |r| r.get(0),
+        )
+        .map_err(StorageError::wrap("sum QR refunds"))?;
+    let remaining = new.order.paid_amount.saturating_sub(to_u64(committed));
+    if new.amount > remaining {
+        return Err(RefundRefusal::Exceeds { remaining });
+    }
+    let seq = next_seq(&tx)?;
+    let out_refund_no = format!("{}R{seq:06}", new.number_prefix);
+    let card_seq = card_seq(&tx)?;
+    let kind = match new.kind {
+        QrRefundKind::Refund => "refund",
+        QrRefundKind::Void => "void",
+    };
+    tx.execute(
+        "INSERT INTO qr_refund (request_id, order_ref, out_refund_no, kind, amount, state, batch, \
+         card_seq, local_date, local_time, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?7, ?8, ?9, ?10, ?10)",
+        params![
+            new.request_id,
+            new.order.id,
+            out_refund_no,
+            kind,
+            to_i64(new.amount),
+            new.batch,
+            card_seq,
+            new.local_date,
+            new.local_time,
+            new.now,
+        ],
+    )
+    .map_err(StorageError::wrap("store QR refund"))?;
+    tx.commit()
+        .map_err(StorageError::wrap("commit QR refund"))?;
+    Ok(refund_by_request_id(conn, new.request_id)?.ok_or(StorageError {
+        operation: "read back QR refund",
+        source: rusqlite::Error::QueryReturnedNoRows,
+    })?)
+}
+
+/// Records a refund attempt's result; a done refund also updates the order's refunded total
+/// (and the void flag) in the same transaction.
+pub(crate) fn save_refund(
+    conn: &mut Connection,
+    refund: &RefundRow,
+    now: i64,
+) -> Result<(), StorageError> {
+    let tx = conn
+        .transaction()
+        .map_err(StorageError::wrap("begin QR refund update"))?;
+    tx.execute(
+        "UPDATE qr_refund SET state = ?2, error_code = ?3, last_error = ?4, \
+         channel_refund_no = ?5, refund_time = ?6, attempts = ?7, updated_at = ?8 WHERE id = ?1",
+        params![
+            refund.id,
+            refund.state.as_str(),
+            refund.error_code,
+            refund.last_error,
+            refund.channel_refund_no,
+            refund.refund_time,
+            i64::from(refund.attempts),
+            now,
+        ],
+    )
+    .map_err(StorageError::wrap("update QR refund"))?;
+    if refund.state == RefundState::Done {
+        tx.execute(
+            "UPDATE qr_order SET refunded_amount = (SELECT COALESCE(SUM(amount), 0) \
+             FROM qr_refund WHERE order_ref = ?1 AND state = 'done'), \
+             voided = voided OR ?2, updated_at = ?3 WHERE id = ?1",
+            params![refund.order_ref, refund.kind == QrRefundKind::Void, now],
+        )
+        .map_err(StorageError::wrap("update refunded total"))?;
+    }
+    tx.commit()
+        .map_err(StorageError::wrap("commit QR refund update"))
+}
+
+/// Per channel: paid attempts (count, amount) and done refunds (count, amount) of a batch.
+pub(crate) fn batch_totals(
+    conn: &Connection,
+    batch: u32,
+) -> Result<Vec<(Channel, (u32, u64), (u32, u64))>, StorageError> {
+    let sum = |sql: &str| -> Result<Vec<(String, u32, u64)>, StorageError> {
+        let mut stmt = conn
+            .prepare(sql)
+            .map_err(StorageError::wrap("sum QR payments"))?;
+        let rows = stmt
+            .query_map([batch], |r| {
+                Ok((
+                    r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                    u32::try_from(r.get::<_, i64>(1)?).unwrap_or(u32::MAX),
+                    to_u64(r.get(2)?),
+                ))
+            })
+            .map_err(StorageError::wrap("sum QR payments"))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(StorageError::wrap("sum QR payments"))
+    };
+    let paid = sum(
+        "SELECT channel, COUNT(*), COALESCE(SUM(paid_amount), 0) FROM qr_order \
+         WHERE batch = ?1 AND state = 'paid' GROUP BY channel",
+    )?;
+    let refunded = sum(
+        "SELECT o.channel, COUNT(*), COALESCE(SUM(r.amount), 0) FROM qr_refund r \
+         JOIN qr_order o ON o.id = r.order_ref WHERE r.batch = ?1 AND r.state = 'done' \
+         GROUP BY o.channel",
+    )?;
+    let mut out = Vec::new();
+    for channel in Channel::ALL {
+        let pick = |rows: &[(String, u32, u64)]| {
+            rows.iter()
+                .find(|(c, _, _)| c == channel.code())
+                .map_or((0, 0), |(_, n, a)| (*n, *a))
+        };
+        let (p, r) = (pick(&paid), pick(&refunded));
+        if p.0 > 0 || r.0 > 0 {
+            out.push((channel, p, r));
+        }
+    }
+    Ok(out)
+}
