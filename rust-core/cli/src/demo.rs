@@ -401,6 +401,9 @@ fn day(dir: &Path, p: &mut Printer) -> Result<String, CliError> {
     }
 
     let _ = &s1;
+    p.step("Reprint of the last receipt (the printer jammed)");
+    term.reprint(None)?;
+    p.receipts(&t);
     qr_section(p);
 
     clock.set_millis(
