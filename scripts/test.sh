@@ -16,3 +16,6 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "cargo test (workspace)"
 cargo test --workspace --locked
+
+step "sdk-aidl: AIDL contract, client library, Robolectric tests (host JVM)"
+sdk-aidl/build-host.sh
