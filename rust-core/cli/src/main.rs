@@ -15,6 +15,7 @@ mod cashier;
 mod demo;
 mod desktop;
 mod error;
+mod host;
 mod tools;
 
 use error::CliError;
@@ -38,6 +39,9 @@ enum Command {
     /// A cashier's whole day against the built-in host simulator, with receipts and a
     /// final reconciliation of the terminal journal against the host ledger.
     Demo(demo::DemoArgs),
+    /// The acquirer host simulator (POSP, QR gateway, admin API).
+    #[command(subcommand)]
+    Host(host::HostCommand),
     /// ISO 8583 tools: decode and encode UnionPay messages.
     #[command(subcommand)]
     Iso8583(tools::iso8583::Iso8583Command),
@@ -52,6 +56,7 @@ enum Command {
 fn run(cli: Cli) -> Result<String, CliError> {
     match cli.command {
         Command::Demo(args) => demo::run(&args),
+        Command::Host(cmd) => host::run(cmd),
         Command::Iso8583(cmd) => tools::iso8583::run(cmd),
         Command::Crypto(cmd) => tools::crypto::run(cmd),
         Command::Cashier(cmd) => {
