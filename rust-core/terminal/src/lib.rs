@@ -19,6 +19,7 @@ pub mod hardware;
 mod host_link;
 pub mod journal;
 pub mod outcome;
+pub mod qr;
 pub mod receipt;
 pub mod response_codes;
 pub mod vault;
@@ -31,6 +32,11 @@ pub use engine::{
 };
 pub use error::{DeviceError, EngineError, RuleViolation, StorageError};
 pub use outcome::{Outcome, OutcomeStatus};
+pub use qr::{
+    QrDynamicCode, QrDynamicRequest, QrOrderKind, QrOrderSummary, QrOutcome, QrPayRequest,
+    QrRefundKind, QrRefundOutcome, QrRefundRequest, QrRefundStatus, QrSettings, QrState, QrStatus,
+    QrVoidRequest,
+};
 
 use std::sync::{Arc, Mutex};
 use unipos_crypto::security_module::SecurityModule;

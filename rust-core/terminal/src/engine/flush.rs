@@ -257,6 +257,9 @@ impl Engine {
         let mut report = FlushReport::default();
         self.flush_reversals(&mut report)?;
         self.flush_advices(&mut report)?;
+        // QR attempts and refunds left open (crash, lost answers, pending reverses): never
+        // blocks card work; what stays open is listed by `Terminal::qr_pending_results`.
+        self.flush_qr();
         Ok(report)
     }
 

@@ -21,6 +21,10 @@ use crate::hardware::{CancelToken, Hardware};
 use crate::host_link::HostLink;
 use crate::journal::Journal;
 use crate::outcome::Outcome;
+use crate::qr::{
+    QrDynamicCode, QrDynamicRequest, QrOrderSummary, QrOutcome, QrPayRequest, QrRefundOutcome,
+    QrRefundRequest, QrSettings, QrVoidRequest,
+};
 use crate::vault::Vault;
 use crate::SecurityHandle;
 use std::path::Path;
@@ -91,6 +95,8 @@ pub(crate) struct Engine {
     pub(crate) downloads_due: bool,
     pub(crate) progress: Option<Arc<dyn ProgressListener>>,
     pub(crate) cancel: CancelToken,
+    /// QR routing, timers and MAC scheme (`Terminal::set_qr_settings`).
+    pub(crate) qr: crate::qr::QrSettings,
 }
 
 impl Engine {
@@ -163,6 +169,7 @@ impl Terminal {
                 downloads_due: false,
                 progress: None,
                 cancel: cancel.clone(),
+                qr: crate::qr::QrSettings::default(),
             }),
             cancel,
         })
@@ -276,22 +283,29 @@ impl Terminal {
         e.flush()
     }
 
-    /// The stored outcome of a request id (`None` if unknown).
+    /// The stored outcome of a request id (`None` if unknown). Card transactions first, then
+    /// QR payments and refunds, projected onto [`Outcome`] ([`crate::qr::QrOutcome::to_outcome`];
+    /// `qr_query` has the full QR detail).
     pub fn query(&self, request_id: &str) -> Result<Option<Outcome>, EngineError> {
-        Ok(self
-            .engine()
-            .journal
-            .by_request_id(request_id)?
-            .map(|r| Outcome::from_record(&r)))
+        let e = self.engine();
+        match e.journal.by_request_id(request_id)? {
+            Some(r) => Ok(Some(Outcome::from_record(&r))),
+            None => e.qr_projected(request_id),
+        }
     }
 
-    /// The outcome of the last request.
+    /// The outcome of the last request, card or QR.
     pub fn query_last(&self) -> Result<Option<Outcome>, EngineError> {
-        Ok(self
-            .engine()
-            .journal
-            .last()?
-            .map(|r| Outcome::from_record(&r)))
+        let e = self.engine();
+        let card = e.journal.last()?;
+        match (card, e.qr_newest()?) {
+            // A QR record remembers the newest card row at its creation: it is newer than
+            // every card row up to that one.
+            (Some(c), Some((card_seq, _))) if card_seq < c.id => Ok(Some(Outcome::from_record(&c))),
+            (_, Some((_, qr))) => Ok(Some(qr)),
+            (Some(c), None) => Ok(Some(Outcome::from_record(&c))),
+            (None, None) => Ok(None),
+        }
     }
 
     /// The newest `limit` journal entries, newest first.
@@ -325,6 +339,87 @@ impl Terminal {
     /// The current batch number.
     pub fn current_batch(&self) -> Result<u32, EngineError> {
         Ok(self.engine().journal.current_batch()?)
+    }
+
+    // -----------------------------------------------------------------------------------
+    // QR payments (issue #6; the state machine is documented in `crate::qr`)
+
+    /// Replaces the QR routing table, timers and MAC scheme.
+    pub fn set_qr_settings(&self, settings: QrSettings) {
+        self.engine().qr = settings;
+    }
+
+    /// The QR settings in use.
+    pub fn qr_settings(&self) -> QrSettings {
+        self.engine().qr.clone()
+    }
+
+    /// Pays with the customer's scanned payment code: route, persist, pay, then query /
+    /// reverse until a final result or REVERSE_PENDING. Repeating a `request_id` returns its
+    /// result and never pays again. Refused while another attempt of the same `order_id` is
+    /// unresolved ([`EngineError::InProgress`] naming it) or after one was paid.
+    pub fn qr_pay(&self, req: QrPayRequest) -> Result<QrOutcome, EngineError> {
+        self.engine().qr_pay(req)
+    }
+
+    /// Creates a merchant-presented dynamic code and returns it to show (URL, modules, PNG);
+    /// then call [`Terminal::qr_dynamic_wait`].
+    pub fn qr_dynamic_create(&self, req: QrDynamicRequest) -> Result<QrDynamicCode, EngineError> {
+        self.engine().qr_dynamic_create(req)
+    }
+
+    /// Polls a shown dynamic code until it is paid; closes it at its deadline.
+    pub fn qr_dynamic_wait(&self, request_id: &str) -> Result<QrOutcome, EngineError> {
+        self.engine().qr_dynamic_wait(request_id)
+    }
+
+    /// The cashier gives up on an open attempt: reverse (dynamic: close) it now, but never
+    /// before the channel's earliest reverse.
+    pub fn qr_cancel(&self, request_id: &str) -> Result<QrOutcome, EngineError> {
+        self.engine().qr_cancel(request_id)
+    }
+
+    /// Refunds part of a paid QR payment (repeatable up to the paid amount); the
+    /// `out_refund_no` is persisted first and reused on every retry.
+    pub fn qr_refund(&self, req: QrRefundRequest) -> Result<QrRefundOutcome, EngineError> {
+        self.engine().qr_refund(req)
+    }
+
+    /// Voids a QR payment the same day (before settlement): a full refund of a payment not
+    /// refunded yet.
+    pub fn qr_void(&self, req: QrVoidRequest) -> Result<QrRefundOutcome, EngineError> {
+        self.engine().qr_void(req)
+    }
+
+    /// The full QR outcome of an attempt (`None` if unknown).
+    pub fn qr_query(&self, request_id: &str) -> Result<Option<QrOutcome>, EngineError> {
+        self.engine().qr_query(request_id)
+    }
+
+    /// The outcome of a QR refund or void (`None` if unknown).
+    pub fn qr_refund_query(
+        &self,
+        request_id: &str,
+    ) -> Result<Option<QrRefundOutcome>, EngineError> {
+        self.engine().qr_refund_query(request_id)
+    }
+
+    /// What the cashier must see before new sales: unresolved attempts, and results reached
+    /// in the background (after a restart or at a flush point: late successes, reverses) that
+    /// were not handed to a caller yet. Oldest first.
+    pub fn qr_pending_results(&self) -> Result<Vec<QrOutcome>, EngineError> {
+        self.engine().qr_pending_results()
+    }
+
+    /// The cashier has seen a final result: drop it from [`Terminal::qr_pending_results`].
+    /// Returns `false` for an unknown or unresolved attempt.
+    pub fn qr_acknowledge(&self, request_id: &str) -> Result<bool, EngineError> {
+        self.engine().qr_acknowledge(request_id)
+    }
+
+    /// Every QR attempt with its amounts, for reconciliation against the gateway.
+    pub fn qr_orders(&self) -> Result<Vec<QrOrderSummary>, EngineError> {
+        self.engine().qr_order_summaries()
     }
 
     /// Runs `f` with the engine locked (crate-internal extensions: settlement, QR).

@@ -428,9 +428,10 @@ impl Engine {
     /// QR lines of the settlement report (filled in by the QR module when present).
     pub(crate) fn qr_settlement_lines(
         &self,
-        _batch: u32,
+        batch: u32,
     ) -> Result<Vec<(String, KindTotal)>, EngineError> {
-        Ok(Vec::new())
+        // Per channel: paid QR payments and done refunds/voids of the batch (DOMAIN.md rule 6).
+        self.qr_batch_lines(batch)
     }
 }
 

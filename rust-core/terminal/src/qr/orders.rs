@@ -168,8 +168,7 @@ pub(crate) fn insert_order(
     )
     .map_err(StorageError::wrap("store QR order"))?;
     let id = tx.last_insert_rowid();
-    tx.commit()
-        .map_err(StorageError::wrap("commit QR order"))?;
+    tx.commit().map_err(StorageError::wrap("commit QR order"))?;
     order_by_id(conn, id)?.ok_or_else(|| StorageError {
         operation: "read back QR order",
         source: rusqlite::Error::QueryReturnedNoRows,
@@ -398,7 +397,10 @@ pub(crate) fn pending_refunds(conn: &Connection) -> Result<Vec<RefundRow>, Stora
     find_refunds(conn, "state = 'pending' ORDER BY id", [])
 }
 
-pub(crate) fn refunds_of(conn: &Connection, order_ref: i64) -> Result<Vec<RefundRow>, StorageError> {
+pub(crate) fn refunds_of(
+    conn: &Connection,
+    order_ref: i64,
+) -> Result<Vec<RefundRow>, StorageError> {
     find_refunds(conn, "order_ref = ?1 ORDER BY id", [order_ref])
 }
 
@@ -431,7 +433,9 @@ pub(crate) struct NewRefund<'a> {
 /// Why a refund could not be stored.
 pub(crate) enum RefundRefusal {
     /// Done and pending refunds plus this one would exceed the paid amount.
-    Exceeds { remaining: u64 },
+    Exceeds {
+        remaining: u64,
+    },
     Storage(StorageError),
 }
 
@@ -489,10 +493,12 @@ pub(crate) fn insert_refund(
     .map_err(StorageError::wrap("store QR refund"))?;
     tx.commit()
         .map_err(StorageError::wrap("commit QR refund"))?;
-    Ok(refund_by_request_id(conn, new.request_id)?.ok_or(StorageError {
-        operation: "read back QR refund",
-        source: rusqlite::Error::QueryReturnedNoRows,
-    })?)
+    Ok(
+        refund_by_request_id(conn, new.request_id)?.ok_or(StorageError {
+            operation: "read back QR refund",
+            source: rusqlite::Error::QueryReturnedNoRows,
+        })?,
+    )
 }
 
 /// Records a refund attempt's result; a done refund also updates the order's refunded total
@@ -533,11 +539,18 @@ pub(crate) fn save_refund(
         .map_err(StorageError::wrap("commit QR refund update"))
 }
 
-/// Per channel: paid attempts (count, amount) and done refunds (count, amount) of a batch.
+/// One channel's QR totals in a batch: paid attempts and done refunds (count, fen).
+pub(crate) struct ChannelTotals {
+    pub channel: Channel,
+    pub paid: (u32, u64),
+    pub refunded: (u32, u64),
+}
+
+/// Per channel: paid attempts and done refunds of a batch (channels without either omitted).
 pub(crate) fn batch_totals(
     conn: &Connection,
     batch: u32,
-) -> Result<Vec<(Channel, (u32, u64), (u32, u64))>, StorageError> {
+) -> Result<Vec<ChannelTotals>, StorageError> {
     let sum = |sql: &str| -> Result<Vec<(String, u32, u64)>, StorageError> {
         let mut stmt = conn
             .prepare(sql)
@@ -570,9 +583,13 @@ pub(crate) fn batch_totals(
                 .find(|(c, _, _)| c == channel.code())
                 .map_or((0, 0), |(_, n, a)| (*n, *a))
         };
-        let (p, r) = (pick(&paid), pick(&refunded));
-        if p.0 > 0 || r.0 > 0 {
-            out.push((channel, p, r));
+        let (paid, refunded) = (pick(&paid), pick(&refunded));
+        if paid.0 > 0 || refunded.0 > 0 {
+            out.push(ChannelTotals {
+                channel,
+                paid,
+                refunded,
+            });
         }
     }
     Ok(out)

@@ -107,7 +107,7 @@ mod tests {
     #[test]
     fn renders_a_url() {
         let img = render_qr("https://qr.unipos.example/pay/0123456789abcdef01234567", 4).unwrap();
-        assert!(img.width >= 21 && (img.width - 17) % 4 == 0);
+        assert!(img.width >= 21 && (img.width - 17).is_multiple_of(4));
         assert_eq!(img.modules.len(), img.width * img.width);
         // Finder pattern: the top-left corner module is dark.
         assert!(img.is_dark(0, 0));
