@@ -359,7 +359,10 @@ impl Terminal {
     /// result and never pays again. Refused while another attempt of the same `order_id` is
     /// unresolved ([`EngineError::InProgress`] naming it) or after one was paid.
     pub fn qr_pay(&self, req: QrPayRequest) -> Result<QrOutcome, EngineError> {
-        self.engine().qr_pay(req)
+        let mut e = self.engine();
+        let mut outcome = e.qr_pay(req)?;
+        outcome.notice = e.print_qr_slips(&outcome);
+        Ok(outcome)
     }
 
     /// Creates a merchant-presented dynamic code and returns it to show (URL, modules, PNG);
@@ -370,7 +373,10 @@ impl Terminal {
 
     /// Polls a shown dynamic code until it is paid; closes it at its deadline.
     pub fn qr_dynamic_wait(&self, request_id: &str) -> Result<QrOutcome, EngineError> {
-        self.engine().qr_dynamic_wait(request_id)
+        let mut e = self.engine();
+        let mut outcome = e.qr_dynamic_wait(request_id)?;
+        outcome.notice = e.print_qr_slips(&outcome);
+        Ok(outcome)
     }
 
     /// The cashier gives up on an open attempt: reverse (dynamic: close) it now, but never

@@ -5,7 +5,8 @@ use super::{Engine, Progress};
 use crate::error::EngineError;
 use crate::journal::{TxnKind, TxnRecord};
 use crate::outcome::Outcome;
-use crate::receipt::{self, CopyKind, MerchantInfo, OriginalRef, Receipt};
+use crate::qr::{QrOutcome, QrStatus};
+use crate::receipt::{self, CopyKind, MerchantInfo, OriginalRef, QrInfo, Receipt};
 
 impl Engine {
     pub(crate) fn merchant_info(&self) -> MerchantInfo {
@@ -58,6 +59,42 @@ impl Engine {
                 log::warn!("printer failed after trace {:06}: {e}", row.trace);
                 return Some(format!(
                     "交易成功，打印失败，请重打印 / Approved, but the receipt did not print ({e}): reprint it"
+                ));
+            }
+        }
+        None
+    }
+
+    /// Prints the slips of a paid QR payment (channel and order number instead of a card);
+    /// returns a notice if the printer failed. Only payments just completed are printed.
+    pub(crate) fn print_qr_slips(&mut self, o: &QrOutcome) -> Option<String> {
+        if o.status != QrStatus::Paid {
+            return None;
+        }
+        self.emit(Progress::Printing);
+        let channel = o
+            .channel
+            .map(|c| format!("{}/{}", c.name_zh(), c.name_en()))
+            .unwrap_or_default();
+        for copy in [CopyKind::Merchant, CopyKind::Customer] {
+            let r = Receipt {
+                merchant: self.merchant_info(),
+                outcome: o.to_outcome(),
+                original: None,
+                qr: Some(QrInfo {
+                    channel: channel.clone(),
+                    order_no: o.out_trade_no.clone(),
+                    channel_txn_id: o.channel_trade_no.clone(),
+                }),
+                copy,
+                reprint: false,
+                printed_at: self.local().display(),
+            };
+            let lines = receipt::render(&r, &self.config.receipts);
+            if let Err(e) = self.hardware.printer.print(&lines) {
+                log::warn!("printer failed after QR order {}: {e}", o.out_trade_no);
+                return Some(format!(
+                    "支付成功，打印失败，请重打印 / Paid, but the receipt did not print ({e})"
                 ));
             }
         }

@@ -622,6 +622,7 @@ impl Engine {
             date: o.local_date.clone(),
             time: o.local_time.clone(),
             batch: o.batch,
+            notice: None,
         }
     }
 

@@ -341,6 +341,9 @@ pub struct QrOutcome {
     pub time: String,
     /// The batch it belongs to on the settlement report.
     pub batch: u32,
+    /// Something the cashier must know that does not change the result (the printer failed
+    /// after the payment: reprint).
+    pub notice: Option<String>,
 }
 
 impl QrOutcome {

@@ -1,0 +1,361 @@
+//! Fault injection: rules that make the host misbehave on purpose, the way networks and
+//! hosts really fail, so the terminal's reversal, retry and recovery paths can be proven.
+//!
+//! A [`FaultRule`] matches requests by terminal, MTI, processing code (POSP) or operation
+//! (QR gateway), optionally only from its `nth` match on and at most `count` times, and then
+//! applies one [`FaultAction`]. The first rule that matches and still has firings left wins;
+//! every rule counts its matches and firings. Rules are managed through [`Faults`], a cheap
+//! shared handle (also reachable over the admin HTTP API).
+//!
+//! ```
+//! use unipos_hostsim::faults::{FaultAction, FaultRule, Faults};
+//! let faults = Faults::default();
+//! let id = faults.add(FaultRule::posp("0200", FaultAction::NoAnswer).once());
+//! assert_eq!(faults.fired(id), Some(0));
+//! ```
+
+use serde::{Deserialize, Serialize};
+use std::sync::{Arc, Mutex, PoisonError};
+
+/// What the host does instead of answering normally.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum FaultAction {
+    /// The request is lost before the host: not processed, no answer, and the connection is
+    /// kept open until the client gives up (it sees a read timeout).
+    DropRequest,
+    /// The answer is lost: the request is processed (the ledger changes) but no answer is
+    /// sent; the connection is kept open until the client gives up.
+    NoAnswer,
+    /// Processed, then answered after `ms` milliseconds.
+    Delay {
+        /// Delay in milliseconds.
+        ms: u64,
+    },
+    /// The connection is closed right after the request is read, before processing.
+    CloseConnection,
+    /// Processed, then answered with corrupted bytes (the length prefix stays right).
+    Garble,
+    /// Processed, then answered with a wrong MAC (field 64). POSP only.
+    BadMac,
+    /// Not processed: answered with this response code (properly MAC'd). POSP only.
+    RespondWith {
+        /// Field 39, e.g. `"96"`.
+        code: String,
+    },
+    /// Processed, then the answer is sent twice.
+    Duplicate,
+    /// Processed, then answered with a wrong trace number (field 11), properly MAC'd, like
+    /// the late answer of an earlier request. POSP only.
+    StaleTrace,
+    /// Not processed: the HTTP answer has this status and an empty body (QR gateway and
+    /// HTTPS `/posp`; on the TCP POSP listener the connection is closed instead).
+    HttpStatus {
+        /// HTTP status code, e.g. 503.
+        status: u16,
+    },
+}
+
+impl FaultAction {
+    fn applies_to_posp(&self) -> bool {
+        // Every action applies; `HttpStatus` on the TCP listener closes the connection.
+        true
+    }
+
+    fn applies_to_qr(&self) -> bool {
+        !matches!(
+            self,
+            FaultAction::BadMac | FaultAction::RespondWith { .. } | FaultAction::StaleTrace
+        )
+    }
+}
+
+/// One fault rule. Criteria left `None` match anything.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultRule {
+    /// Only requests of this terminal (field 41, or the QR request's terminal).
+    #[serde(default)]
+    pub terminal_id: Option<String>,
+    /// Only POSP requests with this MTI, e.g. `"0200"`.
+    #[serde(default)]
+    pub mti: Option<String>,
+    /// Only POSP requests with this processing code (field 3), e.g. `"000000"`.
+    #[serde(default)]
+    pub processing_code: Option<String>,
+    /// Only QR requests of this operation (`pay`, `query`, `reverse`, `refund`, `create`,
+    /// `close`).
+    #[serde(default)]
+    pub qr_operation: Option<String>,
+    /// Fire from the nth matching request on (1 = the first).
+    #[serde(default)]
+    pub nth: Option<u32>,
+    /// Fire at most this many times (`None` = every time).
+    #[serde(default)]
+    pub count: Option<u32>,
+    /// What to do.
+    pub action: FaultAction,
+}
+
+impl FaultRule {
+    /// A rule for every POSP request with this MTI.
+    pub fn posp(mti: &str, action: FaultAction) -> Self {
+        FaultRule {
+            terminal_id: None,
+            mti: Some(mti.to_owned()),
+            processing_code: None,
+            qr_operation: None,
+            nth: None,
+            count: None,
+            action,
+        }
+    }
+
+    /// A rule for every QR request of this operation.
+    pub fn qr(operation: &str, action: FaultAction) -> Self {
+        FaultRule {
+            terminal_id: None,
+            mti: None,
+            processing_code: None,
+            qr_operation: Some(operation.to_owned()),
+            nth: None,
+            count: None,
+            action,
+        }
+    }
+
+    /// Only this terminal.
+    pub fn for_terminal(mut self, terminal_id: &str) -> Self {
+        self.terminal_id = Some(terminal_id.to_owned());
+        self
+    }
+
+    /// Only this processing code.
+    pub fn with_processing_code(mut self, code: &str) -> Self {
+        self.processing_code = Some(code.to_owned());
+        self
+    }
+
+    /// From the nth match on.
+    pub fn from_nth(mut self, nth: u32) -> Self {
+        self.nth = Some(nth);
+        self
+    }
+
+    /// At most `count` times.
+    pub fn times(mut self, count: u32) -> Self {
+        self.count = Some(count);
+        self
+    }
+
+    /// Exactly once.
+    pub fn once(self) -> Self {
+        self.times(1)
+    }
+
+    fn matches(&self, target: &FaultTarget<'_>) -> bool {
+        let same = |want: &Option<String>, have: Option<&str>| {
+            want.as_deref().is_none_or(|w| Some(w) == have)
+        };
+        match target {
+            FaultTarget::Posp {
+                terminal_id,
+                mti,
+                processing_code,
+            } => {
+                self.qr_operation.is_none()
+                    && self.action.applies_to_posp()
+                    && same(&self.terminal_id, *terminal_id)
+                    && same(&self.mti, Some(mti))
+                    && same(&self.processing_code, *processing_code)
+            }
+            FaultTarget::Qr {
+                terminal_id,
+                operation,
+            } => {
+                self.mti.is_none()
+                    && self.processing_code.is_none()
+                    && self.action.applies_to_qr()
+                    && same(&self.terminal_id, Some(terminal_id))
+                    && same(&self.qr_operation, Some(operation))
+            }
+        }
+    }
+}
+
+/// Identifies a rule within a [`Faults`] registry.
+pub type FaultId = u64;
+
+/// A rule with its counters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FaultStatus {
+    /// Its id.
+    pub id: FaultId,
+    /// The rule.
+    pub rule: FaultRule,
+    /// Requests that matched its criteria.
+    pub matched: u32,
+    /// Times it fired.
+    pub fired: u32,
+}
+
+/// The request a fault rule is checked against.
+#[derive(Debug, Clone, Copy)]
+pub enum FaultTarget<'a> {
+    /// A POSP (ISO 8583) request.
+    Posp {
+        /// Field 41, if readable.
+        terminal_id: Option<&'a str>,
+        /// The MTI.
+        mti: &'a str,
+        /// Field 3, if present.
+        processing_code: Option<&'a str>,
+    },
+    /// A QR gateway request.
+    Qr {
+        /// The terminal.
+        terminal_id: &'a str,
+        /// The operation.
+        operation: &'a str,
+    },
+}
+
+/// The shared registry of fault rules. Clones share the same rules.
+#[derive(Debug, Clone, Default)]
+pub struct Faults {
+    inner: Arc<Mutex<Registry>>,
+}
+
+#[derive(Debug, Default)]
+struct Registry {
+    next_id: FaultId,
+    rules: Vec<FaultStatus>,
+}
+
+impl Faults {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Registry> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Adds a rule (after the existing ones) and returns its id.
+    pub fn add(&self, rule: FaultRule) -> FaultId {
+        let mut r = self.lock();
+        r.next_id += 1;
+        let id = r.next_id;
+        r.rules.push(FaultStatus {
+            id,
+            rule,
+            matched: 0,
+            fired: 0,
+        });
+        id
+    }
+
+    /// Removes one rule; whether it existed.
+    pub fn remove(&self, id: FaultId) -> bool {
+        let mut r = self.lock();
+        let before = r.rules.len();
+        r.rules.retain(|s| s.id != id);
+        r.rules.len() != before
+    }
+
+    /// Removes every rule.
+    pub fn clear(&self) {
+        self.lock().rules.clear();
+    }
+
+    /// Every rule with its counters, in order.
+    pub fn list(&self) -> Vec<FaultStatus> {
+        self.lock().rules.clone()
+    }
+
+    /// How many times a rule fired (`None` if there is no such rule).
+    pub fn fired(&self, id: FaultId) -> Option<u32> {
+        self.lock()
+            .rules
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.fired)
+    }
+
+    /// Counts the request against every matching rule and returns the action of the first
+    /// one that fires.
+    pub fn check(&self, target: &FaultTarget<'_>) -> Option<FaultAction> {
+        let mut r = self.lock();
+        if r.rules.is_empty() {
+            return None;
+        }
+        let mut chosen = None;
+        for s in r.rules.iter_mut() {
+            if !s.rule.matches(target) {
+                continue;
+            }
+            s.matched = s.matched.saturating_add(1);
+            let due = s.matched >= s.rule.nth.unwrap_or(1);
+            let left = s.rule.count.is_none_or(|c| s.fired < c);
+            if chosen.is_none() && due && left {
+                s.fired += 1;
+                chosen = Some(s.rule.action.clone());
+            }
+        }
+        chosen
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sale<'a>(tid: &'a str) -> FaultTarget<'a> {
+        FaultTarget::Posp {
+            terminal_id: Some(tid),
+            mti: "0200",
+            processing_code: Some("000000"),
+        }
+    }
+
+    #[test]
+    fn nth_and_count() {
+        let f = Faults::default();
+        let id = f.add(
+            FaultRule::posp("0200", FaultAction::Garble)
+                .from_nth(2)
+                .times(2),
+        );
+        let fired: Vec<bool> = (0..5)
+            .map(|_| f.check(&sale("62969002")).is_some())
+            .collect();
+        assert_eq!(fired, [false, true, true, false, false]);
+        assert_eq!(f.fired(id), Some(2));
+        assert_eq!(f.list()[0].matched, 5);
+    }
+
+    #[test]
+    fn criteria_and_kinds() {
+        let f = Faults::default();
+        f.add(FaultRule::posp("0200", FaultAction::BadMac).for_terminal("62969003"));
+        f.add(FaultRule::qr("pay", FaultAction::BadMac));
+        assert!(f.check(&sale("62969002")).is_none());
+        assert_eq!(f.check(&sale("62969003")), Some(FaultAction::BadMac));
+        // BadMac means nothing to the QR gateway: the rule never matches there.
+        let qr = FaultTarget::Qr {
+            terminal_id: "62969003",
+            operation: "pay",
+        };
+        assert!(f.check(&qr).is_none());
+        f.clear();
+        assert!(f.list().is_empty());
+    }
+
+    #[test]
+    fn json_form() {
+        let rule: FaultRule = serde_json::from_str(
+            r#"{"terminal_id": "62969002", "mti": "0200", "count": 1, "action": {"type": "delay", "ms": 250}}"#,
+        )
+        .unwrap();
+        assert_eq!(rule.action, FaultAction::Delay { ms: 250 });
+        let code: FaultRule =
+            serde_json::from_str(r#"{"action": {"type": "respond_with", "code": "96"}}"#).unwrap();
+        assert_eq!(code.action, FaultAction::RespondWith { code: "96".into() });
+    }
+}

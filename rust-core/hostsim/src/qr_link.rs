@@ -1,0 +1,61 @@
+//! The QR gateway behind the HTTPS listener: requests under `/qr/` go through the fault
+//! rules (matched by terminal and operation, via `Gateway::describe`) to the gateway.
+
+use crate::faults::{FaultAction, FaultTarget, Faults};
+use unipos_net::http::{Request, Response};
+
+use crate::qr::Gateway;
+
+/// What the server does with a QR request.
+pub(crate) enum QrDelivery {
+    /// Send this response (`times` times: 2 for the duplicate fault).
+    Respond {
+        response: Response,
+        times: usize,
+        delay_ms: u64,
+    },
+    /// Send nothing; keep the connection until the client gives up.
+    Withhold,
+    /// Close the connection.
+    Close,
+}
+
+/// Routes one `/qr/` request through the fault rules to the gateway.
+pub(crate) fn route(gateway: &Gateway, faults: &Faults, req: &Request) -> QrDelivery {
+    let action = gateway.describe(req).and_then(|info| {
+        faults.check(&FaultTarget::Qr {
+            terminal_id: &info.terminal_id,
+            operation: &info.operation,
+        })
+    });
+    let respond = |response, times, delay_ms| QrDelivery::Respond {
+        response,
+        times,
+        delay_ms,
+    };
+    match action {
+        None => respond(gateway.handle(req), 1, 0),
+        Some(FaultAction::DropRequest) => QrDelivery::Withhold,
+        Some(FaultAction::NoAnswer) => {
+            let _ = gateway.handle(req);
+            QrDelivery::Withhold
+        }
+        Some(FaultAction::Delay { ms }) => respond(gateway.handle(req), 1, ms),
+        Some(FaultAction::CloseConnection) => QrDelivery::Close,
+        Some(FaultAction::Garble) => {
+            let mut r = gateway.handle(req);
+            for b in r.body.iter_mut() {
+                *b ^= 0x5A;
+            }
+            respond(r, 1, 0)
+        }
+        Some(FaultAction::Duplicate) => respond(gateway.handle(req), 2, 0),
+        Some(FaultAction::HttpStatus { status }) => {
+            respond(Response::json(status, Vec::new()), 1, 0)
+        }
+        // Not applicable to QR requests (the rule matcher never returns these for QR).
+        Some(FaultAction::BadMac | FaultAction::RespondWith { .. } | FaultAction::StaleTrace) => {
+            respond(gateway.handle(req), 1, 0)
+        }
+    }
+}

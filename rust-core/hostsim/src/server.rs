@@ -1,0 +1,624 @@
+//! The listeners: TCP POSP (2-byte length framing), HTTPS (`POST /posp`, `/qr/...`) and the
+//! plain-HTTP admin API, a thread per connection, all stopped promptly by
+//! [`RunningHost::shutdown`] (or on drop).
+
+use crate::admin;
+use crate::config::HostSimConfig;
+use crate::error::HostError;
+use crate::faults::{FaultAction, FaultTarget, Faults};
+use crate::ledger::{CardSnapshot, JournalEntry};
+use crate::posp::{frame_has_mac, parse, Parsed, PospHost, UploadReport};
+use crate::qr::Gateway;
+use crate::qr_link::{self, QrDelivery};
+use crate::sessions::Sessions;
+use rustls::{ServerConfig, ServerConnection, StreamOwned};
+use std::collections::HashMap;
+use std::io::{BufReader, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
+use std::time::Duration;
+use unipos_clock::Clock;
+use unipos_iso8583::cup::ProcessingRequirement;
+use unipos_iso8583::FrameLayout;
+use unipos_net::frame_io::{read_frame, FrameReadError};
+use unipos_net::http::{read_request, write_response, Response};
+use unipos_net::tls::TestCa;
+
+/// Entry point of the simulator.
+#[derive(Debug)]
+pub struct HostSim;
+
+impl HostSim {
+    /// Validates the configuration, binds the listeners, writes the CA certificate (when a
+    /// path is configured) and starts serving.
+    pub fn start(config: HostSimConfig) -> Result<RunningHost, HostError> {
+        let seed = config.seed.unwrap_or_else(crate::rng::random_seed);
+        let sessions = Arc::new(Sessions::new());
+        let posp = Arc::new(PospHost::new(&config, Arc::clone(&sessions), seed)?);
+        let faults = Faults::default();
+        let clock = Arc::clone(&config.clock);
+        let shared = Arc::new(Shared::default());
+        let ca = TestCa::generate(&["localhost", "127.0.0.1"])
+            .map_err(|e| HostError::Tls(e.to_string()))?;
+        if let Some(path) = &config.ca_pem_path {
+            std::fs::write(path, ca.ca_pem()).map_err(|e| HostError::ConfigFile {
+                path: path.display().to_string(),
+                reason: format!("cannot write the CA certificate: {e}"),
+            })?;
+        }
+        let gateway = Arc::new(Gateway::new(
+            Arc::clone(&sessions),
+            Arc::clone(&clock),
+            config.qr,
+        ));
+        let ctx = Arc::new(ServerCtx {
+            posp: Arc::clone(&posp),
+            faults: faults.clone(),
+            gateway,
+            shared: Arc::clone(&shared),
+            idle: Duration::from_secs(config.host.idle_timeout_secs.max(1)),
+            max_frame: config.host.max_frame_len,
+            tls: ca.server_config(),
+        });
+
+        let mut listeners = Vec::new();
+        let posp_listener = bind(&config.listen.posp)?;
+        let posp_addr = posp_listener.local_addr()?;
+        listeners.push((posp_listener, Kind::Posp));
+        let mut https_addr = None;
+        if let Some(a) = &config.listen.https {
+            let l = bind(a)?;
+            https_addr = Some(l.local_addr()?);
+            listeners.push((l, Kind::Https));
+        }
+        let mut admin_addr = None;
+        if let Some(a) = &config.listen.admin {
+            let l = bind(a)?;
+            admin_addr = Some(l.local_addr()?);
+            listeners.push((l, Kind::Admin));
+        }
+        let mut threads = Vec::new();
+        let mut wake = Vec::new();
+        for (listener, kind) in listeners {
+            wake.push(listener.local_addr()?);
+            let ctx = Arc::clone(&ctx);
+            threads.push(
+                std::thread::Builder::new()
+                    .name(format!("hostsim-{kind:?}-accept"))
+                    .spawn(move || accept_loop(listener, kind, ctx))?,
+            );
+        }
+        log::info!(
+            "host simulator up: POSP {posp_addr}, HTTPS {https_addr:?}, admin {admin_addr:?}, seed {seed}"
+        );
+        Ok(RunningHost {
+            posp,
+            faults,
+            sessions,
+            clock,
+            posp_addr,
+            https_addr,
+            admin_addr,
+            ca_pem: ca.ca_pem().to_owned(),
+            ca_path: config.ca_pem_path,
+            seed,
+            gateway: Arc::clone(&ctx.gateway),
+            shared,
+            threads,
+            wake,
+        })
+    }
+}
+
+fn bind(addr: &str) -> Result<TcpListener, HostError> {
+    let addrs: Vec<SocketAddr> = addr
+        .to_socket_addrs()
+        .map_err(|e| HostError::Config(format!("bad listen address {addr:?}: {e}")))?
+        .collect();
+    TcpListener::bind(&addrs[..])
+        .map_err(|e| HostError::Config(format!("cannot listen on {addr}: {e}")))
+}
+
+/// A running simulator. Dropping it shuts it down.
+pub struct RunningHost {
+    posp: Arc<PospHost>,
+    faults: Faults,
+    sessions: Arc<Sessions>,
+    clock: Arc<dyn Clock>,
+    posp_addr: SocketAddr,
+    https_addr: Option<SocketAddr>,
+    admin_addr: Option<SocketAddr>,
+    ca_pem: String,
+    ca_path: Option<PathBuf>,
+    seed: u64,
+    gateway: Arc<Gateway>,
+    shared: Arc<Shared>,
+    threads: Vec<JoinHandle<()>>,
+    wake: Vec<SocketAddr>,
+}
+
+impl std::fmt::Debug for RunningHost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunningHost")
+            .field("posp_addr", &self.posp_addr)
+            .field("https_addr", &self.https_addr)
+            .field("admin_addr", &self.admin_addr)
+            .field("seed", &self.seed)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RunningHost {
+    /// The TCP POSP listener.
+    pub fn posp_addr(&self) -> SocketAddr {
+        self.posp_addr
+    }
+
+    /// The HTTPS listener (`POST /posp`, `/qr/...`), if enabled.
+    pub fn https_addr(&self) -> Option<SocketAddr> {
+        self.https_addr
+    }
+
+    /// The admin listener, if enabled.
+    pub fn admin_addr(&self) -> Option<SocketAddr> {
+        self.admin_addr
+    }
+
+    /// The generated CA certificate (PEM) a terminal pins for HTTPS.
+    pub fn ca_pem(&self) -> &str {
+        &self.ca_pem
+    }
+
+    /// Where the CA certificate was written, if configured.
+    pub fn ca_path(&self) -> Option<&std::path::Path> {
+        self.ca_path.as_deref()
+    }
+
+    /// The seed in use (random unless configured).
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The fault rules (a shared handle).
+    pub fn faults(&self) -> &Faults {
+        &self.faults
+    }
+
+    /// The QR gateway (script payment-code behaviours, read orders).
+    pub fn qr(&self) -> &Arc<Gateway> {
+        &self.gateway
+    }
+
+    /// The POSP core (also usable directly: [`PospHost::handle_frame`]).
+    pub fn posp(&self) -> &Arc<PospHost> {
+        &self.posp
+    }
+
+    /// The terminals' sessions (working keys), shared with the QR gateway.
+    pub fn sessions(&self) -> &Arc<Sessions> {
+        &self.sessions
+    }
+
+    /// The clock the host runs on.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    /// The host journal of one terminal, oldest first.
+    pub fn journal(&self, terminal_id: &str) -> Vec<JournalEntry> {
+        self.posp.journal(terminal_id)
+    }
+
+    /// A card's balances and holds.
+    pub fn card(&self, pan: &str) -> Option<CardSnapshot> {
+        self.posp.card(pan)
+    }
+
+    /// Every card's balances and holds.
+    pub fn cards(&self) -> Vec<CardSnapshot> {
+        self.posp.cards()
+    }
+
+    /// The upload report of a terminal's batch.
+    pub fn upload_report(&self, terminal_id: &str, batch: u32) -> Option<UploadReport> {
+        self.posp.upload_report(terminal_id, batch)
+    }
+
+    /// Sets the processing requirement the terminal's next answers carry.
+    pub fn set_processing_requirement(
+        &self,
+        terminal_id: &str,
+        requirement: ProcessingRequirement,
+    ) -> bool {
+        self.posp
+            .set_processing_requirement(terminal_id, requirement)
+    }
+
+    /// Stops every listener and connection and waits for their threads.
+    pub fn shutdown(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        if self.shared.stop.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        // Wake the blocking accepts.
+        for addr in &self.wake {
+            let target = if addr.ip().is_unspecified() {
+                SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), addr.port())
+            } else {
+                *addr
+            };
+            let _ = TcpStream::connect_timeout(&target, Duration::from_millis(200));
+        }
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+        // Unblock every connection's read, then wait for the workers.
+        for (_, s) in self
+            .shared
+            .conns
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .drain()
+        {
+            let _ = s.shutdown(Shutdown::Both);
+        }
+        let workers: Vec<JoinHandle<()>> = self
+            .shared
+            .workers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .drain(..)
+            .collect();
+        for w in workers {
+            let _ = w.join();
+        }
+        log::info!("host simulator stopped");
+    }
+}
+
+impl Drop for RunningHost {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+#[derive(Default)]
+struct Shared {
+    stop: AtomicBool,
+    next_conn: AtomicU64,
+    conns: Mutex<HashMap<u64, TcpStream>>,
+    workers: Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl Shared {
+    fn stopping(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+}
+
+pub(crate) struct ServerCtx {
+    pub posp: Arc<PospHost>,
+    pub faults: Faults,
+    pub gateway: Arc<Gateway>,
+    shared: Arc<Shared>,
+    idle: Duration,
+    max_frame: usize,
+    tls: Arc<ServerConfig>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Posp,
+    Https,
+    Admin,
+}
+
+fn accept_loop(listener: TcpListener, kind: Kind, ctx: Arc<ServerCtx>) {
+    for stream in listener.incoming() {
+        if ctx.shared.stopping() {
+            break;
+        }
+        let stream = match stream {
+            Ok(s) => s,
+            Err(e) => {
+                log::warn!("{kind:?} accept failed: {e}");
+                std::thread::sleep(Duration::from_millis(20));
+                continue;
+            }
+        };
+        let id = ctx.shared.next_conn.fetch_add(1, Ordering::Relaxed);
+        if let Ok(clone) = stream.try_clone() {
+            ctx.shared
+                .conns
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(id, clone);
+        }
+        let conn_ctx = Arc::clone(&ctx);
+        let spawned = std::thread::Builder::new()
+            .name(format!("hostsim-{kind:?}-{id}"))
+            .spawn(move || {
+                let _ = stream.set_nodelay(true);
+                let _ = stream.set_read_timeout(Some(conn_ctx.idle));
+                match kind {
+                    Kind::Posp => serve_posp(&conn_ctx, stream),
+                    Kind::Https => serve_https(&conn_ctx, stream),
+                    Kind::Admin => serve_admin(&conn_ctx, stream),
+                }
+                conn_ctx
+                    .shared
+                    .conns
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .remove(&id);
+            });
+        match spawned {
+            Ok(handle) => {
+                let mut workers = ctx
+                    .shared
+                    .workers
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                // Finished threads need no join; keep the list short.
+                workers.retain(|h| !h.is_finished());
+                workers.push(handle);
+            }
+            Err(e) => log::error!("cannot start a connection thread: {e}"),
+        }
+    }
+}
+
+/// What to do on the connection after one POSP request.
+enum Delivery {
+    /// Write these frames (none = withhold the answer and keep reading), after a delay.
+    Frames { frames: Vec<Vec<u8>>, delay_ms: u64 },
+    /// Close the connection.
+    Close,
+    /// HTTP only: answer with this status and no body.
+    Status(u16),
+}
+
+/// Processes one POSP frame body through the fault rules.
+fn posp_exchange(ctx: &ServerCtx, body: &[u8]) -> Delivery {
+    let send = |frames: Vec<Vec<u8>>, delay_ms| Delivery::Frames {
+        frames: frames.into_iter().filter(|f| !f.is_empty()).collect(),
+        delay_ms,
+    };
+    let req = match parse(body) {
+        Parsed::Request(req) => req,
+        Parsed::FormatError {
+            tpdu,
+            header,
+            mti,
+            reason,
+        } => {
+            return match ctx.posp.format_error(tpdu, header, mti, &reason) {
+                Some(r) => send(vec![r.frame], 0),
+                None => Delivery::Close,
+            }
+        }
+        Parsed::Unreadable(reason) => {
+            log::warn!("unreadable POSP frame, closing the connection: {reason}");
+            return Delivery::Close;
+        }
+    };
+    let mti = req.msg.mti();
+    let action = ctx.faults.check(&FaultTarget::Posp {
+        terminal_id: req.msg.text(41),
+        mti: mti.as_str(),
+        processing_code: req.msg.text(3),
+    });
+    let Some(action) = action else {
+        return send(vec![ctx.posp.process(&req).frame], 0);
+    };
+    log::info!(
+        "fault {action:?} fires on POSP {mti} terminal {:?} trace {:?}",
+        req.msg.text(41).unwrap_or(""),
+        req.msg.text(11).unwrap_or("")
+    );
+    match action {
+        FaultAction::DropRequest => send(Vec::new(), 0),
+        FaultAction::NoAnswer => {
+            let _ = ctx.posp.process(&req);
+            send(Vec::new(), 0)
+        }
+        FaultAction::Delay { ms } => send(vec![ctx.posp.process(&req).frame], ms),
+        FaultAction::CloseConnection => Delivery::Close,
+        FaultAction::Garble => {
+            let mut frame = ctx.posp.process(&req).frame;
+            // Keep the length prefix, TPDU, header and MTI; scramble the rest.
+            let start = FrameLayout::UNIONPAY.message_offset() + 2;
+            for b in frame.iter_mut().skip(start) {
+                *b ^= 0x5A;
+            }
+            send(vec![frame], 0)
+        }
+        FaultAction::BadMac => {
+            let mut frame = ctx.posp.process(&req).frame;
+            if frame_has_mac(&frame) {
+                if let Some(last) = frame.last_mut() {
+                    *last ^= 0x01;
+                }
+            }
+            send(vec![frame], 0)
+        }
+        FaultAction::RespondWith { code } => {
+            send(vec![ctx.posp.forced_reply(&req, &code).frame], 0)
+        }
+        FaultAction::Duplicate => {
+            let frame = ctx.posp.process(&req).frame;
+            send(vec![frame.clone(), frame], 0)
+        }
+        FaultAction::StaleTrace => {
+            let reply = ctx.posp.process(&req);
+            let frame = reply
+                .answer
+                .and_then(|mut a| {
+                    let trace = a.msg.number(11)?;
+                    let stale = (trace + 999_999) % 1_000_000;
+                    a.msg.set_number(11, stale, 6).ok()?;
+                    a.encode()
+                })
+                .unwrap_or(reply.frame);
+            send(vec![frame], 0)
+        }
+        FaultAction::HttpStatus { status } => Delivery::Status(status),
+    }
+}
+
+/// Sleeps `ms`, waking early when the host stops.
+fn pause(shared: &Shared, ms: u64) {
+    let mut left = ms;
+    while left > 0 && !shared.stopping() {
+        let step = left.min(20);
+        std::thread::sleep(Duration::from_millis(step));
+        left -= step;
+    }
+}
+
+fn serve_posp(ctx: &ServerCtx, mut stream: TcpStream) {
+    loop {
+        let body = match read_frame(&mut stream, 2, ctx.max_frame) {
+            Ok(b) => b,
+            Err(FrameReadError::Closed) => return,
+            Err(e) => {
+                if !ctx.shared.stopping() {
+                    log::info!("POSP connection dropped: {e}");
+                }
+                return;
+            }
+        };
+        if ctx.shared.stopping() {
+            return;
+        }
+        match posp_exchange(ctx, &body) {
+            Delivery::Frames { frames, delay_ms } => {
+                pause(&ctx.shared, delay_ms);
+                for f in frames {
+                    if stream.write_all(&f).and_then(|()| stream.flush()).is_err() {
+                        return;
+                    }
+                }
+            }
+            Delivery::Close | Delivery::Status(_) => {
+                let _ = stream.shutdown(Shutdown::Both);
+                return;
+            }
+        }
+    }
+}
+
+fn serve_https(ctx: &ServerCtx, stream: TcpStream) {
+    let Ok(conn) = ServerConnection::new(Arc::clone(&ctx.tls)) else {
+        return;
+    };
+    let mut reader = BufReader::new(StreamOwned::new(conn, stream));
+    loop {
+        let req = match read_request(&mut reader, ctx.max_frame.max(64 * 1024)) {
+            Ok(Some(r)) => r,
+            Ok(None) => return,
+            Err(e) => {
+                if !ctx.shared.stopping() {
+                    log::info!("HTTPS connection dropped: {e}");
+                }
+                return;
+            }
+        };
+        let (response, times, delay_ms) = if req.path == "/posp" {
+            if req.method != "POST" {
+                (Response::json(405, r#"{"error":"POST only"}"#), 1, 0)
+            } else {
+                match https_posp(ctx, &req.body) {
+                    Some(r) => r,
+                    None => return,
+                }
+            }
+        } else if req.path.starts_with("/qr/") {
+            match qr_link::route(&ctx.gateway, &ctx.faults, &req) {
+                QrDelivery::Respond {
+                    response,
+                    times,
+                    delay_ms,
+                } => (response, times, delay_ms),
+                QrDelivery::Withhold => continue,
+                QrDelivery::Close => return,
+            }
+        } else {
+            (Response::json(404, r#"{"error":"no such path"}"#), 1, 0)
+        };
+        pause(&ctx.shared, delay_ms);
+        for _ in 0..times {
+            if write_response(reader.get_mut(), &response).is_err() {
+                return;
+            }
+        }
+    }
+}
+
+/// `POST /posp`: the body is a whole frame, length prefix included. `None` = close.
+fn https_posp(ctx: &ServerCtx, frame: &[u8]) -> Option<(Response, usize, u64)> {
+    let bad = || {
+        Some((
+            Response::json(400, r#"{"error":"not a length-prefixed frame"}"#),
+            1,
+            0,
+        ))
+    };
+    let Some((prefix, body)) = frame.split_at_checked(2) else {
+        return bad();
+    };
+    if FrameLayout::UNIONPAY.body_len(prefix) != body.len() {
+        return bad();
+    }
+    match posp_exchange(ctx, body) {
+        Delivery::Frames { frames, delay_ms } => {
+            let times = frames.len();
+            let first = frames.into_iter().next();
+            match first {
+                // Withheld answer: the client waits for its timeout.
+                None => Some((Response::default(), 0, 0)),
+                Some(f) => Some((
+                    Response::new(200, "application/octet-stream", f),
+                    times,
+                    delay_ms,
+                )),
+            }
+        }
+        Delivery::Close => None,
+        Delivery::Status(s) => Some((
+            Response::new(s, "application/octet-stream", Vec::new()),
+            1,
+            0,
+        )),
+    }
+}
+
+fn serve_admin(ctx: &ServerCtx, stream: TcpStream) {
+    let Ok(mut writer) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(stream);
+    loop {
+        let req = match read_request(&mut reader, 1024 * 1024) {
+            Ok(Some(r)) => r,
+            Ok(None) => return,
+            Err(e) => {
+                let _ = write_response(
+                    &mut writer,
+                    &Response::json(400, format!("{{\"error\":{:?}}}", e.to_string())),
+                );
+                return;
+            }
+        };
+        let resp = admin::handle(&ctx.posp, &ctx.faults, &ctx.gateway, &req);
+        if write_response(&mut writer, &resp).is_err() {
+            return;
+        }
+    }
+}
