@@ -1,0 +1,482 @@
+//! [`PosTerminal`]: the engine's [`Terminal`] behind the FFI.
+
+use crate::callbacks::{
+    CardReader, CardReaderAdapter, EmvKernel, EmvKernelAdapter, ExternalSecurityModule, FaultSlot,
+    PinPad, PinPadAdapter, Printer, PrinterAdapter, ProgressAdapter, ProgressListener,
+    SecurityModuleCallback,
+};
+use crate::error::{from_engine, DeviceFault, PosError};
+use crate::qr::{
+    QrDynamicCode, QrOrderRequest, QrOutcome, QrPayRequest, QrRefundOutcome, QrRefundRequest,
+};
+use crate::types::{self, *};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use unipos_crypto::{DesKey, SoftwareSecurityModule};
+use unipos_terminal::hardware::sim::SimCardholder;
+use unipos_terminal::hardware::Hardware;
+use unipos_terminal::vault::SoftwareVault;
+use unipos_terminal::{self as t, Dependencies, EngineError, SecurityHandle, Terminal};
+
+/// A POS terminal: one financial transaction at a time. Every method blocks (call it off the
+/// UI thread; the Kotlin wrapper does) and may be called from several threads: calls are
+/// serialised and never corrupt state. Do not call it from inside a callback, except
+/// [`PosTerminal::cancel_card_wait`].
+#[derive(uniffi::Object)]
+pub struct PosTerminal {
+    terminal: Terminal,
+    /// Serialises calls of this object so the device-fault slots belong to one call.
+    op: Mutex<()>,
+    slot: FaultSlot,
+    print_fault: FaultSlot,
+    qr_enabled: bool,
+}
+
+impl std::fmt::Debug for PosTerminal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PosTerminal").finish_non_exhaustive()
+    }
+}
+
+fn vault_for(config: &PosConfig, db_path: &Path) -> Result<SoftwareVault, PosError> {
+    let storage = |e: std::io::Error| PosError::Storage {
+        reason: format!("vault key file: {e}"),
+    };
+    let bad_key = |_| PosError::Configuration {
+        reason: "vaultKey must be 16 or 24 bytes".into(),
+    };
+    if let Some(key) = &config.vault_key {
+        return Ok(SoftwareVault::new(
+            DesKey::from_bytes(key).map_err(bad_key)?,
+        ));
+    }
+    let mut path = PathBuf::from(db_path);
+    path.as_mut_os_string().push(".vaultkey");
+    let raw = match std::fs::read(&path) {
+        Ok(raw) => zeroize::Zeroizing::new(raw),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let (_, raw) =
+                SoftwareVault::generate().map_err(|e| PosError::internal(e.to_string()))?;
+            write_private(&path, &raw).map_err(storage)?;
+            raw
+        }
+        Err(e) => return Err(storage(e)),
+    };
+    Ok(SoftwareVault::new(
+        DesKey::from_bytes(&raw).map_err(bad_key)?,
+    ))
+}
+
+fn write_private(path: &Path, data: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(data)
+}
+
+fn fault_code(f: DeviceFault) -> i32 {
+    match f {
+        DeviceFault::PrinterOutOfPaper => 4001,
+        _ => 4002,
+    }
+}
+
+impl PosTerminal {
+    /// Runs one engine call: serialised, device faults of this call only, errors mapped.
+    fn run<T>(&self, f: impl FnOnce(&Terminal) -> Result<T, EngineError>) -> Result<T, PosError> {
+        self.run_with_print(f).map(|(v, _)| v)
+    }
+
+    fn run_with_print<T>(
+        &self,
+        f: impl FnOnce(&Terminal) -> Result<T, EngineError>,
+    ) -> Result<(T, i32), PosError> {
+        let _guard = self.op.lock().unwrap_or_else(PoisonError::into_inner);
+        let take = |s: &FaultSlot| s.lock().unwrap_or_else(PoisonError::into_inner).take();
+        take(&self.slot);
+        take(&self.print_fault);
+        let result = f(&self.terminal);
+        let fault = take(&self.slot);
+        let print = take(&self.print_fault).map_or(0, fault_code);
+        match result {
+            Ok(v) => Ok((v, print)),
+            Err(e) => {
+                let err = from_engine(e, fault);
+                log::info!("call failed with {} ({})", err.code(), err.code_name());
+                Err(err)
+            }
+        }
+    }
+
+    fn outcome(
+        &self,
+        f: impl FnOnce(&Terminal) -> Result<t::Outcome, EngineError>,
+    ) -> Result<Outcome, PosError> {
+        let (o, print) = self.run_with_print(f)?;
+        let mut o = Outcome::from(o);
+        o.print_error_code = print;
+        Ok(o)
+    }
+}
+
+#[uniffi::export]
+impl PosTerminal {
+    /// Opens the terminal database (creating it) and recovers whatever a crash interrupted.
+    ///
+    /// Security: with `security_module` = `null` the software module is used with
+    /// `config.softwareTmkHex` (host tests, emulator, development); the PIN pad may then return
+    /// a clear PIN. With a vendor module, `softwareTmkHex` must be `null` and the PIN pad must
+    /// return encrypted PIN blocks. `emv_kernel` = `null` uses the built-in simulated kernel
+    /// (test cards only; software module only).
+    #[uniffi::constructor]
+    pub fn open(
+        config: PosConfig,
+        db_path: String,
+        card_reader: Box<dyn CardReader>,
+        pin_pad: Box<dyn PinPad>,
+        printer: Box<dyn Printer>,
+        emv_kernel: Option<Box<dyn EmvKernel>>,
+        security_module: Option<Box<dyn SecurityModuleCallback>>,
+    ) -> Result<Arc<Self>, PosError> {
+        let slot: FaultSlot = Arc::default();
+        let print_fault: FaultSlot = Arc::default();
+        let engine_config = config.to_engine()?;
+        let qr_enabled = engine_config.qr_gateway.is_some();
+        let cfg = |reason: &str| PosError::Configuration {
+            reason: reason.to_owned(),
+        };
+        let (security, software): (SecurityHandle, bool) =
+            match (security_module, &config.software_tmk_hex) {
+                (Some(_), Some(_)) => {
+                    return Err(cfg(
+                        "softwareTmkHex must be null when a security module is given",
+                    ))
+                }
+                (Some(m), None) => (
+                    Arc::new(Mutex::new(ExternalSecurityModule {
+                        inner: Arc::from(m),
+                        slot: slot.clone(),
+                    })),
+                    false,
+                ),
+                (None, Some(hex)) => {
+                    let tmk = DesKey::from_hex(hex)
+                        .map_err(|_| cfg("softwareTmkHex is not a valid 16- or 24-byte key"))?;
+                    (
+                        Arc::new(Mutex::new(SoftwareSecurityModule::with_master_key(tmk))),
+                        true,
+                    )
+                }
+                (None, None) => {
+                    return Err(cfg(
+                        "give a security module, or softwareTmkHex for the software module",
+                    ))
+                }
+            };
+        let emv: Box<dyn t::hardware::EmvKernel> = match emv_kernel {
+            Some(k) => Box::new(EmvKernelAdapter {
+                inner: Arc::from(k),
+                slot: slot.clone(),
+            }),
+            None if software => SimCardholder::new().hardware(security.clone()).emv,
+            None => {
+                return Err(cfg(
+                    "an EMV kernel is required with a vendor security module",
+                ))
+            }
+        };
+        let hardware = Hardware {
+            card_reader: Box::new(CardReaderAdapter {
+                inner: Arc::from(card_reader),
+                slot: slot.clone(),
+            }),
+            pin_pad: Box::new(PinPadAdapter {
+                inner: Arc::from(pin_pad),
+                slot: slot.clone(),
+                software: software.then(|| security.clone()),
+            }),
+            emv,
+            printer: Box::new(PrinterAdapter {
+                inner: Arc::from(printer),
+                slot: slot.clone(),
+                print_fault: print_fault.clone(),
+            }),
+        };
+        let db = PathBuf::from(&db_path);
+        let deps = Dependencies {
+            security,
+            hardware,
+            vault: Arc::new(vault_for(&config, &db)?),
+            clock: Arc::new(unipos_clock::SystemClock),
+        };
+        let terminal =
+            Terminal::open(engine_config, &db, deps).map_err(|e| from_engine(e, None))?;
+        log::info!(
+            "terminal {} opened ({} security module)",
+            config.terminal_id,
+            if software { "software" } else { "vendor" }
+        );
+        Ok(Arc::new(PosTerminal {
+            terminal,
+            op: Mutex::new(()),
+            slot,
+            print_fault,
+            qr_enabled,
+        }))
+    }
+
+    /// Sets (or clears) the progress listener.
+    pub fn set_progress_listener(&self, listener: Option<Box<dyn ProgressListener>>) {
+        self.terminal.set_progress_listener(
+            listener
+                .map(|l| Arc::new(ProgressAdapter(Arc::from(l))) as Arc<dyn t::ProgressListener>),
+        );
+    }
+
+    /// Sign-in, parameter / CA key / AID downloads, pending reversals and advices. No
+    /// transaction is accepted before it succeeds.
+    pub fn startup(&self) -> Result<StartupReport, PosError> {
+        self.run(|t| t.startup()).map(Into::into)
+    }
+
+    /// Whether startup has completed.
+    pub fn is_ready(&self) -> bool {
+        self.terminal.is_ready()
+    }
+
+    /// Sale (消费).
+    pub fn sale(&self, request: SaleRequest) -> Result<Outcome, PosError> {
+        let req = t::SaleRequest {
+            request_id: types::request_id(&request.request_id)?,
+            amount: types::amount(request.amount)?,
+        };
+        self.outcome(|t| t.sale(req))
+    }
+
+    /// Sale void (消费撤销).
+    pub fn void(&self, request: VoidRequest) -> Result<Outcome, PosError> {
+        let req = t::VoidRequest {
+            request_id: types::request_id(&request.request_id)?,
+            trace: types::trace(request.original_trace)?,
+        };
+        self.outcome(|t| t.void(req))
+    }
+
+    /// Refund (退货), partial and repeated up to the original amount.
+    pub fn refund(&self, request: RefundRequest) -> Result<Outcome, PosError> {
+        let req = t::RefundRequest {
+            request_id: types::request_id(&request.request_id)?,
+            amount: types::amount(request.amount)?,
+            rrn: request.original_rrn,
+            date: request.original_date,
+        };
+        self.outcome(|t| t.refund(req))
+    }
+
+    /// Pre-authorisation (预授权).
+    pub fn pre_auth(&self, request: PreAuthRequest) -> Result<Outcome, PosError> {
+        let req = t::PreAuthRequest {
+            request_id: types::request_id(&request.request_id)?,
+            amount: types::amount(request.amount)?,
+        };
+        self.outcome(|t| t.preauth(req))
+    }
+
+    /// Pre-authorisation void (预授权撤销).
+    pub fn pre_auth_void(&self, request: PreAuthVoidRequest) -> Result<Outcome, PosError> {
+        let req = t::PreAuthVoidRequest {
+            request_id: types::request_id(&request.request_id)?,
+            auth_code: request.auth_code,
+            date: request.original_date,
+        };
+        self.outcome(|t| t.preauth_void(req))
+    }
+
+    /// Pre-authorisation completion (预授权完成).
+    pub fn completion(&self, request: CompletionRequest) -> Result<Outcome, PosError> {
+        let req = t::CompletionRequest {
+            request_id: types::request_id(&request.request_id)?,
+            amount: types::amount(request.amount)?,
+            auth_code: request.auth_code,
+            date: request.original_date,
+            advice: request.advice,
+        };
+        self.outcome(|t| t.completion(req))
+    }
+
+    /// Completion void (预授权完成撤销).
+    pub fn completion_void(&self, request: CompletionVoidRequest) -> Result<Outcome, PosError> {
+        let req = t::CompletionVoidRequest {
+            request_id: types::request_id(&request.request_id)?,
+            trace: types::trace(request.original_trace)?,
+        };
+        self.outcome(|t| t.completion_void(req))
+    }
+
+    /// Balance inquiry (余额查询).
+    pub fn balance_inquiry(&self, request_id: String) -> Result<Outcome, PosError> {
+        let req = t::BalanceRequest {
+            request_id: types::request_id(&request_id)?,
+        };
+        self.outcome(|t| t.balance_inquiry(req))
+    }
+
+    /// The stored outcome of a request id (`null` if unknown).
+    pub fn query(&self, request_id: String) -> Result<Option<Outcome>, PosError> {
+        self.run(|t| t.query(&request_id))
+            .map(|o| o.map(Outcome::from))
+    }
+
+    /// The outcome of the last request.
+    pub fn query_last(&self) -> Result<Option<Outcome>, PosError> {
+        self.run(|t| t.query_last()).map(|o| o.map(Outcome::from))
+    }
+
+    /// The newest `limit` journal entries, newest first.
+    pub fn journal(&self, limit: i32) -> Result<Vec<Outcome>, PosError> {
+        let limit = u32::try_from(limit)
+            .ok()
+            .filter(|l| (1..=1000).contains(l))
+            .ok_or_else(|| PosError::invalid("limit must be 1..1000"))?;
+        self.run(|t| t.journal_entries(limit))
+            .map(|v| v.into_iter().map(Outcome::from).collect())
+    }
+
+    /// Reversals given up on after the retry limit (manual handling).
+    pub fn parked_reversals(&self) -> Result<Vec<Outcome>, PosError> {
+        self.run(|t| t.parked_reversals())
+            .map(|v| v.into_iter().map(Outcome::from).collect())
+    }
+
+    /// Reprints the merchant copy of `trace` (current batch) or of the last transaction.
+    /// Returns the printed lines.
+    pub fn reprint(&self, trace: Option<i32>) -> Result<Vec<String>, PosError> {
+        let trace = trace.map(types::trace).transpose()?;
+        self.run(|t| t.reprint(trace))
+    }
+
+    /// Settles the current batch (totals, batch upload when they differ, close, sign-out).
+    pub fn settle(&self) -> Result<SettlementReport, PosError> {
+        self.run(|t| t.settle()).map(Into::into)
+    }
+
+    /// Settles if the configured automatic settlement time has passed today.
+    pub fn settle_if_due(&self) -> Result<Option<SettlementReport>, PosError> {
+        self.run(|t| t.settle_if_due()).map(|r| r.map(Into::into))
+    }
+
+    /// Prints the report of a closed batch; returns the lines.
+    pub fn print_settlement(&self, batch: i32) -> Result<Vec<String>, PosError> {
+        let batch = u32::try_from(batch).map_err(|_| PosError::invalid("bad batch number"))?;
+        self.run(|t| t.print_settlement(batch))
+    }
+
+    /// Sends pending reversals and store-and-forward messages now.
+    pub fn flush_pending(&self) -> Result<FlushReport, PosError> {
+        self.run(|t| t.flush_pending()).map(Into::into)
+    }
+
+    /// Cancels a wait for a card; callable from any thread while a transaction runs.
+    pub fn cancel_card_wait(&self) {
+        self.terminal.cancel_card_wait();
+    }
+
+    // ---- QR ----------------------------------------------------------------------------------
+
+    fn qr_ready(&self) -> Result<(), PosError> {
+        if self.qr_enabled {
+            Ok(())
+        } else {
+            Err(PosError::Unsupported {
+                reason: "QR payments are not configured (no QR gateway)".into(),
+            })
+        }
+    }
+
+    /// QR pay by the customer's payment code: route, pay, query / reverse until a final result
+    /// (or `REVERSE_PENDING`). Repeating a request id never pays twice.
+    pub fn qr_pay(&self, request: QrPayRequest) -> Result<QrOutcome, PosError> {
+        self.qr_ready()?;
+        let req = crate::qr::pay(request)?;
+        self.run(|t| t.qr_pay(req)).map(Into::into)
+    }
+
+    /// Creates a dynamic QR order and returns the code to show; then call
+    /// [`PosTerminal::qr_order_wait`].
+    pub fn qr_order_create(&self, request: QrOrderRequest) -> Result<QrDynamicCode, PosError> {
+        self.qr_ready()?;
+        let req = crate::qr::order(request)?;
+        self.run(|t| t.qr_dynamic_create(req)).map(Into::into)
+    }
+
+    /// Waits until a shown dynamic code is paid, or closes it at its deadline.
+    pub fn qr_order_wait(&self, request_id: String) -> Result<QrOutcome, PosError> {
+        self.qr_ready()?;
+        self.run(|t| t.qr_dynamic_wait(&request_id)).map(Into::into)
+    }
+
+    /// The cashier gives up on an open QR attempt (reverse / close it).
+    pub fn qr_cancel(&self, request_id: String) -> Result<QrOutcome, PosError> {
+        self.qr_ready()?;
+        self.run(|t| t.qr_cancel(&request_id)).map(Into::into)
+    }
+
+    /// QR refund (`amount` set) or same-day void (`amount` = `null`).
+    pub fn qr_refund(&self, request: QrRefundRequest) -> Result<QrRefundOutcome, PosError> {
+        self.qr_ready()?;
+        let request_id = types::request_id(&request.request_id)?;
+        let original_request_id = types::request_id(&request.original_request_id)?;
+        match request.amount {
+            Some(a) => {
+                let req = t::QrRefundRequest {
+                    request_id,
+                    original_request_id,
+                    amount: types::amount(a)?,
+                    reason: request.reason,
+                };
+                self.run(|t| t.qr_refund(req)).map(Into::into)
+            }
+            None => {
+                let req = t::QrVoidRequest {
+                    request_id,
+                    original_request_id,
+                };
+                self.run(|t| t.qr_void(req)).map(Into::into)
+            }
+        }
+    }
+
+    /// The full QR outcome of an attempt (`null` if unknown). `query` gives the card-shaped view.
+    pub fn qr_query(&self, request_id: String) -> Result<Option<QrOutcome>, PosError> {
+        self.run(|t| t.qr_query(&request_id))
+            .map(|o| o.map(Into::into))
+    }
+
+    /// The outcome of a QR refund or void (`null` if unknown).
+    pub fn qr_refund_query(&self, request_id: String) -> Result<Option<QrRefundOutcome>, PosError> {
+        self.run(|t| t.qr_refund_query(&request_id))
+            .map(|o| o.map(Into::into))
+    }
+
+    /// Unresolved QR attempts and background results the cashier has not seen yet.
+    pub fn qr_pending_results(&self) -> Result<Vec<QrOutcome>, PosError> {
+        self.run(|t| t.qr_pending_results())
+            .map(|v| v.into_iter().map(Into::into).collect())
+    }
+
+    /// The cashier has seen a final QR result.
+    pub fn qr_acknowledge(&self, request_id: String) -> Result<bool, PosError> {
+        self.run(|t| t.qr_acknowledge(&request_id))
+    }
+
+    /// The current batch number.
+    pub fn current_batch(&self) -> Result<i32, PosError> {
+        self.run(|t| t.current_batch())
+            .map(|b| i32::try_from(b).unwrap_or(0))
+    }
+}
