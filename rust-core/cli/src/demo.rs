@@ -22,8 +22,8 @@ use unipos_terminal::outcome::{Outcome, OutcomeStatus};
 use unipos_terminal::receipt::yuan;
 use unipos_terminal::{
     BalanceRequest, CompletionRequest, CompletionVoidRequest, EngineError, HostAddress,
-    PreAuthRequest, PreAuthVoidRequest, Progress, ProgressListener, RefundRequest, SaleRequest,
-    TerminalConfig, VoidRequest,
+    PreAuthRequest, PreAuthVoidRequest, Progress, ProgressListener, QrDynamicRequest, QrPayRequest,
+    QrRefundRequest, QrState, RefundRequest, SaleRequest, TerminalConfig, VoidRequest,
 };
 
 /// Options of the demo.
@@ -401,10 +401,20 @@ fn day(dir: &Path, p: &mut Printer) -> Result<String, CliError> {
     }
 
     let _ = &s1;
+    qr_section(p, &t, &host, dir)?;
+
     p.step("Reprint of the last receipt (the printer jammed)");
     term.reprint(None)?;
     p.receipts(&t);
-    qr_section(p);
+    host.faults()
+        .add(FaultRule::posp("0200", FaultAction::LoseRecord).once());
+    sale(
+        p,
+        "sale-009",
+        4_200,
+        card_mag(cards::CREDIT_MAGSTRIPE),
+        "Sale whose record the host loses (a lost write on the host side)",
+    )?;
 
     clock.set_millis(
         clock
@@ -446,11 +456,114 @@ fn day(dir: &Path, p: &mut Printer) -> Result<String, CliError> {
     }
 }
 
-/// QR payments of the day (added with the QR flows).
-fn qr_section(_p: &mut Printer) {}
+/// QR payments of the day: the customer's payment code on all three channels (one still
+/// entering the password, one that never completes and is reversed at the deadline), a
+/// merchant-presented "three codes in one" dynamic code, and a partial QR refund.
+fn qr_section(
+    p: &mut Printer,
+    t: &DesktopTerminal,
+    host: &RunningHost,
+    dir: &Path,
+) -> Result<(), CliError> {
+    let term = &t.terminal;
+    // The gateway behaves by the code's last two digits (docs/qr-gateway.md).
+    let scans: [(&str, &str, u64, &str); 4] = [
+        (
+            "qr-001",
+            "134919586213926700",
+            3_200,
+            "WeChat Pay code, paid at once",
+        ),
+        (
+            "qr-002",
+            "28763443825664301",
+            4_500,
+            "Alipay code, the customer is still entering the password",
+        ),
+        (
+            "qr-003",
+            "6225735053201615200",
+            1_999,
+            "UnionPay QR code, paid at once",
+        ),
+        (
+            "qr-004",
+            "134919586213926708",
+            888,
+            "WeChat Pay code, no answer ever: reversed at the deadline",
+        ),
+    ];
+    for (id, code, amount, title) in scans {
+        p.step(&format!("QR: {title}"));
+        let r = term.qr_pay(QrPayRequest {
+            request_id: id.into(),
+            order_id: format!("order-{id}"),
+            amount,
+            code: code.into(),
+            subject: Some("unipos demo".into()),
+        });
+        match r {
+            Ok(o) => p.line(&format!(
+                "    {id} {:?} {} {} | order {} | {}",
+                o.status,
+                o.channel.map(|c| c.name_en()).unwrap_or("-"),
+                yuan(o.amount),
+                o.out_trade_no,
+                o.message
+            )),
+            Err(e) => p.line(&format!("    not done: {e}")),
+        }
+        p.receipts(t);
+    }
+
+    p.step("QR: merchant-presented dynamic code (three codes in one)");
+    let code = term.qr_dynamic_create(QrDynamicRequest {
+        request_id: "qr-005".into(),
+        order_id: "order-qr-005".into(),
+        amount: 6_600,
+        subject: Some("unipos demo".into()),
+    })?;
+    let png = dir.join("dynamic-code.png");
+    std::fs::write(&png, &code.image.png)?;
+    p.line(&format!(
+        "    show {} ({}x{} modules, PNG in {})",
+        code.code_url,
+        code.image.width,
+        code.image.width,
+        png.display()
+    ));
+    host.qr()
+        .simulate_customer_pays(&code.code_url)
+        .map_err(|e| CliError::bad(format!("the simulated customer could not pay: {e}")))?;
+    let paid = term.qr_dynamic_wait("qr-005")?;
+    p.line(&format!(
+        "    qr-005 {:?} {} {} | {}",
+        paid.status,
+        paid.channel.map(|c| c.name_en()).unwrap_or("-"),
+        yuan(paid.paid_amount),
+        paid.message
+    ));
+    p.receipts(t);
+
+    p.step("QR: partial refund 10.00 of the WeChat payment");
+    let r = term.qr_refund(QrRefundRequest {
+        request_id: "qr-refund-001".into(),
+        original_request_id: "qr-001".into(),
+        amount: 1_000,
+        reason: Some("returned goods".into()),
+    })?;
+    p.line(&format!(
+        "    qr-refund-001 {:?} {}",
+        r.status,
+        yuan(r.amount)
+    ));
+    Ok(())
+}
 
 /// Compares every financial transaction of the terminal journal with the host journal:
 /// approved on one side means approved (and not reversed) on the other, with the same amount.
+/// A record the host lost counts as reconciled only if the batch upload delivered it again.
+/// Then every QR order against the gateway: final, and the same paid and returned amounts.
 pub fn reconcile(t: &DesktopTerminal, host: &RunningHost) -> Result<Vec<String>, CliError> {
     let mut differences = Vec::new();
     let entries = t.terminal.journal_entries(u32::MAX)?;
@@ -461,8 +574,12 @@ pub fn reconcile(t: &DesktopTerminal, host: &RunningHost) -> Result<Vec<String>,
             host_by_key.insert((e.batch, e.trace), e);
         }
     }
+    let uploaded = |batch: u32, trace: u32| {
+        host.upload_report(defaults::TERMINAL_ID, batch)
+            .is_some_and(|u| u.uploaded.iter().any(|r| r.trace == trace))
+    };
     let mut terminal_keys = std::collections::BTreeSet::new();
-    for o in &entries {
+    for o in entries.iter().filter(|o| o.trace != 0) {
         terminal_keys.insert((o.batch, o.trace));
         if o.kind == TxnKind::BalanceInquiry {
             continue;
@@ -472,6 +589,9 @@ pub fn reconcile(t: &DesktopTerminal, host: &RunningHost) -> Result<Vec<String>,
             .map(|e| e.approved() && !e.reversed)
             .unwrap_or(false);
         let terminal_applied = o.status.is_approved();
+        if terminal_applied && host_entry.is_none() && uploaded(o.batch, o.trace) {
+            continue; // lost by the host, delivered again by the batch upload
+        }
         if host_applied != terminal_applied {
             differences.push(format!(
                 "trace {:06} ({}): terminal {:?}, host {}",
@@ -501,6 +621,43 @@ pub fn reconcile(t: &DesktopTerminal, host: &RunningHost) -> Result<Vec<String>,
             differences.push(format!(
                 "host trace {:06} batch {:06} approved but unknown to the terminal",
                 key.1, key.0
+            ));
+        }
+    }
+    let ours = t.terminal.qr_orders()?;
+    let theirs = host.qr().orders(defaults::TERMINAL_ID);
+    for o in &ours {
+        if !o.state.is_final() {
+            differences.push(format!(
+                "QR order {}: not final ({:?})",
+                o.out_trade_no, o.state
+            ));
+        }
+        match theirs.iter().find(|g| g.out_trade_no == o.out_trade_no) {
+            None if matches!(o.state, QrState::NotSent | QrState::Failed) => {}
+            None => differences.push(format!(
+                "QR order {}: unknown to the gateway",
+                o.out_trade_no
+            )),
+            Some(g) => {
+                if g.paid_fen != o.paid_amount || g.refunded_fen != o.returned_amount {
+                    differences.push(format!(
+                        "QR order {}: terminal paid {} returned {}, gateway paid {} refunded {}",
+                        o.out_trade_no,
+                        yuan(o.paid_amount),
+                        yuan(o.returned_amount),
+                        yuan(g.paid_fen),
+                        yuan(g.refunded_fen)
+                    ));
+                }
+            }
+        }
+    }
+    for g in &theirs {
+        if !ours.iter().any(|o| o.out_trade_no == g.out_trade_no) {
+            differences.push(format!(
+                "QR order {}: unknown to the terminal",
+                g.out_trade_no
             ));
         }
     }

@@ -48,6 +48,10 @@ pub enum FaultAction {
     /// Processed, then answered with a wrong trace number (field 11), properly MAC'd, like
     /// the late answer of an earlier request. POSP only.
     StaleTrace,
+    /// Processed and answered normally, then the host journal loses the record (a lost
+    /// write on the host side): the next settlement cannot balance and the batch upload
+    /// reports it. POSP only.
+    LoseRecord,
     /// Not processed: the HTTP answer has this status and an empty body (QR gateway and
     /// HTTPS `/posp`; on the TCP POSP listener the connection is closed instead).
     HttpStatus {
@@ -65,7 +69,10 @@ impl FaultAction {
     fn applies_to_qr(&self) -> bool {
         !matches!(
             self,
-            FaultAction::BadMac | FaultAction::RespondWith { .. } | FaultAction::StaleTrace
+            FaultAction::BadMac
+                | FaultAction::RespondWith { .. }
+                | FaultAction::StaleTrace
+                | FaultAction::LoseRecord
         )
     }
 }

@@ -54,8 +54,11 @@ pub(crate) fn route(gateway: &Gateway, faults: &Faults, req: &Request) -> QrDeli
             respond(Response::json(status, Vec::new()), 1, 0)
         }
         // Not applicable to QR requests (the rule matcher never returns these for QR).
-        Some(FaultAction::BadMac | FaultAction::RespondWith { .. } | FaultAction::StaleTrace) => {
-            respond(gateway.handle(req), 1, 0)
-        }
+        Some(
+            FaultAction::BadMac
+            | FaultAction::RespondWith { .. }
+            | FaultAction::StaleTrace
+            | FaultAction::LoseRecord,
+        ) => respond(gateway.handle(req), 1, 0),
     }
 }

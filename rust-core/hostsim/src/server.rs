@@ -468,6 +468,19 @@ fn posp_exchange(ctx: &ServerCtx, body: &[u8]) -> Delivery {
                 .unwrap_or(reply.frame);
             send(vec![frame], 0)
         }
+        FaultAction::LoseRecord => {
+            let reply = ctx.posp.process(&req);
+            let batch = req
+                .msg
+                .text(60)
+                .and_then(|d| unipos_iso8583::cup::Field60::parse(d).ok())
+                .map(|f| f.batch);
+            let trace = req.msg.number(11).map(|t| t as u32);
+            if let (Some(tid), Some(batch), Some(trace)) = (req.msg.text(41), batch, trace) {
+                ctx.posp.lose_record(tid, batch, trace);
+            }
+            send(vec![reply.frame], 0)
+        }
         FaultAction::HttpStatus { status } => Delivery::Status(status),
     }
 }

@@ -468,6 +468,23 @@ impl PospHost {
 
     // ---- queries for tests, the admin API and reconciliation ----
 
+    /// Simulates a lost write on the host side: the journal record of this transaction
+    /// vanishes from the terminal's journal and settlement totals (the card ledger keeps its
+    /// effect). The next settlement cannot balance; the batch upload brings the record back in
+    /// the upload report for manual reconciliation. Returns whether a record was found.
+    pub fn lose_record(&self, terminal_id: &str, batch: u32, trace: u32) -> bool {
+        let mut st = self.lock();
+        let key = (terminal_id.to_owned(), batch, trace);
+        let Some(idx) = st.by_trace.remove(&key) else {
+            return false;
+        };
+        if let Some(list) = st.by_terminal.get_mut(terminal_id) {
+            list.retain(|&i| i != idx);
+        }
+        log::info!("fault: host record of terminal {terminal_id} batch {batch} trace {trace} lost");
+        true
+    }
+
     /// The host journal of one terminal, oldest first.
     pub fn journal(&self, terminal_id: &str) -> Vec<JournalEntry> {
         self.lock().entries(terminal_id)
