@@ -11,14 +11,7 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-mod cashier;
-mod demo;
-mod desktop;
-mod error;
-mod host;
-mod tools;
-
-use error::CliError;
+use unipos_cli::{cashier, demo, host, tools, CliError};
 
 #[derive(Parser)]
 #[command(

@@ -289,7 +289,12 @@ impl PospHost {
         let financial = matches!(&mti.digits()[..2], b"01" | b"02");
         let trace = msg.number(11).unwrap_or(0) as u32;
         let dup_key = (tid.to_owned(), ctx.f60.batch, trace);
-        let request_hash = fnv(req.raw);
+        // A retransmission after a new sign-in carries another MAC: compare the content only.
+        let request_hash = fnv(if msg.has(64) {
+            unipos_iso8583::cup::mac_block(req.raw).unwrap_or(req.raw)
+        } else {
+            req.raw
+        });
 
         let mut st = self.lock();
         if financial {

@@ -631,22 +631,47 @@ impl Journal {
 
     /// After a crash: requests left in `sending` get their reversal queued (reason `98`:
     /// no answer was recorded); non-reversible ones are closed. Returns how many were found.
+    ///
+    /// A completion advice is not reversed: it may have been applied, so it goes to the
+    /// store-and-forward queue and is retransmitted (the host recognises the repeat).
     pub fn recover(&mut self, now: i64) -> Result<usize, StorageError> {
-        let ids: Vec<i64> = {
-            let mut stmt = self
-                .conn
-                .prepare("SELECT id FROM txn WHERE state = 'sending'")
-                .map_err(StorageError::wrap("find interrupted requests"))?;
-            let rows = stmt
-                .query_map([], |r| r.get(0))
-                .map_err(StorageError::wrap("find interrupted requests"))?;
-            rows.collect::<Result<_, _>>()
-                .map_err(StorageError::wrap("find interrupted requests"))?
-        };
-        for id in &ids {
-            self.mark_unknown(*id, "98", now)?;
+        let rows = self.rows("state = 'sending' ORDER BY id", [])?;
+        for row in &rows {
+            if row.kind == TxnKind::CompletionAdvice {
+                self.queue_interrupted_advice(row, now)?;
+            } else {
+                self.mark_unknown(row.id, "98", now)?;
+            }
         }
-        Ok(ids.len())
+        Ok(rows.len())
+    }
+
+    fn queue_interrupted_advice(&mut self, row: &TxnRecord, now: i64) -> Result<(), StorageError> {
+        let mut payload = row.request_fields.clone();
+        payload.insert(11, format!("{:06}", row.trace));
+        let json = serde_json::to_string(&payload).unwrap_or_else(|_| "{}".into());
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(StorageError::wrap("begin advice recovery"))?;
+        tx.execute(
+            "INSERT INTO saf (txn_id, kind, state, payload, created_at, updated_at) \
+             VALUES (?1, 'advice', 'pending', ?2, ?3, ?3)",
+            params![row.id, json, now],
+        )
+        .map_err(StorageError::wrap("queue interrupted advice"))?;
+        tx.execute(
+            "UPDATE txn SET state = 'advice_pending', response_code = '00', \
+             approved_amount = amount, updated_at = ?2 WHERE id = ?1",
+            params![row.id, now],
+        )
+        .map_err(StorageError::wrap("mark advice pending"))?;
+        if let Some(preauth) = row.original_id {
+            apply_effect(&tx, preauth, OriginalEffect::Completed, now)?;
+        }
+        tx.commit()
+            .map_err(StorageError::wrap("commit advice recovery"))?;
+        Ok(())
     }
 
     /// Reversals waiting to be sent, oldest first.
