@@ -1,0 +1,23 @@
+package com.unipos.app.hardware
+
+import com.unipos.core.Devices
+
+/**
+ * The terminal's devices as a vendor adapter (Sunmi PayHardwareService, PAX NeptuneLite, ...)
+ * provides them. Card data flows into the core only; the PIN never leaves the vendor PIN pad in
+ * clear (it returns a block encrypted under the PIK); only [SimulatedHardware] may hand over a
+ * clear PIN, and the core accepts that only with its software security module.
+ */
+interface VendorHardware {
+    /** Shown on the settings screen and in logs. */
+    val name: String
+
+    /** Card reader, PIN pad, printer, EMV kernel and security module for the core. */
+    fun devices(): Devices
+
+    /** The customer's payment code from the scanner or camera (blocking, on the dispatcher's worker); null = cancelled. */
+    fun scanPaymentCode(timeoutMs: Long): String?
+
+    /** The cashier picks card or QR for a CHOOSE sale (blocking; [com.unipos.sdk.PayMethod]); null = cancelled. */
+    fun choosePayMethod(amountFen: Long): Int?
+}

@@ -1,0 +1,36 @@
+package com.unipos.app.txn
+
+import com.unipos.core.ffi.Outcome
+import com.unipos.core.ffi.ProgressEvent
+
+/**
+ * The payment core as the dispatcher needs it. Every method blocks and is called on the
+ * dispatcher's single worker thread only (the core serialises calls anyway; doing it on one thread
+ * keeps binder threads from ever waiting for a card or the host). [cancelCardWait] is the exception:
+ * any thread, at any time.
+ */
+interface PaymentEngine {
+    /** Sign-in, downloads, pending reversals and advices; required before any transaction. */
+    fun startup(): EngineResult
+
+    fun run(command: CoreCommand): EngineResult
+
+    /** The engine's stored outcome of [engineId], or null if it never saw it. */
+    fun lookup(engineId: String): Outcome?
+
+    /** Newest first: what the transaction list shows (masked PANs only). */
+    fun journal(limit: Int): List<Outcome>
+
+    /**
+     * What must be resolved or shown before a new sale: lost answers whose reversal is pending or
+     * was given up on (parked), and QR orders whose outcome is still open.
+     */
+    fun unresolved(): List<Outcome>
+
+    fun cancelCardWait()
+
+    fun setProgressListener(listener: ((ProgressEvent) -> Unit)?)
+
+    /** Called when a dynamic QR code must be shown to the customer (QR_SHOW sales). */
+    fun setQrCodeListener(listener: ((engineId: String, codeUrl: String, png: ByteArray) -> Unit)?)
+}

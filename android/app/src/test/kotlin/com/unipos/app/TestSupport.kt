@@ -1,0 +1,158 @@
+package com.unipos.app
+
+import android.content.Context
+import android.content.pm.ApplicationInfo
+import android.content.pm.PackageInfo
+import android.content.pm.Signature
+import android.content.pm.SigningInfo
+import android.os.Binder
+import android.os.DeadObjectException
+import android.os.IBinder
+import android.os.IInterface
+import android.os.Parcel
+import com.unipos.app.hardware.SimulatedHardware
+import com.unipos.app.service.AndroidCallerVerifier
+import com.unipos.sdk.IUniPosCallback
+import com.unipos.sdk.TransResult
+import org.robolectric.Shadows.shadowOf
+import org.robolectric.shadow.api.Shadow
+import org.robolectric.shadows.ShadowSigningInfo
+import java.io.File
+import java.net.HttpURLConnection
+import java.net.URI
+import java.util.concurrent.CopyOnWriteArrayList
+import java.util.concurrent.LinkedBlockingQueue
+import java.util.concurrent.TimeUnit
+
+/** The application under Robolectric: the real runtime, pointed at the test's host simulator. */
+class TestApp : UniPosApplication() {
+    val sim = SimulatedHardware(autoPresentMs = 0)
+
+    override fun vendorHardware() = sim
+
+    override fun terminalSettings() = TerminalSettings(
+        pospAddress = HostSim.posp,
+        terminalId = terminalId,
+        responseTimeoutMs = 1_500,
+        allowList = "${Merchant.PACKAGE}=${Merchant.DIGEST}\n# a second, differently signed app is not listed",
+    )
+
+    // One journal per terminal id for the whole JVM run, as on a real terminal across app restarts.
+    override fun databasePath(): String =
+        File(System.getProperty("unipos.tmp") ?: System.getProperty("java.io.tmpdir"), "app-$terminalId/journal.db")
+            .also { it.parentFile.mkdirs() }.path
+
+    companion object {
+        /** Each test class uses its own terminal of the simulator (separate batches and traces). */
+        @Volatile var terminalId = "62969003"
+    }
+}
+
+/** The allow-listed merchant app, and an unlisted one, as installed packages with signing certificates. */
+object Merchant {
+    const val PACKAGE = "com.example.merchant"
+    const val UID = 10_123
+    const val OTHER_PACKAGE = "com.example.unlisted"
+    const val OTHER_UID = 10_124
+    val CERT = Signature(ByteArray(64) { it.toByte() })
+    val OTHER_CERT = Signature(ByteArray(64) { (it * 7).toByte() })
+    val DIGEST: String = AndroidCallerVerifier.sha256(CERT.toByteArray())
+
+    fun install(context: Context) {
+        installOne(context, PACKAGE, UID, CERT)
+        installOne(context, OTHER_PACKAGE, OTHER_UID, OTHER_CERT)
+    }
+
+    private fun installOne(context: Context, pkg: String, uid: Int, cert: Signature) {
+        val pm = shadowOf(context.packageManager)
+        val signing = Shadow.newInstanceOf(SigningInfo::class.java)
+        (Shadow.extract(signing) as ShadowSigningInfo).setSignatures(arrayOf(cert))
+        pm.installPackage(PackageInfo().apply {
+            packageName = pkg
+            applicationInfo = ApplicationInfo().apply { packageName = pkg; this.uid = uid }
+            @Suppress("DEPRECATION")
+            signatures = arrayOf(cert)
+            signingInfo = signing
+        })
+        pm.setPackagesForUid(uid, pkg)
+    }
+}
+
+/** The running `unipos host run` started by scripts/test-android-app.sh (admin API for faults and balances). */
+object HostSim {
+    val posp: String = System.getProperty("unipos.posp") ?: error("-Dunipos.posp missing (run scripts/test-android-app.sh)")
+    private val admin: String = System.getProperty("unipos.admin") ?: error("-Dunipos.admin missing")
+
+    fun http(method: String, path: String, body: String? = null): String {
+        val c = URI("http://$admin$path").toURL().openConnection() as HttpURLConnection
+        c.requestMethod = method
+        if (body != null) {
+            c.doOutput = true
+            c.outputStream.use { it.write(body.toByteArray()) }
+        }
+        val code = c.responseCode
+        val text = (if (code < 400) c.inputStream else c.errorStream)?.use { String(it.readBytes()) } ?: ""
+        check(code in 200..299) { "admin $method $path -> $code $text" }
+        return text
+    }
+
+    fun available(pan: String): Long =
+        Regex("\"available\"\\s*:\\s*(\\d+)").find(http("GET", "/admin/cards/$pan"))!!.groupValues[1].toLong()
+
+    fun loseNextAnswer(terminalId: String) {
+        http("POST", "/admin/faults", """{"terminal_id":"$terminalId","mti":"0200","count":1,"action":{"type":"no_answer"}}""")
+    }
+
+    fun clearFaults() { http("DELETE", "/admin/faults") }
+}
+
+/**
+ * Makes a local Binder look remote: asInterface() builds the generated Proxy, so every call is
+ * marshalled through real Parcels into the generated Stub (as across processes).
+ */
+class RemoteLike(private val target: IBinder) : Binder() {
+    override fun queryLocalInterface(descriptor: String): IInterface? = null
+    override fun onTransact(code: Int, data: Parcel, reply: Parcel?, flags: Int): Boolean =
+        target.transact(code, data, reply, flags)
+}
+
+/**
+ * A client's callback binder that can "die": [kill] notifies the death recipients the service's
+ * RemoteCallbackList linked (as the kernel does when a process dies), then fails every call.
+ */
+class KillableCallback : Binder() {
+    val results = LinkedBlockingQueue<TransResult>()
+    val progress = CopyOnWriteArrayList<Pair<String, Int>>()
+    private val recipients = CopyOnWriteArrayList<IBinder.DeathRecipient>()
+    @Volatile private var dead = false
+
+    private val impl = object : IUniPosCallback.Stub() {
+        override fun onProgress(requestId: String, stage: Int, message: String?) { progress += requestId to stage }
+        override fun onResult(result: TransResult) { results += result }
+    }
+
+    val callback: IUniPosCallback = IUniPosCallback.Stub.asInterface(this)
+
+    override fun queryLocalInterface(descriptor: String): IInterface? = null
+    override fun linkToDeath(recipient: IBinder.DeathRecipient, flags: Int) {
+        if (dead) throw DeadObjectException()
+        recipients += recipient
+    }
+    override fun unlinkToDeath(recipient: IBinder.DeathRecipient, flags: Int): Boolean = recipients.remove(recipient)
+    override fun isBinderAlive(): Boolean = !dead
+    override fun pingBinder(): Boolean = !dead
+
+    override fun onTransact(code: Int, data: Parcel, reply: Parcel?, flags: Int): Boolean {
+        if (dead) throw DeadObjectException()
+        return impl.asBinder().transact(code, data, reply, flags)
+    }
+
+    fun kill() {
+        dead = true
+        recipients.forEach { it.binderDied() }
+        recipients.clear()
+    }
+
+    fun awaitResult(seconds: Long = 30): TransResult =
+        results.poll(seconds, TimeUnit.SECONDS) ?: throw AssertionError("no result within $seconds s")
+}
