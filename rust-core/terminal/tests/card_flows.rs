@@ -396,3 +396,39 @@ fn cancel_during_card_wait() {
     let err = waiter.join().unwrap().unwrap_err();
     assert!(matches!(err, EngineError::Cancelled), "{err}");
 }
+
+#[test]
+fn posp_over_https_with_the_pinned_ca() {
+    let clock = clock();
+    let host = host(&clock);
+    let mut config = terminal_config(&host);
+    config.posp = unipos_terminal::HostAddress::Https {
+        addr: host.https_addr().unwrap(),
+        server_name: "localhost".into(),
+        ca_pem: host.ca_pem().to_owned(),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let holder = unipos_terminal::hardware::sim::SimCardholder::new();
+    let (t, _) = open_terminal(config.clone(), dir.path(), &clock, &holder);
+    t.startup().unwrap();
+    holder.present(mag(CREDIT_MAGSTRIPE));
+    let o = t
+        .sale(SaleRequest {
+            request_id: "https".into(),
+            amount: 100,
+        })
+        .unwrap();
+    assert_eq!(o.status, OutcomeStatus::Approved);
+
+    // Another CA: the handshake fails before any byte of a request, so nothing to reverse.
+    let other = unipos_net::tls::TestCa::generate(&["localhost"]).unwrap();
+    config.posp = unipos_terminal::HostAddress::Https {
+        addr: host.https_addr().unwrap(),
+        server_name: "localhost".into(),
+        ca_pem: other.ca_pem().to_owned(),
+    };
+    let dir2 = tempfile::tempdir().unwrap();
+    let (t2, _) = open_terminal(config, dir2.path(), &clock, &holder);
+    let err = t2.startup().unwrap_err();
+    assert!(matches!(err, EngineError::HostUnreachable(_)), "{err}");
+}
