@@ -156,6 +156,13 @@ fn reversal_parked_after_the_retry_limit_and_sales_go_on() {
     h.host.faults().clear();
     let next = sale(&h, "next", 100).unwrap();
     assert_eq!(next.status, OutcomeStatus::Approved);
+    // Manual handling: retry the parked reversal once the host is fine again.
+    assert_eq!(h.terminal.retry_parked_reversals().unwrap(), 1);
+    assert_eq!(h.terminal.flush_pending().unwrap().reversals_sent, 1);
+    assert_eq!(
+        h.terminal.query("lost").unwrap().unwrap().status,
+        OutcomeStatus::Reversed
+    );
 }
 
 #[test]

@@ -331,6 +331,18 @@ impl Terminal {
         Ok(out)
     }
 
+    /// Manual handling decided to try the parked reversals again: they go back in the queue
+    /// and are sent at the next flush point. Returns how many were re-queued.
+    pub fn retry_parked_reversals(&self) -> Result<usize, EngineError> {
+        let mut e = self.engine();
+        let now = e.now();
+        let parked = e.journal.parked_reversals()?;
+        for r in &parked {
+            e.journal.retry_parked_reversal(r.txn_id, now)?;
+        }
+        Ok(parked.len())
+    }
+
     /// Cancels a wait for a card (works from any thread, even while a transaction runs).
     pub fn cancel_card_wait(&self) {
         self.cancel.cancel();
