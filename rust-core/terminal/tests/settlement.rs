@@ -277,3 +277,48 @@ fn tc_uploads_are_delivered_once() {
     let r = h.terminal.flush_pending().unwrap();
     assert_eq!((r.advices_sent, r.advices_waiting), (0, 0), "{r:?}");
 }
+
+/// An advice whose answer was lost is retransmitted after a restart under new work keys:
+/// the host recognises the repeat (its content, not its MAC) and answers it again under the
+/// keys the terminal now holds. Nothing is applied twice.
+#[test]
+fn advice_retransmitted_after_a_restart_under_new_keys() {
+    let mut h = start();
+    h.holder.present(chip(DEBIT_IC));
+    let p = h
+        .terminal
+        .preauth(PreAuthRequest {
+            request_id: "p".into(),
+            amount: 2_000,
+        })
+        .unwrap();
+    let mut lost = FaultRule::posp("0220", FaultAction::NoAnswer);
+    lost.count = Some(1);
+    h.host.faults().add(lost);
+    h.holder.present(chip(DEBIT_IC));
+    let c = h
+        .terminal
+        .completion(CompletionRequest {
+            request_id: "c".into(),
+            amount: 2_000,
+            auth_code: p.auth_code.unwrap(),
+            date: p.date,
+            advice: true,
+        })
+        .unwrap();
+    assert_eq!(c.status, OutcomeStatus::AdvicePending);
+    h.restart();
+    h.terminal.resume().unwrap();
+    let r = h.terminal.flush_pending().unwrap();
+    assert_eq!(r.advices_waiting, 0, "{r:?}");
+    assert_eq!(
+        h.terminal.query("c").unwrap().unwrap().status,
+        OutcomeStatus::Approved
+    );
+    let applied = h
+        .host_journal()
+        .into_iter()
+        .filter(|e| e.mti == "0220" && e.processing_code == "000000")
+        .count();
+    assert_eq!(applied, 1);
+}

@@ -300,7 +300,23 @@ impl PospHost {
         if financial {
             match st.seen.get(&dup_key) {
                 Some(seen) if seen.request_hash == request_hash => {
-                    if let Some(frame) = seen.answer.clone() {
+                    if let Some(mut frame) = seen.answer.clone() {
+                        // Answer the repeat with the stored answer, MAC'd under the keys the
+                        // terminal holds now (it may have signed in again since).
+                        if answer::frame_has_mac(&frame) {
+                            if let Some(mak) = self.sessions.mak(tid) {
+                                let at = FrameLayout::UNIONPAY.message_offset();
+                                if let Some(mac) = frame
+                                    .get(at..)
+                                    .and_then(|m| answer::mac_of(self.rules.mac, &mak, m))
+                                {
+                                    let len = frame.len();
+                                    if let Some(tail) = frame.get_mut(len - 8..) {
+                                        tail.copy_from_slice(&mac);
+                                    }
+                                }
+                            }
+                        }
                         log::info!("POSP {mti} terminal {tid} trace {trace}: retransmission answered again");
                         return Reply {
                             frame,
