@@ -14,6 +14,8 @@
 # requirements.txt), MOOV_VERSION (default latest), JPOS_VERSION (bench-peers/java/pom.xml).
 # Results: $BENCH_OUT (default target/bench-results/peers-<time>) with a markdown table.
 set -uo pipefail
+# (Everything in a function: bash parses it whole, so editing this file mid-run is safe.)
+main() {
 cd "$(dirname "$0")/../.."
 root="$PWD"
 
@@ -29,7 +31,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 echo "== machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); results in $out"
 
 # The reference bytes.
-sale_hex="$(cargo run --quiet --release --manifest-path scripts/bench/rust/Cargo.toml --bin fixtures \
+sale_hex="$(cargo run --quiet --release --manifest-path scripts/bench/rust/Cargo.toml --target-dir "$root/target/unipos-bench" --bin fixtures \
     | awk '/^sale_0200/{print $2}')"
 [[ -n "$sale_hex" ]] || { echo "cannot build the reference sale" >&2; exit 1; }
 echo "== reference: 0200 sale, $(( ${#sale_hex} / 2 )) bytes"
@@ -105,3 +107,6 @@ fi
 echo
 echo "== ISO 8583 0200 sale with field 55, ns per operation (load now $(cut -d' ' -f1-3 /proc/loadavg))"
 python3 scripts/bench/summarize.py "$results" "$CARGO_TARGET_DIR/criterion" "$jmh_json" | tee "$out/table.md"
+}
+
+main "$@"

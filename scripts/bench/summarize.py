@@ -39,7 +39,7 @@ def criterion_row(crit_dir, group, bench, op):
         "median_ns": med["point_estimate"],
         "min_ns": med["confidence_interval"]["lower_bound"],
         "max_ns": med["confidence_interval"]["upper_bound"],
-        "spread": "95% CI of the median; MAD %.1f ns" % est["median_abs_dev"]["point_estimate"],
+        "spread": "95%% CI of the median; MAD %.1f ns" % est["median_abs_dev"]["point_estimate"],
     }
 
 
