@@ -19,3 +19,9 @@ cargo test --workspace --locked
 
 step "sdk-aidl: AIDL contract, client library, Robolectric tests (host JVM)"
 sdk-aidl/build-host.sh
+
+step "Rust-Kotlin bridge: libunipos + uniffi bindings + android/core JVM tests"
+scripts/test-jvm.sh
+
+step "android/app: service, pay Intent and caller checks under Robolectric over the real library"
+scripts/test-android-app.sh
