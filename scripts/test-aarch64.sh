@@ -38,6 +38,8 @@ export CC_aarch64_unknown_linux_gnu=aarch64-linux-gnu-gcc
 TIMEOUT="${AARCH64_TEST_TIMEOUT:-900}"
 export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="timeout -k 10 $TIMEOUT qemu-aarch64"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target/aarch64-cross}"
+# Emulation is slow: give the host simulator time to answer in the engine tests.
+export UNIPOS_TEST_RESPONSE_TIMEOUT_MS="${UNIPOS_TEST_RESPONSE_TIMEOUT_MS:-3000}"
 say "$(/usr/bin/rustc --version) -> aarch64-unknown-linux-gnu, tests under $(qemu-aarch64 --version | head -n1)"
 
 # Test targets that re-execute their own binary as a child process (the crash tests: they

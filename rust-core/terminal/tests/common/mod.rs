@@ -43,7 +43,12 @@ pub fn terminal_config(host: &RunningHost) -> TerminalConfig {
         HostAddress::Tcp(host.posp_addr()),
     );
     config.merchant_name = defaults::MERCHANT_NAME.into();
-    config.profile.response_timeout = Duration::from_millis(400);
+    // Short, so lost answers cost little test time; emulated runs (qemu) set a longer one.
+    let timeout_ms = std::env::var("UNIPOS_TEST_RESPONSE_TIMEOUT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(400);
+    config.profile.response_timeout = Duration::from_millis(timeout_ms);
     config.profile.connect_timeout = Duration::from_secs(2);
     config
 }
