@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of unipos: formatting, lints, the Rust workspace tests.
+# Runs every test of unipos: formatting, lints, the Rust workspace tests, a short fuzz run,
+# and the JVM side (AIDL contract, Kotlin bridge, Android app under Robolectric).
 # This is the README's test command and exactly what CI runs (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "cargo test (workspace)"
 cargo test --workspace --locked
+
+step "fuzzing: a short cargo-fuzz run of every target (scripts/fuzz.sh --long for more)"
+scripts/fuzz.sh --seconds 10
 
 step "sdk-aidl: AIDL contract, client library, Robolectric tests (host JVM)"
 sdk-aidl/build-host.sh
