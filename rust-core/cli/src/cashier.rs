@@ -343,27 +343,31 @@ fn with_receipts(t: &DesktopTerminal, mut out: String) -> String {
     out
 }
 
+/// `startup`: signs in, downloads, and stores the host address beside the database.
+fn startup(db: &Path, a: &StartupArgs) -> Result<String, CliError> {
+    let stored = StoredConfig {
+        terminal_id: a.terminal_id.clone(),
+        merchant_id: a.merchant_id.clone(),
+        merchant_name: defaults::MERCHANT_NAME.into(),
+        posp: a.posp.clone(),
+        https: a.https.clone(),
+        ca: a.ca.clone(),
+        tmk_hex: a.tmk.clone(),
+    };
+    let t = open(db, &stored)?;
+    let report = t.terminal.startup()?;
+    let json = serde_json::to_string_pretty(&stored).map_err(|e| CliError::bad(e.to_string()))?;
+    std::fs::write(sidecar(db), json)?;
+    Ok(format!(
+        "ready: batch {:06}, {} parameter(s), {} CA key(s), {} AID(s), {} reversal(s) sent",
+        report.batch, report.parameters, report.ca_keys, report.aids, report.reversals_sent
+    ))
+}
+
 /// Runs one cashier command on the database `db`.
 pub fn run(db: &Path, cmd: CashierCommand) -> Result<String, CliError> {
     if let CashierCommand::Startup(a) = &cmd {
-        let stored = StoredConfig {
-            terminal_id: a.terminal_id.clone(),
-            merchant_id: a.merchant_id.clone(),
-            merchant_name: defaults::MERCHANT_NAME.into(),
-            posp: a.posp.clone(),
-            https: a.https.clone(),
-            ca: a.ca.clone(),
-            tmk_hex: a.tmk.clone(),
-        };
-        let t = open(db, &stored)?;
-        let report = t.terminal.startup()?;
-        let json =
-            serde_json::to_string_pretty(&stored).map_err(|e| CliError::bad(e.to_string()))?;
-        std::fs::write(sidecar(db), json)?;
-        return Ok(format!(
-            "ready: batch {:06}, {} parameter(s), {} CA key(s), {} AID(s), {} reversal(s) sent",
-            report.batch, report.parameters, report.ca_keys, report.aids, report.reversals_sent
-        ));
+        return startup(db, a);
     }
     let stored = load(db)?;
     let t = open(db, &stored)?;
@@ -376,7 +380,7 @@ pub fn run(db: &Path, cmd: CashierCommand) -> Result<String, CliError> {
     }
     let term = &t.terminal;
     let outcome = match cmd {
-        CashierCommand::Startup(_) => unreachable!("handled above"),
+        CashierCommand::Startup(a) => return startup(db, &a),
         CashierCommand::Sale {
             amount,
             card,

@@ -439,10 +439,4 @@ impl Terminal {
     pub fn qr_orders(&self) -> Result<Vec<QrOrderSummary>, EngineError> {
         self.engine().qr_order_summaries()
     }
-
-    /// Runs `f` with the engine locked (crate-internal extensions: settlement, QR).
-    #[allow(dead_code)]
-    pub(crate) fn with_engine<T>(&self, f: impl FnOnce(&mut Engine) -> T) -> T {
-        f(&mut self.engine())
-    }
 }

@@ -133,7 +133,7 @@ impl SimCardholder {
                 holder: self.clone(),
                 security,
             }),
-            emv: Box::new(SimEmvKernel::new(self.clone())),
+            emv: Box::new(SimEmvKernel::new()),
             printer: Box::new(SimPrinter {
                 holder: self.clone(),
             }),
@@ -215,15 +215,13 @@ impl PinPad for SimPinPad {
 const SIM_IMK: &str = "0123456789ABCDEFFEDCBA9876543210";
 
 struct SimEmvKernel {
-    holder: SimCardholder,
     atc: u16,
     pending: Option<(DesKey, Vec<u8>)>,
 }
 
 impl SimEmvKernel {
-    fn new(holder: SimCardholder) -> Self {
+    fn new() -> Self {
         SimEmvKernel {
-            holder,
             atc: 0x0020,
             pending: None,
         }
@@ -292,7 +290,6 @@ impl EmvKernel for SimEmvKernel {
             list.push(Tlv::primitive(tag(t)?, v));
         }
         self.pending = Some((key, cdol));
-        let _ = &self.holder;
         Ok(tlv::encode_all(&list))
     }
 

@@ -1,0 +1,77 @@
+//! Cashier commands on a persistent terminal database against a separate `unipos host run`
+//! process: startup, a sale typed in yuan, last, journal, void, settle.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+fn unipos(args: &[&str]) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_unipos"))
+        .args(args)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+#[test]
+fn cashier_day_against_a_running_host() {
+    // The host stops when its standard input closes (the pipe is dropped at the end).
+    let mut host = Command::new(env!("CARGO_BIN_EXE_unipos"))
+        .args(["host", "run", "--tcp", "127.0.0.1:0", "--seed", "3"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut posp = None;
+    for line in BufReader::new(host.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        if let Some(addr) = line.trim().strip_prefix("posp").map(str::trim) {
+            posp = Some(addr.trim_start_matches("tcp://").to_owned());
+            break;
+        }
+    }
+    let posp = posp.expect("the host printed its POSP address");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("pos.db");
+    let db = db.to_str().unwrap();
+
+    let (ok, out) = unipos(&["--db", db, "sale", "1.00"]);
+    assert!(
+        !ok && out.contains("startup"),
+        "a sale before startup is refused: {out}"
+    );
+    let (ok, out) = unipos(&["--db", db, "startup", "--posp", &posp]);
+    assert!(ok, "{out}");
+    assert!(out.contains("ready: batch"), "{out}");
+    let (ok, out) = unipos(&["--db", db, "sale", "12.34", "--request-id", "till-1"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("Approved") && out.contains("12.34"), "{out}");
+    assert!(!out.contains("6212345678901232"), "full PAN printed: {out}");
+    let (ok, out) = unipos(&["--db", db, "sale", "12.345"]);
+    assert!(!ok && out.contains("not an amount"), "{out}");
+    let (ok, out) = unipos(&["--db", db, "last"]);
+    assert!(ok && out.contains("till-1"), "{out}");
+    let trace = out
+        .split("trace ")
+        .nth(1)
+        .and_then(|t| t.get(..6))
+        .unwrap()
+        .to_owned();
+    let (ok, out) = unipos(&["--db", db, "void", &trace]);
+    assert!(ok && out.contains("sale_void"), "{out}");
+    let (ok, out) = unipos(&["--db", db, "journal"]);
+    assert!(
+        ok && out.lines().filter(|l| l.contains(" Approved 00 ")).count() == 2,
+        "{out}"
+    );
+    let (ok, out) = unipos(&["--db", db, "settle"]);
+    assert!(ok && out.contains("settled: balanced"), "{out}");
+    drop(host.stdin.take());
+    let _ = host.wait();
+}
