@@ -28,8 +28,9 @@ fn cashier_day_against_a_running_host() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    let mut lines = BufReader::new(host.stdout.take().unwrap()).lines();
     let mut posp = None;
-    for line in BufReader::new(host.stdout.take().unwrap()).lines() {
+    for line in lines.by_ref() {
         let line = line.unwrap();
         if let Some(addr) = line.trim().strip_prefix("posp").map(str::trim) {
             posp = Some(addr.trim_start_matches("tcp://").to_owned());
@@ -37,6 +38,8 @@ fn cashier_day_against_a_running_host() {
         }
     }
     let posp = posp.expect("the host printed its POSP address");
+    // Keep reading the host's output: closing the pipe would kill it on its next line.
+    std::thread::spawn(move || lines.for_each(drop));
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("pos.db");
     let db = db.to_str().unwrap();
