@@ -11,7 +11,7 @@ use std::sync::Arc;
 use unipos_clock::SystemClock;
 use unipos_hostsim::defaults;
 use unipos_terminal::hardware::sim::SimCard;
-use unipos_terminal::outcome::Outcome;
+use unipos_terminal::model::Outcome;
 use unipos_terminal::receipt::yuan;
 use unipos_terminal::{
     BalanceRequest, CompletionRequest, CompletionVoidRequest, HostAddress, PreAuthRequest,

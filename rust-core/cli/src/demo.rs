@@ -16,7 +16,7 @@ use unipos_hostsim::faults::{FaultAction, FaultRule};
 use unipos_hostsim::test_cards as cards;
 use unipos_hostsim::{defaults, HostSim, HostSimConfig, RunningHost};
 use unipos_terminal::hardware::sim::SimCard;
-use unipos_terminal::outcome::Outcome;
+use unipos_terminal::model::Outcome;
 use unipos_terminal::receipt::yuan;
 use unipos_terminal::{
     BalanceRequest, CompletionRequest, CompletionVoidRequest, EngineError, HostAddress,

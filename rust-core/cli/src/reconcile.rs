@@ -5,8 +5,8 @@
 use crate::error::CliError;
 use std::collections::BTreeMap;
 use unipos_hostsim::{defaults, RunningHost};
-use unipos_terminal::journal::TxnKind;
-use unipos_terminal::outcome::OutcomeStatus;
+use unipos_terminal::model::OutcomeStatus;
+use unipos_terminal::model::TxnKind;
 use unipos_terminal::receipt::yuan;
 use unipos_terminal::{QrState, Terminal};
 

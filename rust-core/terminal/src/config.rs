@@ -161,7 +161,7 @@ pub struct TerminalConfig {
     /// Local time `HH:MM` of automatic settlement (`None`: manual only).
     pub auto_settlement: Option<String>,
     /// Receipt language and width.
-    pub receipts: crate::receipt::ReceiptStyle,
+    pub receipts: crate::model::ReceiptStyle,
 }
 
 impl TerminalConfig {
@@ -176,7 +176,7 @@ impl TerminalConfig {
             qr_gateway: None,
             profile: AcquirerProfile::default(),
             auto_settlement: None,
-            receipts: crate::receipt::ReceiptStyle::default(),
+            receipts: crate::model::ReceiptStyle::default(),
         }
     }
 }

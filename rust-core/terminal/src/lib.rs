@@ -1,10 +1,15 @@
 //! `unipos-terminal`: the acquiring engine of a smart-POS terminal.
 //!
-//! * [`Terminal`]: startup, card transactions, queries, flush points; one transaction at a
-//!   time, safe to share between threads.
-//! * [`journal`]: the durable SQLite journal, reversal queue and batches.
-//! * [`hardware`]: card reader, PIN pad, EMV kernel and printer traits, with simulators.
-//! * [`response_codes`]: field 39 in words and what the cashier should do.
+//! * [`Terminal`]: startup, card transactions, QR payments, queries, flush points,
+//!   settlement; one request at a time, safe to share between threads.
+//! * [`model`]: the plain data callers send and get back (requests, outcomes, reports).
+//! * [`store`]: the durable SQLite database, the only module that holds SQL.
+//! * [`hardware`]: card reader, PIN pad, EMV kernel, printer and security module traits, with
+//!   simulators.
+//! * [`config`]: the terminal's identity, hosts and acquirer profile.
+//!
+//! Inside: `engine` orders the `services` (session, card, forward, settlement, printing,
+//! qr), which share the infrastructure of `context` (store, `link`, devices, clock).
 //!
 //! Persist, then send: every financial request is committed with its reversal record before
 //! a byte goes out, and a lost answer is reversed before the next transaction.
@@ -12,34 +17,23 @@
 #![warn(missing_docs)]
 
 pub mod config;
+mod context;
 mod crash;
 mod engine;
 pub mod error;
 pub mod hardware;
-mod host_link;
-pub mod journal;
-pub mod outcome;
-pub mod qr;
+mod link;
+pub mod model;
+pub mod qr_code;
 pub mod receipt;
-pub mod response_codes;
+mod services;
+pub mod store;
+mod terminal;
 pub mod vault;
 
 pub use config::{AcquirerProfile, HostAddress, KeyMode, MacScheme, TerminalConfig};
-pub use engine::{
-    BalanceRequest, CompletionRequest, CompletionVoidRequest, Dependencies, FlushReport, KindTotal,
-    PreAuthRequest, PreAuthVoidRequest, Progress, ProgressListener, RefundRequest, SaleRequest,
-    SettlementReport, StartupReport, Terminal, TotalsView, VoidRequest,
-};
 pub use error::{DeviceError, EngineError, RuleViolation, StorageError};
-pub use outcome::{Outcome, OutcomeStatus};
-pub use qr::{
-    QrDynamicCode, QrDynamicRequest, QrOrderKind, QrOrderSummary, QrOutcome, QrPayRequest,
-    QrRefundKind, QrRefundOutcome, QrRefundRequest, QrRefundStatus, QrSettings, QrState, QrStatus,
-    QrVoidRequest,
-};
-
-use std::sync::{Arc, Mutex};
-use unipos_crypto::security_module::SecurityModule;
-
-/// The security module (PIN pad / secure element), shared by the engine and the PIN pad.
-pub type SecurityHandle = Arc<Mutex<dyn SecurityModule>>;
+pub use hardware::SecurityHandle;
+pub use model::response_codes;
+pub use model::*;
+pub use terminal::{Dependencies, Terminal};

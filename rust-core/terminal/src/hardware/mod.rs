@@ -6,9 +6,13 @@ pub mod sim;
 
 use crate::error::DeviceError;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use unipos_crypto::security_module::SecurityModule;
 use unipos_crypto::Pan;
 use zeroize::Zeroizing;
+
+/// The security module (PIN pad / secure element), shared by the engine and the PIN pad.
+pub type SecurityHandle = Arc<Mutex<dyn SecurityModule>>;
 
 /// How the card was read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

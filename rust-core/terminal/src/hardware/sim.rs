@@ -2,12 +2,12 @@
 //! and the demo "present" a card (and its PIN) and the simulated reader, PIN pad and EMV
 //! kernel behave like the real ones would with the host simulator's test cards.
 
+use super::SecurityHandle;
 use super::{
     device_error, CancelToken, CardData, CardPrompt, CardRead, CardReader, EmvCompletion,
     EmvIssuerResponse, EmvKernel, EmvRequest, EntryMode, Hardware, PinEntry, PinPad, Printer,
 };
 use crate::error::DeviceError;
-use crate::SecurityHandle;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};

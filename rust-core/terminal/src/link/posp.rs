@@ -2,7 +2,7 @@
 //! terminal, MAC). Every way an answer can be unusable is classified for the reversal rules.
 
 use crate::config::TerminalConfig;
-use crate::SecurityHandle;
+use crate::hardware::SecurityHandle;
 use std::sync::PoisonError;
 use unipos_crypto::MacPadding;
 use unipos_iso8583::cup::{self, CupHeader, ProcessingRequirement};
@@ -193,5 +193,51 @@ impl HostLink {
             message,
             requirement,
         })
+    }
+}
+
+/// What the host asked the terminal to do next, learned from answers: a new sign-in (response
+/// header, response codes `A0`/`97`, an answer whose MAC failed) or new downloads (response
+/// header).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HostDemands {
+    /// Sign in again before the next transaction.
+    pub sign_in: bool,
+    /// Download parameters, CA keys and AIDs again before the next transaction.
+    pub downloads: bool,
+}
+
+impl HostDemands {
+    /// Notes what a checked answer asks for.
+    pub fn note_answer(&mut self, answer: &Answer) {
+        use unipos_iso8583::cup::ProcessingRequirement as R;
+        match answer.requirement {
+            R::SignIn => {
+                log::info!("the host asks for a new sign-in");
+                self.sign_in = true;
+            }
+            R::DownloadParameters | R::DownloadCaKeys | R::DownloadAidParameters => {
+                log::info!("the host asks for new downloads");
+                self.downloads = true;
+            }
+            _ => {}
+        }
+        if matches!(answer.response_code(), "A0" | "97") {
+            self.sign_in = true;
+        }
+    }
+
+    /// Notes a failed exchange: an answer whose MAC does not verify means the keys are out of
+    /// step.
+    pub fn note_failure(&mut self, error: &LinkError) {
+        if matches!(
+            error,
+            LinkError::NoAnswer {
+                reason: NoAnswerReason::BadMac,
+                ..
+            }
+        ) {
+            self.sign_in = true;
+        }
     }
 }

@@ -1,37 +1,11 @@
 //! Rendering a dynamic code's URL: a matrix of modules the cashier screen can draw, and a PNG
 //! for the desktop.
 
+use crate::model::QrCodeImage;
 use qrcode::{Color, EcLevel, QrCode};
 
 /// Light modules around the symbol in the PNG (the standard's quiet zone).
 const QUIET_ZONE: usize = 4;
-
-/// A rendered QR code.
-#[derive(Clone, PartialEq, Eq)]
-pub struct QrCodeImage {
-    /// Modules per side.
-    pub width: usize,
-    /// Row-major modules, `true` = dark; `width * width` entries, no quiet zone.
-    pub modules: Vec<bool>,
-    /// The code as a greyscale PNG, with a quiet zone of 4 modules.
-    pub png: Vec<u8>,
-}
-
-impl std::fmt::Debug for QrCodeImage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("QrCodeImage")
-            .field("width", &self.width)
-            .field("png_bytes", &self.png.len())
-            .finish_non_exhaustive()
-    }
-}
-
-impl QrCodeImage {
-    /// Whether the module at (`x`, `y`) is dark (`false` outside the symbol).
-    pub fn is_dark(&self, x: usize, y: usize) -> bool {
-        x < self.width && y < self.width && self.modules[y * self.width + x]
-    }
-}
 
 /// Why a code could not be rendered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

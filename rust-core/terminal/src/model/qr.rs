@@ -1,78 +1,9 @@
-//! QR payments through the acquirer's aggregated QR gateway ("three codes in one": WeChat
-//! Pay, Alipay, UnionPay QR), as a persisted state machine (QR.md §7a, ARCHITECTURE.md
-//! decision 7, DOMAIN.md rule 6).
-//!
-//! # Two kinds of order
-//!
-//! * **Scanned** (付款码, B scans C): the cashier scans the customer's payment code. The code is
-//!   routed by prefix ([`QrSettings::router`]); an unknown code is refused before anything is
-//!   stored or sent. The code itself is never stored or logged: only its masked form.
-//! * **Dynamic** (主扫, C scans B): the terminal creates an order at the gateway and shows its
-//!   URL as a QR code ([`QrCodeImage`]); the customer pays with any of the three wallets.
-//!
-//! # Identifiers
-//!
-//! * `request_id`: the caller's idempotency key of **one attempt** (unique across card and QR
-//!   requests). Repeating it never pays twice: it returns the stored outcome, resolving the
-//!   attempt first if it is still open.
-//! * `order_id`: the caller's **business order**, which may take several attempts (a declined
-//!   code, then another). A new attempt is refused while an older attempt of the same business
-//!   order is unresolved, or once one has been paid: the classic double charge of a cashier who
-//!   rescans while the first attempt succeeds late.
-//! * `out_trade_no`: the gateway's order number of an attempt: terminal id + local date +
-//!   a persisted counter (`qr_seq`), never reused.
-//!
-//! # The state machine ([`QrState`])
-//!
-//! ```text
-//!  route ok ─► PAY_PENDING (row committed, pay_sent_at and deadline fixed) ─► pay
-//!    pay answer SUCCESS (amount checked)            ─► PAID
-//!    definite failure (expired code, no funds, ...) ─► FAILED
-//!    nothing sent (connect/TLS failure)             ─► NOT_SENT
-//!    USER_PAYING / SYSTEM_ERROR / timeout / bad MAC ─► QUERYING (the pay is never re-sent)
-//!  QUERYING: first query after the channel's first delay, then every interval
-//!    SUCCESS ─► PAID          CLOSED/REVOKED/PAYERROR ─► FAILED
-//!    still paying / not found / no valid answer ─► query again until the deadline
-//!    deadline (never before the earliest reverse: WeChat pay_sent + 15 s) ─► REVERSING
-//!  REVERSING: reverse (dynamic: close)
-//!    done ─► REVERSED (refunded when the customer had paid)   dynamic ─► CLOSED
-//!    retry flag / no answer ─► again after the interval, up to the channel's attempts,
-//!                              then REVERSE_PENDING (retried at every flush point)
-//!    refused (e.g. too old) / close says "already paid" ─► query: PAID (late success) or
-//!                              FAILED, else REVERSE_PENDING for manual handling
-//! ```
-//!
-//! Every state change is committed to SQLite (`synchronous=FULL`) before the network call that
-//! depends on it. A crash anywhere leaves a non-final row that the next flush point (startup
-//! first) resumes: PAY_PENDING and QUERYING query until the deadline (at once if it has
-//! passed), REVERSING continues the reverse. A payment found by such a background query is a
-//! **late success** ([`QrStatus::LateSuccess`]): the cashier was never told it was paid and must
-//! complete the sale or refund it ([`crate::Terminal::qr_pending_results`]).
-//!
-//! # Refunds and voids
-//!
-//! A refund has its own row with an `out_refund_no` persisted before the first send and
-//! reused on every retry; the total of refunds (done and pending) never exceeds the paid
-//! amount. A void is a same-day, full refund of an untouched payment through `/qr/v1/refund`
-//! (not `/reverse`, which is reserved for outcomes the terminal could not learn: a refund is
-//! explicit, idempotent per `out_refund_no`, and shows on the customer's bill as a refund).
-//!
-//! # Outcomes
-//!
-//! QR results are [`QrOutcome`]s. `Terminal::query` and `Terminal::query_last` also find QR
-//! attempts and refunds and return them projected onto the card [`crate::Outcome`] (so existing
-//! integrators see one list), see [`QrOutcome::to_outcome`]; `Terminal::qr_query` gives the full
-//! QR detail.
+//! QR payments as the terminal keeps and reports them: settings, requests, states, outcomes,
+//! and the stored rows of attempts and refunds. Plain data; the state machine is in
+//! `services::qr`.
 
-mod flow;
-mod link;
-mod orders;
-mod render;
-
-pub use render::{render_qr, QrCodeImage, RenderError};
-
-use crate::journal::TxnKind;
-use crate::outcome::{Outcome, OutcomeStatus};
+use super::outcome::{Outcome, OutcomeStatus};
+use super::txn::TxnKind;
 use std::time::Duration;
 use unipos_qr_protocol::auth::MacScheme;
 use unipos_qr_protocol::{Channel, QrTimers, Router};
@@ -508,5 +439,32 @@ impl QrOrderSummary {
     /// What the merchant keeps, fen.
     pub fn net_amount(&self) -> u64 {
         self.paid_amount.saturating_sub(self.returned_amount)
+    }
+}
+
+/// A rendered QR code.
+#[derive(Clone, PartialEq, Eq)]
+pub struct QrCodeImage {
+    /// Modules per side.
+    pub width: usize,
+    /// Row-major modules, `true` = dark; `width * width` entries, no quiet zone.
+    pub modules: Vec<bool>,
+    /// The code as a greyscale PNG, with a quiet zone of 4 modules.
+    pub png: Vec<u8>,
+}
+
+impl std::fmt::Debug for QrCodeImage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QrCodeImage")
+            .field("width", &self.width)
+            .field("png_bytes", &self.png.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl QrCodeImage {
+    /// Whether the module at (`x`, `y`) is dark (`false` outside the symbol).
+    pub fn is_dark(&self, x: usize, y: usize) -> bool {
+        x < self.width && y < self.width && self.modules[y * self.width + x]
     }
 }

@@ -1,8 +1,8 @@
 //! What a request came to, as the cashier screen, the CLI and third-party apps see it.
 //! Only the masked PAN ever appears here.
 
-use crate::journal::{TxnKind, TxnRecord, TxnState};
-use crate::response_codes;
+use super::response_codes;
+use super::txn::{TxnKind, TxnRecord, TxnState};
 
 /// The status of a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

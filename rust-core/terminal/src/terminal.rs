@@ -1,64 +1,19 @@
-//! The engine: one financial transaction at a time (ARCHITECTURE.md decision 1), with
-//! background work (reversals, advices) at defined flush points.
-
-mod card;
-mod flush;
-mod printing;
-mod settlement;
-mod startup;
-
-pub use card::{
-    BalanceRequest, CompletionRequest, CompletionVoidRequest, PreAuthRequest, PreAuthVoidRequest,
-    RefundRequest, SaleRequest, VoidRequest,
-};
-pub use flush::FlushReport;
-pub use settlement::{KindTotal, SettlementReport, TotalsView};
-pub use startup::StartupReport;
+//! [`Terminal`]: the public face of the engine, safe to share between threads.
 
 use crate::config::TerminalConfig;
+use crate::engine::Engine;
 use crate::error::EngineError;
-use crate::hardware::{CancelToken, Hardware};
-use crate::host_link::HostLink;
-use crate::journal::Journal;
-use crate::outcome::Outcome;
-use crate::qr::{
-    QrDynamicCode, QrDynamicRequest, QrOrderSummary, QrOutcome, QrPayRequest, QrRefundOutcome,
-    QrRefundRequest, QrSettings, QrVoidRequest,
+use crate::hardware::{CancelToken, Hardware, SecurityHandle};
+use crate::model::{
+    BalanceRequest, CompletionRequest, CompletionVoidRequest, FlushReport, Outcome, PreAuthRequest,
+    PreAuthVoidRequest, ProgressListener, QrDynamicCode, QrDynamicRequest, QrOrderSummary,
+    QrOutcome, QrPayRequest, QrRefundOutcome, QrRefundRequest, QrSettings, QrVoidRequest,
+    RefundRequest, SaleRequest, SettlementReport, StartupReport, VoidRequest,
 };
 use crate::vault::Vault;
-use crate::SecurityHandle;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 use unipos_clock::Clock;
-
-/// What the engine is doing, for the cashier screen.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Progress {
-    /// A startup step (`sign-in`, `parameters`, `CA keys 3/12`, ...).
-    Startup(String),
-    /// Waiting for the customer's card.
-    WaitingForCard,
-    /// Waiting for the PIN.
-    WaitingForPin,
-    /// Talking to the host (trace number).
-    Sending(u32),
-    /// Sending a reversal (trace of the reversed transaction).
-    Reversing(u32),
-    /// Sending store-and-forward messages.
-    SendingAdvices,
-    /// Printing a receipt.
-    Printing,
-    /// Settlement and batch-upload steps.
-    Settlement(String),
-    /// QR: waiting for the customer (entering the password), querying, reversing.
-    Qr(String),
-}
-
-/// Receives progress events (called on the engine's thread; keep it quick).
-pub trait ProgressListener: Send + Sync {
-    /// One event.
-    fn progress(&self, event: &Progress);
-}
 
 /// What the engine needs besides its configuration and database.
 pub struct Dependencies {
@@ -75,43 +30,6 @@ pub struct Dependencies {
 impl std::fmt::Debug for Dependencies {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Dependencies").finish_non_exhaustive()
-    }
-}
-
-pub(crate) struct Engine {
-    pub(crate) config: TerminalConfig,
-    pub(crate) journal: Journal,
-    pub(crate) security: SecurityHandle,
-    pub(crate) hardware: Hardware,
-    pub(crate) vault: Arc<dyn Vault>,
-    pub(crate) clock: Arc<dyn Clock>,
-    pub(crate) link: HostLink,
-    pub(crate) ready: bool,
-    /// Day number (local) of the last successful sign-in.
-    pub(crate) signed_in_day: Option<i64>,
-    /// The host asked for a sign-in, or keys failed.
-    pub(crate) sign_in_due: bool,
-    /// The host asked for new parameters, CA keys or AIDs (response header).
-    pub(crate) downloads_due: bool,
-    pub(crate) progress: Option<Arc<dyn ProgressListener>>,
-    pub(crate) cancel: CancelToken,
-    /// QR routing, timers and MAC scheme (`Terminal::set_qr_settings`).
-    pub(crate) qr: crate::qr::QrSettings,
-}
-
-impl Engine {
-    pub(crate) fn emit(&self, event: Progress) {
-        if let Some(p) = &self.progress {
-            p.progress(&event);
-        }
-    }
-
-    pub(crate) fn now(&self) -> i64 {
-        self.clock.now_millis()
-    }
-
-    pub(crate) fn local(&self) -> unipos_clock::LocalTime {
-        self.clock.local(self.config.profile.utc_offset_minutes)
     }
 }
 
@@ -147,30 +65,9 @@ impl Terminal {
         db_path: &Path,
         deps: Dependencies,
     ) -> Result<Terminal, EngineError> {
-        let mut journal = Journal::open(db_path)?;
-        let link = HostLink::new(&config).map_err(|e| EngineError::Config(e.to_string()))?;
-        let recovered = journal.recover(deps.clock.now_millis())?;
-        if recovered > 0 {
-            log::warn!("{recovered} interrupted request(s) found at start: reversals queued");
-        }
         let cancel = CancelToken::new();
         Ok(Terminal {
-            engine: Mutex::new(Engine {
-                config,
-                journal,
-                security: deps.security,
-                hardware: deps.hardware,
-                vault: deps.vault,
-                clock: deps.clock,
-                link,
-                ready: false,
-                signed_in_day: None,
-                sign_in_due: true,
-                downloads_due: false,
-                progress: None,
-                cancel: cancel.clone(),
-                qr: crate::qr::QrSettings::default(),
-            }),
+            engine: Mutex::new(Engine::open(config, db_path, deps, cancel.clone())?),
             cancel,
         })
     }
@@ -181,7 +78,7 @@ impl Terminal {
 
     /// Sets the progress listener.
     pub fn set_progress_listener(&self, listener: Option<Arc<dyn ProgressListener>>) {
-        self.engine().progress = listener;
+        self.engine().set_progress_listener(listener);
     }
 
     /// Sign-in, parameter, CA key and AID downloads, then pending reversals and advices.
@@ -198,7 +95,7 @@ impl Terminal {
 
     /// Whether startup has completed.
     pub fn is_ready(&self) -> bool {
-        self.engine().ready
+        self.engine().is_ready()
     }
 
     /// Balance inquiry.
@@ -266,53 +163,31 @@ impl Terminal {
 
     /// Prints the report of a closed batch. Returns the printed lines.
     pub fn print_settlement(&self, batch: u32) -> Result<Vec<String>, EngineError> {
-        let mut e = self.engine();
-        let report = e.batch_report(batch)?.ok_or_else(|| {
-            EngineError::InvalidRequest(format!("batch {batch:06} is not settled"))
-        })?;
-        let lines =
-            crate::receipt::render_settlement(&report, &e.merchant_info(), &e.config.receipts);
-        e.hardware.printer.print(&lines)?;
-        Ok(lines)
+        self.engine().print_settlement(batch)
     }
 
     /// Sends pending reversals and store-and-forward messages now.
     pub fn flush_pending(&self) -> Result<FlushReport, EngineError> {
-        let mut e = self.engine();
-        e.ensure_keys()?;
-        e.flush()
+        self.engine().flush_pending()
     }
 
     /// The stored outcome of a request id (`None` if unknown). Card transactions first, then
-    /// QR payments and refunds, projected onto [`Outcome`] ([`crate::qr::QrOutcome::to_outcome`];
+    /// QR payments and refunds, projected onto [`Outcome`] ([`crate::model::QrOutcome::to_outcome`];
     /// `qr_query` has the full QR detail).
     pub fn query(&self, request_id: &str) -> Result<Option<Outcome>, EngineError> {
-        let e = self.engine();
-        match e.journal.by_request_id(request_id)? {
-            Some(r) => Ok(Some(Outcome::from_record(&r))),
-            None => e.qr_projected(request_id),
-        }
+        self.engine().query(request_id)
     }
 
     /// The outcome of the last request, card or QR.
     pub fn query_last(&self) -> Result<Option<Outcome>, EngineError> {
-        let e = self.engine();
-        let card = e.journal.last()?;
-        match (card, e.qr_newest()?) {
-            // A QR record remembers the newest card row at its creation: it is newer than
-            // every card row up to that one.
-            (Some(c), Some((card_seq, _))) if card_seq < c.id => Ok(Some(Outcome::from_record(&c))),
-            (_, Some((_, qr))) => Ok(Some(qr)),
-            (Some(c), None) => Ok(Some(Outcome::from_record(&c))),
-            (None, None) => Ok(None),
-        }
+        self.engine().query_last()
     }
 
     /// The newest `limit` journal entries, newest first.
     pub fn journal_entries(&self, limit: u32) -> Result<Vec<Outcome>, EngineError> {
         Ok(self
             .engine()
-            .journal
+            .store()
             .recent(limit)?
             .iter()
             .map(Outcome::from_record)
@@ -321,26 +196,13 @@ impl Terminal {
 
     /// Reversals given up on after the retry limit (manual handling).
     pub fn parked_reversals(&self) -> Result<Vec<Outcome>, EngineError> {
-        let e = self.engine();
-        let mut out = Vec::new();
-        for r in e.journal.parked_reversals()? {
-            if let Some(row) = e.journal.by_id(r.txn_id)? {
-                out.push(Outcome::from_record(&row));
-            }
-        }
-        Ok(out)
+        self.engine().parked_reversals()
     }
 
     /// Manual handling decided to try the parked reversals again: they go back in the queue
     /// and are sent at the next flush point. Returns how many were re-queued.
     pub fn retry_parked_reversals(&self) -> Result<usize, EngineError> {
-        let mut e = self.engine();
-        let now = e.now();
-        let parked = e.journal.parked_reversals()?;
-        for r in &parked {
-            e.journal.retry_parked_reversal(r.txn_id, now)?;
-        }
-        Ok(parked.len())
+        self.engine().retry_parked_reversals()
     }
 
     /// Cancels a wait for a card (works from any thread, even while a transaction runs).
@@ -350,20 +212,19 @@ impl Terminal {
 
     /// The current batch number.
     pub fn current_batch(&self) -> Result<u32, EngineError> {
-        Ok(self.engine().journal.current_batch()?)
+        Ok(self.engine().store().current_batch()?)
     }
 
-    // -----------------------------------------------------------------------------------
-    // QR payments (issue #6; the state machine is documented in `crate::qr`)
+    // ---- QR payments (the state machine is documented in `services::qr`) ---------------
 
     /// Replaces the QR routing table, timers and MAC scheme.
     pub fn set_qr_settings(&self, settings: QrSettings) {
-        self.engine().qr = settings;
+        self.engine().set_qr_settings(settings);
     }
 
     /// The QR settings in use.
     pub fn qr_settings(&self) -> QrSettings {
-        self.engine().qr.clone()
+        self.engine().qr_settings()
     }
 
     /// Pays with the customer's scanned payment code: route, persist, pay, then query /
@@ -371,10 +232,7 @@ impl Terminal {
     /// result and never pays again. Refused while another attempt of the same `order_id` is
     /// unresolved ([`EngineError::InProgress`] naming it) or after one was paid.
     pub fn qr_pay(&self, req: QrPayRequest) -> Result<QrOutcome, EngineError> {
-        let mut e = self.engine();
-        let mut outcome = e.qr_pay(req)?;
-        outcome.notice = e.print_qr_slips(&outcome);
-        Ok(outcome)
+        self.engine().qr_pay(req)
     }
 
     /// Creates a merchant-presented dynamic code and returns it to show (URL, modules, PNG);
@@ -385,10 +243,7 @@ impl Terminal {
 
     /// Polls a shown dynamic code until it is paid; closes it at its deadline.
     pub fn qr_dynamic_wait(&self, request_id: &str) -> Result<QrOutcome, EngineError> {
-        let mut e = self.engine();
-        let mut outcome = e.qr_dynamic_wait(request_id)?;
-        outcome.notice = e.print_qr_slips(&outcome);
-        Ok(outcome)
+        self.engine().qr_dynamic_wait(request_id)
     }
 
     /// The cashier gives up on an open attempt: reverse (dynamic: close) it now, but never
@@ -437,6 +292,6 @@ impl Terminal {
 
     /// Every QR attempt with its amounts, for reconciliation against the gateway.
     pub fn qr_orders(&self) -> Result<Vec<QrOrderSummary>, EngineError> {
-        self.engine().qr_order_summaries()
+        self.engine().qr_orders()
     }
 }

@@ -1,0 +1,71 @@
+//! What every service works with: the configuration, the store, the POSP link, the devices, the
+//! vault and the clock. Infrastructure, not state of a service: the services keep their own
+//! state and meet only here and in the engine.
+
+use crate::config::TerminalConfig;
+use crate::hardware::{CancelToken, Hardware, SecurityHandle};
+use crate::link::posp::{Answer, HostDemands, HostLink, LinkError};
+use crate::model::{MerchantInfo, Progress, ProgressListener};
+use crate::store::Store;
+use crate::vault::Vault;
+use std::sync::Arc;
+use unipos_clock::{Clock, LocalTime};
+use unipos_iso8583::Message;
+
+/// Shared infrastructure of one terminal.
+pub(crate) struct Ctx {
+    pub config: TerminalConfig,
+    pub store: Store,
+    pub posp: HostLink,
+    /// What the host asked for in answers (new sign-in, new downloads).
+    pub demands: HostDemands,
+    pub security: SecurityHandle,
+    pub hardware: Hardware,
+    pub vault: Arc<dyn Vault>,
+    pub clock: Arc<dyn Clock>,
+    pub progress: Option<Arc<dyn ProgressListener>>,
+    pub cancel: CancelToken,
+}
+
+impl Ctx {
+    pub(crate) fn emit(&self, event: Progress) {
+        if let Some(p) = &self.progress {
+            p.progress(&event);
+        }
+    }
+
+    pub(crate) fn now(&self) -> i64 {
+        self.clock.now_millis()
+    }
+
+    pub(crate) fn local(&self) -> LocalTime {
+        self.clock.local(self.config.profile.utc_offset_minutes)
+    }
+
+    /// A financial or settlement exchange with the POSP (field 64 MAC'd and checked). What the
+    /// answer asks for, and keys that failed, are noted in [`Ctx::demands`].
+    pub(crate) fn exchange(&mut self, request: &Message) -> Result<Answer, LinkError> {
+        let result = self.posp.exchange(&self.security, request, true);
+        match &result {
+            Ok(answer) => self.demands.note_answer(answer),
+            Err(e) => self.demands.note_failure(e),
+        }
+        result
+    }
+
+    /// A management exchange (sign-in, downloads, sign-out): no MAC, and the answer's header
+    /// is not taken as a new demand (it answers one).
+    pub(crate) fn exchange_management(&mut self, request: &Message) -> Result<Answer, LinkError> {
+        self.posp.exchange(&self.security, request, false)
+    }
+
+    /// Merchant and terminal lines of receipts.
+    pub(crate) fn merchant_info(&self) -> MerchantInfo {
+        MerchantInfo {
+            name: self.config.merchant_name.clone(),
+            merchant_id: self.config.merchant_id.clone(),
+            terminal_id: self.config.terminal_id.clone(),
+            operator: self.config.operator.clone(),
+        }
+    }
+}

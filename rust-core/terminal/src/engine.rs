@@ -1,0 +1,332 @@
+//! The engine: orchestration only (ARCHITECTURE.md decision 1). One request at a time (the
+//! [`crate::Terminal`] holds it behind a mutex); before a request goes online the engine runs
+//! its pre-steps (sign-in when due, the settlement lock, pending reversals and advices, open
+//! QR work), then hands the request to the service that owns it, then prints what is due.
+
+use crate::config::TerminalConfig;
+use crate::context::Ctx;
+use crate::error::EngineError;
+use crate::link::posp::{HostDemands, HostLink};
+use crate::model::{
+    BalanceRequest, CompletionRequest, CompletionVoidRequest, FlushReport, Outcome, PreAuthRequest,
+    PreAuthVoidRequest, Progress, ProgressListener, QrDynamicCode, QrDynamicRequest,
+    QrOrderSummary, QrOutcome, QrPayRequest, QrRefundOutcome, QrRefundRequest, QrSettings,
+    QrVoidRequest, RefundRequest, SaleRequest, SettlementReport, StartupReport, VoidRequest,
+};
+use crate::services::card::{self, CardDone};
+use crate::services::qr::QrService;
+use crate::services::session::{Downloads, Session};
+use crate::services::{forward, printing, settlement, Online};
+use crate::store::Store;
+use crate::Dependencies;
+use std::path::Path;
+use std::sync::Arc;
+
+pub(crate) struct Engine {
+    ctx: Ctx,
+    session: Session,
+    qr: QrService,
+}
+
+/// Reversals and advices, then open QR work (which never blocks card work; what stays open is
+/// listed by `qr_pending_results`).
+fn flush(ctx: &mut Ctx, qr: &QrService) -> Result<FlushReport, EngineError> {
+    let report = forward::flush(ctx)?;
+    qr.flush(ctx);
+    Ok(report)
+}
+
+fn startup_report(d: Downloads, flushed: FlushReport) -> StartupReport {
+    StartupReport {
+        batch: d.batch,
+        parameters: d.parameters,
+        ca_keys: d.ca_keys,
+        aids: d.aids,
+        reversals_sent: flushed.reversals_sent + flushed.reversals_parked,
+        advices_sent: flushed.advices_sent,
+    }
+}
+
+impl Engine {
+    /// Opens the database and recovers whatever a crash interrupted.
+    pub(crate) fn open(
+        config: TerminalConfig,
+        db_path: &Path,
+        deps: Dependencies,
+        cancel: crate::hardware::CancelToken,
+    ) -> Result<Engine, EngineError> {
+        let mut store = Store::open(db_path)?;
+        let posp = HostLink::new(&config).map_err(|e| EngineError::Config(e.to_string()))?;
+        let recovered = store.recover(deps.clock.now_millis())?;
+        if recovered > 0 {
+            log::warn!("{recovered} interrupted request(s) found at start: reversals queued");
+        }
+        Ok(Engine {
+            ctx: Ctx {
+                config,
+                store,
+                posp,
+                demands: HostDemands::default(),
+                security: deps.security,
+                hardware: deps.hardware,
+                vault: deps.vault,
+                clock: deps.clock,
+                progress: None,
+                cancel,
+            },
+            session: Session::default(),
+            qr: QrService::default(),
+        })
+    }
+
+    pub(crate) fn set_progress_listener(&mut self, listener: Option<Arc<dyn ProgressListener>>) {
+        self.ctx.progress = listener;
+    }
+
+    pub(crate) fn is_ready(&self) -> bool {
+        self.session.is_ready()
+    }
+
+    pub(crate) fn store(&self) -> &Store {
+        &self.ctx.store
+    }
+
+    // ---- startup ------------------------------------------------------------------------
+
+    pub(crate) fn startup(&mut self) -> Result<StartupReport, EngineError> {
+        let Engine { ctx, session, qr } = self;
+        session.begin_startup();
+        let downloads = session.sign_in_and_download(ctx)?;
+        let flushed = flush(ctx, qr)?;
+        session.set_ready();
+        Ok(startup_report(downloads, flushed))
+    }
+
+    pub(crate) fn resume(&mut self) -> Result<StartupReport, EngineError> {
+        let Engine { ctx, session, qr } = self;
+        session.begin_startup();
+        let Some(downloads) = session.sign_in_for_resume(ctx)? else {
+            return self.startup();
+        };
+        let flushed = flush(ctx, qr)?;
+        session.set_ready();
+        Ok(startup_report(downloads, flushed))
+    }
+
+    pub(crate) fn flush_pending(&mut self) -> Result<FlushReport, EngineError> {
+        let Engine { ctx, session, qr } = self;
+        session.ensure_keys(ctx)?;
+        flush(ctx, qr)
+    }
+
+    // ---- card transactions --------------------------------------------------------------
+
+    /// Runs a card request with the card pre-step, then prints the slips of an approval.
+    fn card(
+        &mut self,
+        run: impl FnOnce(&mut Ctx, Online<'_>) -> Result<CardDone, EngineError>,
+    ) -> Result<Outcome, EngineError> {
+        let Engine { ctx, session, qr } = self;
+        let mut online = |ctx: &mut Ctx| -> Result<(), EngineError> {
+            session.ensure_keys(ctx)?;
+            if let Some(batch) = ctx.store.upload_in_progress()? {
+                return Err(EngineError::BatchUploadInProgress(batch));
+            }
+            // Reversals go before the next transaction (DOMAIN.md rule 2).
+            flush(ctx, qr).map(|_| ())
+        };
+        match run(ctx, &mut online)? {
+            CardDone::Stored(outcome) => Ok(outcome),
+            CardDone::Recorded { row, print } => {
+                let mut outcome = Outcome::from_record(&row);
+                if print {
+                    outcome.notice = printing::print_slips(ctx, &row);
+                }
+                Ok(outcome)
+            }
+        }
+    }
+
+    pub(crate) fn balance_inquiry(&mut self, req: BalanceRequest) -> Result<Outcome, EngineError> {
+        self.card(|ctx, online| card::balance_inquiry(ctx, req, online))
+    }
+
+    pub(crate) fn sale(&mut self, req: SaleRequest) -> Result<Outcome, EngineError> {
+        self.card(|ctx, online| card::sale(ctx, req, online))
+    }
+
+    pub(crate) fn void(&mut self, req: VoidRequest) -> Result<Outcome, EngineError> {
+        self.card(|ctx, online| card::void(ctx, req, online))
+    }
+
+    pub(crate) fn refund(&mut self, req: RefundRequest) -> Result<Outcome, EngineError> {
+        self.card(|ctx, online| card::refund(ctx, req, online))
+    }
+
+    pub(crate) fn preauth(&mut self, req: PreAuthRequest) -> Result<Outcome, EngineError> {
+        self.card(|ctx, online| card::preauth(ctx, req, online))
+    }
+
+    pub(crate) fn preauth_void(&mut self, req: PreAuthVoidRequest) -> Result<Outcome, EngineError> {
+        self.card(|ctx, online| card::preauth_void(ctx, req, online))
+    }
+
+    pub(crate) fn completion(&mut self, req: CompletionRequest) -> Result<Outcome, EngineError> {
+        self.card(|ctx, online| card::completion(ctx, req, online))
+    }
+
+    pub(crate) fn completion_void(
+        &mut self,
+        req: CompletionVoidRequest,
+    ) -> Result<Outcome, EngineError> {
+        self.card(|ctx, online| card::completion_void(ctx, req, online))
+    }
+
+    // ---- settlement and printing -----------------------------------------------------------
+
+    pub(crate) fn settle(&mut self) -> Result<SettlementReport, EngineError> {
+        let Engine { ctx, session, qr } = self;
+        session.ensure_keys(ctx)?;
+        let batch = ctx.store.current_batch()?;
+        ctx.emit(Progress::Settlement(format!("batch {batch:06}: flushing")));
+        let flushed = flush(ctx, qr)?;
+        settlement::settle(ctx, &flushed)
+    }
+
+    pub(crate) fn settle_if_due(&mut self) -> Result<Option<SettlementReport>, EngineError> {
+        if settlement::is_due(&self.ctx)? {
+            self.settle().map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    pub(crate) fn batch_report(&self, batch: u32) -> Result<Option<SettlementReport>, EngineError> {
+        settlement::batch_report(&self.ctx, batch)
+    }
+
+    pub(crate) fn print_settlement(&mut self, batch: u32) -> Result<Vec<String>, EngineError> {
+        let report = settlement::batch_report(&self.ctx, batch)?.ok_or_else(|| {
+            EngineError::InvalidRequest(format!("batch {batch:06} is not settled"))
+        })?;
+        printing::print_settlement(&mut self.ctx, &report)
+    }
+
+    pub(crate) fn reprint(&mut self, trace: Option<u32>) -> Result<Vec<String>, EngineError> {
+        printing::reprint(&mut self.ctx, trace)
+    }
+
+    // ---- queries ---------------------------------------------------------------------------
+
+    pub(crate) fn query(&self, request_id: &str) -> Result<Option<Outcome>, EngineError> {
+        match self.ctx.store.by_request_id(request_id)? {
+            Some(r) => Ok(Some(Outcome::from_record(&r))),
+            None => self.qr.projected(&self.ctx, request_id),
+        }
+    }
+
+    pub(crate) fn query_last(&self) -> Result<Option<Outcome>, EngineError> {
+        let card = self.ctx.store.last()?;
+        match (card, self.qr.newest(&self.ctx)?) {
+            // A QR record remembers the newest card row at its creation: it is newer than
+            // every card row up to that one.
+            (Some(c), Some((card_seq, _))) if card_seq < c.id => Ok(Some(Outcome::from_record(&c))),
+            (_, Some((_, qr))) => Ok(Some(qr)),
+            (Some(c), None) => Ok(Some(Outcome::from_record(&c))),
+            (None, None) => Ok(None),
+        }
+    }
+
+    pub(crate) fn parked_reversals(&self) -> Result<Vec<Outcome>, EngineError> {
+        let store = &self.ctx.store;
+        let mut out = Vec::new();
+        for r in store.parked_reversals()? {
+            if let Some(row) = store.by_id(r.txn_id)? {
+                out.push(Outcome::from_record(&row));
+            }
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn retry_parked_reversals(&mut self) -> Result<usize, EngineError> {
+        let now = self.ctx.now();
+        let parked = self.ctx.store.parked_reversals()?;
+        for r in &parked {
+            self.ctx.store.retry_parked_reversal(r.txn_id, now)?;
+        }
+        Ok(parked.len())
+    }
+
+    // ---- QR payments -----------------------------------------------------------------------
+
+    pub(crate) fn set_qr_settings(&mut self, settings: QrSettings) {
+        self.qr.settings = settings;
+    }
+
+    pub(crate) fn qr_settings(&self) -> QrSettings {
+        self.qr.settings.clone()
+    }
+
+    pub(crate) fn qr_pay(&mut self, req: QrPayRequest) -> Result<QrOutcome, EngineError> {
+        let Engine { ctx, session, qr } = self;
+        let mut outcome = qr.pay(ctx, &mut |ctx| session.ensure_keys(ctx), req)?;
+        outcome.notice = printing::print_qr_slips(ctx, &outcome);
+        Ok(outcome)
+    }
+
+    pub(crate) fn qr_dynamic_create(
+        &mut self,
+        req: QrDynamicRequest,
+    ) -> Result<QrDynamicCode, EngineError> {
+        let Engine { ctx, session, qr } = self;
+        qr.dynamic_create(ctx, &mut |ctx| session.ensure_keys(ctx), req)
+    }
+
+    pub(crate) fn qr_dynamic_wait(&mut self, request_id: &str) -> Result<QrOutcome, EngineError> {
+        let Engine { ctx, session, qr } = self;
+        let mut outcome = qr.dynamic_wait(ctx, &mut |ctx| session.ensure_keys(ctx), request_id)?;
+        outcome.notice = printing::print_qr_slips(ctx, &outcome);
+        Ok(outcome)
+    }
+
+    pub(crate) fn qr_cancel(&mut self, request_id: &str) -> Result<QrOutcome, EngineError> {
+        let Engine { ctx, session, qr } = self;
+        qr.cancel(ctx, &mut |ctx| session.ensure_keys(ctx), request_id)
+    }
+
+    pub(crate) fn qr_refund(
+        &mut self,
+        req: QrRefundRequest,
+    ) -> Result<QrRefundOutcome, EngineError> {
+        let Engine { ctx, session, qr } = self;
+        qr.refund(ctx, &mut |ctx| session.ensure_keys(ctx), req)
+    }
+
+    pub(crate) fn qr_void(&mut self, req: QrVoidRequest) -> Result<QrRefundOutcome, EngineError> {
+        let Engine { ctx, session, qr } = self;
+        qr.void(ctx, &mut |ctx| session.ensure_keys(ctx), req)
+    }
+
+    pub(crate) fn qr_query(&self, request_id: &str) -> Result<Option<QrOutcome>, EngineError> {
+        self.qr.query(&self.ctx, request_id)
+    }
+
+    pub(crate) fn qr_refund_query(
+        &self,
+        request_id: &str,
+    ) -> Result<Option<QrRefundOutcome>, EngineError> {
+        self.qr.refund_query(&self.ctx, request_id)
+    }
+
+    pub(crate) fn qr_pending_results(&self) -> Result<Vec<QrOutcome>, EngineError> {
+        self.qr.pending_results(&self.ctx)
+    }
+
+    pub(crate) fn qr_acknowledge(&mut self, request_id: &str) -> Result<bool, EngineError> {
+        self.qr.acknowledge(&mut self.ctx, request_id)
+    }
+
+    pub(crate) fn qr_orders(&self) -> Result<Vec<QrOrderSummary>, EngineError> {
+        self.qr.order_summaries(&self.ctx)
+    }
+}

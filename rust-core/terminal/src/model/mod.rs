@@ -1,0 +1,33 @@
+//! Plain data of the engine: what callers send, what the journal keeps, what comes back. This
+//! module depends on nothing else in the crate, so every other module can use it without an
+//! import circle.
+
+mod outcome;
+mod progress;
+mod qr;
+mod qr_rows;
+mod receipt;
+mod reports;
+mod requests;
+pub mod response_codes;
+mod txn;
+
+pub use outcome::{parse_balance, Outcome, OutcomeStatus};
+pub use progress::{Progress, ProgressListener};
+pub use qr::{
+    QrCodeImage, QrDynamicCode, QrDynamicRequest, QrOrderKind, QrOrderSummary, QrOutcome,
+    QrPayRequest, QrRefundKind, QrRefundOutcome, QrRefundRequest, QrRefundStatus, QrSettings,
+    QrState, QrStatus, QrVoidRequest,
+};
+pub(crate) use qr_rows::{NewOrder, NewRefund, OrderRow, RefundRow, RefundState};
+pub use receipt::{CopyKind, Language, MerchantInfo, OriginalRef, QrInfo, Receipt, ReceiptStyle};
+pub use reports::{FlushReport, KindTotal, SettlementReport, StartupReport, TotalsView};
+pub use requests::{
+    BalanceRequest, CompletionRequest, CompletionVoidRequest, PreAuthRequest, PreAuthVoidRequest,
+    RefundRequest, SaleRequest, VoidRequest,
+};
+pub(crate) use txn::SafEntry;
+pub use txn::{
+    AnswerFields, Begun, NewTxn, OriginalEffect, ReversalRecord, SettlementSide, TxnKind,
+    TxnRecord, TxnState,
+};

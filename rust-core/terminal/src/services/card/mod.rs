@@ -1,0 +1,322 @@
+//! Card transactions: rules first (nothing is read or sent when one is broken), then card and
+//! PIN, then persist-and-send, then the answer recorded atomically.
+//!
+//! Each entry point takes the engine's pre-step ([`Online`]) and runs it only once the request
+//! is known to be new and valid, just before the card is read.
+
+mod flow;
+mod rules;
+
+use self::flow::{PinPolicy, TxnPlan};
+use crate::context::Ctx;
+use crate::error::{EngineError, RuleViolation};
+use crate::model::{
+    BalanceRequest, CompletionRequest, CompletionVoidRequest, OriginalEffect, Outcome,
+    PreAuthRequest, PreAuthVoidRequest, RefundRequest, SaleRequest, TxnKind, TxnRecord, TxnState,
+    VoidRequest,
+};
+use crate::services::Online;
+use unipos_iso8583::cup::OriginalMessage;
+
+/// What a card request came to.
+#[derive(Debug)]
+pub(crate) enum CardDone {
+    /// The request id was known: its stored outcome; nothing was read or sent.
+    Stored(Outcome),
+    /// Recorded now; `print` when the host approved (the slips are due).
+    Recorded {
+        /// The journal row as it stands.
+        row: TxnRecord,
+        /// Print the merchant and customer copies.
+        print: bool,
+    },
+}
+
+/// Common entry: the request id is well formed and new (a known id answers its stored outcome),
+/// then the engine's pre-step (sign-in when due, the settlement lock, pending reversals).
+fn prepare(
+    ctx: &mut Ctx,
+    request_id: &str,
+    online: Online<'_>,
+) -> Result<Option<Outcome>, EngineError> {
+    rules::check_request_id(request_id)?;
+    if let Some(existing) = ctx.store.by_request_id(request_id)? {
+        return Ok(Some(Outcome::from_record(&existing)));
+    }
+    online(ctx)?;
+    Ok(None)
+}
+
+pub(crate) fn balance_inquiry(
+    ctx: &mut Ctx,
+    req: BalanceRequest,
+    online: Online<'_>,
+) -> Result<CardDone, EngineError> {
+    if let Some(done) = prepare(ctx, &req.request_id, online)? {
+        return Ok(CardDone::Stored(done));
+    }
+    flow::run(
+        ctx,
+        TxnPlan {
+            request_id: req.request_id,
+            kind: TxnKind::BalanceInquiry,
+            amount: 0,
+            original: None,
+            pin: PinPolicy::Required,
+            extra: vec![],
+            effect: OriginalEffect::None,
+            title: "余额查询 Balance",
+        },
+    )
+}
+
+pub(crate) fn sale(
+    ctx: &mut Ctx,
+    req: SaleRequest,
+    online: Online<'_>,
+) -> Result<CardDone, EngineError> {
+    rules::check_amount(req.amount)?;
+    if let Some(done) = prepare(ctx, &req.request_id, online)? {
+        return Ok(CardDone::Stored(done));
+    }
+    flow::run(
+        ctx,
+        TxnPlan {
+            request_id: req.request_id,
+            kind: TxnKind::Sale,
+            amount: req.amount,
+            original: None,
+            pin: PinPolicy::Optional,
+            extra: vec![],
+            effect: OriginalEffect::None,
+            title: "消费 Sale",
+        },
+    )
+}
+
+pub(crate) fn void(
+    ctx: &mut Ctx,
+    req: VoidRequest,
+    online: Online<'_>,
+) -> Result<CardDone, EngineError> {
+    rules::check_request_id(&req.request_id)?;
+    if let Some(done) = ctx.store.by_request_id(&req.request_id)? {
+        return Ok(CardDone::Stored(Outcome::from_record(&done)));
+    }
+    let original = rules::original_in_batch(ctx, req.trace, TxnKind::Sale)?;
+    if original.refunded_amount > 0 {
+        return Err(RuleViolation::WrongOriginal(
+            "the sale was already partly refunded; refund the rest instead".into(),
+        )
+        .into());
+    }
+    if let Some(done) = prepare(ctx, &req.request_id, online)? {
+        return Ok(CardDone::Stored(done));
+    }
+    flow::run(
+        ctx,
+        TxnPlan {
+            request_id: req.request_id,
+            kind: TxnKind::SaleVoid,
+            amount: original.effective_amount(),
+            extra: rules::original_fields(&original),
+            original: Some(original),
+            pin: PinPolicy::None,
+            effect: OriginalEffect::Voided,
+            title: "消费撤销 Void",
+        },
+    )
+}
+
+pub(crate) fn refund(
+    ctx: &mut Ctx,
+    req: RefundRequest,
+    online: Online<'_>,
+) -> Result<CardDone, EngineError> {
+    rules::check_request_id(&req.request_id)?;
+    rules::check_amount(req.amount)?;
+    rules::check_mmdd(&req.date)?;
+    if let Some(done) = ctx.store.by_request_id(&req.request_id)? {
+        return Ok(CardDone::Stored(Outcome::from_record(&done)));
+    }
+    let original = ctx.store.by_rrn(&req.rrn, &req.date)?.ok_or_else(|| {
+        RuleViolation::OriginalNotFound(format!(
+            "no sale with reference {} on {}",
+            req.rrn, req.date
+        ))
+    })?;
+    if !matches!(original.kind, TxnKind::Sale | TxnKind::Completion)
+        || original.state != TxnState::Approved
+    {
+        return Err(RuleViolation::WrongOriginal(
+            "only an approved sale or completion can be refunded".into(),
+        )
+        .into());
+    }
+    if original.voided {
+        return Err(RuleViolation::AlreadyVoided.into());
+    }
+    let remaining = original
+        .effective_amount()
+        .saturating_sub(original.refunded_amount);
+    if req.amount > remaining {
+        return Err(RuleViolation::RefundExceedsOriginal {
+            requested: req.amount,
+            remaining,
+        }
+        .into());
+    }
+    if let Some(done) = prepare(ctx, &req.request_id, online)? {
+        return Ok(CardDone::Stored(done));
+    }
+    let extra = vec![
+        (37, req.rrn.clone()),
+        (
+            61,
+            OriginalMessage {
+                batch: 0,
+                trace: 0,
+                date: Some(req.date.clone()),
+                extra: String::new(),
+            }
+            .to_digits(),
+        ),
+    ];
+    flow::run(
+        ctx,
+        TxnPlan {
+            request_id: req.request_id,
+            kind: TxnKind::Refund,
+            amount: req.amount,
+            original: Some(original),
+            pin: PinPolicy::None,
+            extra,
+            effect: OriginalEffect::Refunded(req.amount),
+            title: "退货 Refund",
+        },
+    )
+}
+
+pub(crate) fn preauth(
+    ctx: &mut Ctx,
+    req: PreAuthRequest,
+    online: Online<'_>,
+) -> Result<CardDone, EngineError> {
+    rules::check_amount(req.amount)?;
+    if let Some(done) = prepare(ctx, &req.request_id, online)? {
+        return Ok(CardDone::Stored(done));
+    }
+    flow::run(
+        ctx,
+        TxnPlan {
+            request_id: req.request_id,
+            kind: TxnKind::PreAuth,
+            amount: req.amount,
+            original: None,
+            pin: PinPolicy::Required,
+            extra: vec![],
+            effect: OriginalEffect::None,
+            title: "预授权 Pre-auth",
+        },
+    )
+}
+
+pub(crate) fn preauth_void(
+    ctx: &mut Ctx,
+    req: PreAuthVoidRequest,
+    online: Online<'_>,
+) -> Result<CardDone, EngineError> {
+    rules::check_request_id(&req.request_id)?;
+    if let Some(done) = ctx.store.by_request_id(&req.request_id)? {
+        return Ok(CardDone::Stored(Outcome::from_record(&done)));
+    }
+    let preauth = rules::live_preauth(ctx, &req.auth_code, &req.date)?;
+    if let Some(done) = prepare(ctx, &req.request_id, online)? {
+        return Ok(CardDone::Stored(done));
+    }
+    flow::run(
+        ctx,
+        TxnPlan {
+            request_id: req.request_id,
+            kind: TxnKind::PreAuthVoid,
+            amount: preauth.effective_amount(),
+            extra: rules::preauth_reference(&preauth),
+            original: Some(preauth),
+            pin: PinPolicy::None,
+            effect: OriginalEffect::Voided,
+            title: "预授权撤销 Pre-auth void",
+        },
+    )
+}
+
+pub(crate) fn completion(
+    ctx: &mut Ctx,
+    req: CompletionRequest,
+    online: Online<'_>,
+) -> Result<CardDone, EngineError> {
+    rules::check_request_id(&req.request_id)?;
+    rules::check_amount(req.amount)?;
+    if let Some(done) = ctx.store.by_request_id(&req.request_id)? {
+        return Ok(CardDone::Stored(Outcome::from_record(&done)));
+    }
+    let preauth = rules::live_preauth(ctx, &req.auth_code, &req.date)?;
+    let limit = preauth.effective_amount().saturating_mul(115) / 100;
+    if req.amount > limit {
+        return Err(RuleViolation::CompletionOverLimit {
+            requested: req.amount,
+            limit,
+        }
+        .into());
+    }
+    if let Some(done) = prepare(ctx, &req.request_id, online)? {
+        return Ok(CardDone::Stored(done));
+    }
+    flow::run(
+        ctx,
+        TxnPlan {
+            request_id: req.request_id,
+            kind: if req.advice {
+                TxnKind::CompletionAdvice
+            } else {
+                TxnKind::Completion
+            },
+            amount: req.amount,
+            extra: rules::preauth_reference(&preauth),
+            original: Some(preauth),
+            pin: PinPolicy::None,
+            effect: OriginalEffect::Completed,
+            title: "预授权完成 Completion",
+        },
+    )
+}
+
+pub(crate) fn completion_void(
+    ctx: &mut Ctx,
+    req: CompletionVoidRequest,
+    online: Online<'_>,
+) -> Result<CardDone, EngineError> {
+    rules::check_request_id(&req.request_id)?;
+    if let Some(done) = ctx.store.by_request_id(&req.request_id)? {
+        return Ok(CardDone::Stored(Outcome::from_record(&done)));
+    }
+    let completion = rules::original_in_batch(ctx, req.trace, TxnKind::Completion)?;
+    let preauth_id = completion.original_id.ok_or_else(|| {
+        RuleViolation::WrongOriginal("the completion has no pre-authorisation".into())
+    })?;
+    if let Some(done) = prepare(ctx, &req.request_id, online)? {
+        return Ok(CardDone::Stored(done));
+    }
+    flow::run(
+        ctx,
+        TxnPlan {
+            request_id: req.request_id,
+            kind: TxnKind::CompletionVoid,
+            amount: completion.effective_amount(),
+            extra: rules::original_fields(&completion),
+            original: Some(completion),
+            pin: PinPolicy::None,
+            effect: OriginalEffect::CompletionVoided { preauth_id },
+            title: "预授权完成撤销 Completion void",
+        },
+    )
+}

@@ -1,0 +1,186 @@
+//! The business rules of card transactions, checked before anything is read from a card or
+//! sent: well-formed requests, originals that exist and may be voided, refunded or completed,
+//! and the message shape of each kind (PROTOCOL.md §1.5).
+
+use crate::context::Ctx;
+use crate::error::{EngineError, RuleViolation};
+use crate::model::{TxnKind, TxnRecord, TxnState};
+use unipos_iso8583::cup::{OriginalMessage, TransactionType};
+use unipos_iso8583::tlv;
+
+/// MTI, processing code, condition code and 60.1 per kind (PROTOCOL.md §1.5).
+pub(crate) fn message_shape(
+    kind: TxnKind,
+) -> (&'static str, &'static str, &'static str, TransactionType) {
+    match kind {
+        TxnKind::BalanceInquiry => ("0200", "310000", "00", TransactionType::BalanceInquiry),
+        TxnKind::Sale => ("0200", "000000", "00", TransactionType::Sale),
+        TxnKind::SaleVoid => ("0200", "200000", "00", TransactionType::SaleVoid),
+        TxnKind::Refund => ("0220", "200000", "00", TransactionType::Refund),
+        TxnKind::PreAuth => ("0100", "030000", "06", TransactionType::PreAuth),
+        TxnKind::PreAuthVoid => ("0100", "200000", "06", TransactionType::PreAuthVoid),
+        TxnKind::Completion => ("0200", "000000", "06", TransactionType::Completion),
+        TxnKind::CompletionAdvice => ("0220", "000000", "06", TransactionType::CompletionAdvice),
+        TxnKind::CompletionVoid => ("0200", "200000", "06", TransactionType::CompletionVoid),
+    }
+}
+
+/// EMV 9C transaction type.
+pub(crate) fn emv_type(kind: TxnKind) -> u8 {
+    match kind {
+        TxnKind::BalanceInquiry => 0x31,
+        TxnKind::PreAuth => 0x03,
+        TxnKind::SaleVoid | TxnKind::Refund | TxnKind::PreAuthVoid | TxnKind::CompletionVoid => {
+            0x20
+        }
+        _ => 0x00,
+    }
+}
+
+pub(crate) fn check_amount(amount: u64) -> Result<(), EngineError> {
+    if amount == 0 {
+        return Err(EngineError::InvalidRequest(
+            "the amount must be above zero".into(),
+        ));
+    }
+    if amount > 999_999_999_999 {
+        return Err(EngineError::InvalidRequest(
+            "the amount exceeds 12 digits of fen".into(),
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) fn check_request_id(id: &str) -> Result<(), EngineError> {
+    if id.is_empty() || id.len() > 64 || id.chars().any(char::is_control) {
+        return Err(EngineError::InvalidRequest(
+            "the request id must be 1 to 64 printable characters".into(),
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) fn check_mmdd(date: &str) -> Result<(), EngineError> {
+    let ok = date.len() == 4
+        && date.bytes().all(|b| b.is_ascii_digit())
+        && matches!(
+            date.get(..2).and_then(|m| m.parse::<u32>().ok()),
+            Some(1..=12)
+        )
+        && matches!(
+            date.get(2..).and_then(|d| d.parse::<u32>().ok()),
+            Some(1..=31)
+        );
+    if ok {
+        Ok(())
+    } else {
+        Err(EngineError::InvalidRequest(format!(
+            "the date must be MMDD, got '{date}'"
+        )))
+    }
+}
+
+/// Field 55 kept in the journal: without tags that could carry the PAN or track data.
+pub(crate) fn sanitise_icc(icc: &[u8]) -> Option<Vec<u8>> {
+    let list = tlv::parse_all(icc).ok()?;
+    let kept: Vec<_> = list
+        .into_iter()
+        .filter(|t| !matches!(t.tag.to_u32(), 0x57 | 0x5A | 0x9F6B | 0x56))
+        .collect();
+    Some(tlv::encode_all(&kept))
+}
+
+/// The original of a void: in the current batch, of the right kind, approved, not voided.
+pub(crate) fn original_in_batch(
+    ctx: &Ctx,
+    trace: u32,
+    kind: TxnKind,
+) -> Result<TxnRecord, EngineError> {
+    let batch = ctx.store.current_batch()?;
+    let original = ctx
+        .store
+        .by_trace(batch, trace)?
+        .ok_or(RuleViolation::OriginalNotInBatch(trace))?;
+    if original.kind != kind {
+        return Err(RuleViolation::WrongOriginal(format!(
+            "trace {trace:06} is a {}, not a {}",
+            original.kind.as_str(),
+            kind.as_str()
+        ))
+        .into());
+    }
+    if original.state != TxnState::Approved {
+        return Err(
+            RuleViolation::WrongOriginal(format!("trace {trace:06} was not approved")).into(),
+        );
+    }
+    if original.voided {
+        return Err(RuleViolation::AlreadyVoided.into());
+    }
+    Ok(original)
+}
+
+pub(crate) fn original_fields(original: &TxnRecord) -> Vec<(u8, String)> {
+    let mut extra = vec![(
+        61,
+        OriginalMessage {
+            batch: original.batch,
+            trace: original.trace,
+            date: None,
+            extra: String::new(),
+        }
+        .to_digits(),
+    )];
+    if let Some(rrn) = &original.rrn {
+        extra.push((37, rrn.clone()));
+    }
+    if let Some(auth) = &original.auth_code {
+        extra.push((38, auth.clone()));
+    }
+    extra
+}
+
+/// A live pre-authorisation by auth code and date.
+pub(crate) fn live_preauth(
+    ctx: &Ctx,
+    auth_code: &str,
+    date: &str,
+) -> Result<TxnRecord, EngineError> {
+    check_mmdd(date)?;
+    let preauth = ctx
+        .store
+        .preauth_by_auth_code(auth_code, date)?
+        .ok_or_else(|| {
+            RuleViolation::OriginalNotFound(format!(
+                "no pre-authorisation with auth code {auth_code} on {date}"
+            ))
+        })?;
+    if preauth.voided {
+        return Err(RuleViolation::AlreadyVoided.into());
+    }
+    if preauth.completed {
+        return Err(RuleViolation::AlreadyCompleted.into());
+    }
+    const THIRTY_DAYS_MS: i64 = 30 * 24 * 3600 * 1000;
+    if ctx.now() - preauth.created_at > THIRTY_DAYS_MS {
+        return Err(RuleViolation::PreAuthExpired.into());
+    }
+    Ok(preauth)
+}
+
+pub(crate) fn preauth_reference(preauth: &TxnRecord) -> Vec<(u8, String)> {
+    let mut extra = vec![(
+        61,
+        OriginalMessage {
+            batch: 0,
+            trace: 0,
+            date: Some(preauth.local_date.clone()),
+            extra: String::new(),
+        }
+        .to_digits(),
+    )];
+    if let Some(auth) = &preauth.auth_code {
+        extra.push((38, auth.clone()));
+    }
+    extra
+}

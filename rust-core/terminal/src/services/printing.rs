@@ -1,0 +1,121 @@
+//! Printing after an approval, reprints and settlement reports. A printer failure never undoes
+//! a payment: it is reported in the outcome and the receipt can be reprinted.
+
+use crate::context::Ctx;
+use crate::error::EngineError;
+use crate::model::{
+    CopyKind, OriginalRef, Outcome, Progress, QrInfo, QrOutcome, QrStatus, Receipt,
+    SettlementReport, TxnKind, TxnRecord,
+};
+use crate::receipt::{render, render_settlement};
+
+fn receipt_for(
+    ctx: &Ctx,
+    row: &TxnRecord,
+    copy: CopyKind,
+    reprint: bool,
+) -> Result<Receipt, EngineError> {
+    let original = match row.original_id {
+        Some(id) => ctx.store.by_id(id)?.map(|o| OriginalRef {
+            trace: Some(o.trace),
+            rrn: o.rrn.clone(),
+            auth_code: o.auth_code.clone(),
+            date: Some(o.local_date.clone()),
+        }),
+        None => None,
+    };
+    Ok(Receipt {
+        merchant: ctx.merchant_info(),
+        outcome: Outcome::from_record(row),
+        original,
+        qr: None,
+        copy,
+        reprint,
+        printed_at: ctx.local().display(),
+    })
+}
+
+/// Prints the merchant and customer copies; returns a notice if the printer failed.
+pub(crate) fn print_slips(ctx: &mut Ctx, row: &TxnRecord) -> Option<String> {
+    if row.kind == TxnKind::BalanceInquiry {
+        return None;
+    }
+    ctx.emit(Progress::Printing);
+    for copy in [CopyKind::Merchant, CopyKind::Customer] {
+        let lines = match receipt_for(ctx, row, copy, false) {
+            Ok(r) => render(&r, &ctx.config.receipts),
+            Err(e) => return Some(format!("receipt not printed: {e}")),
+        };
+        if let Err(e) = ctx.hardware.printer.print(&lines) {
+            log::warn!("printer failed after trace {:06}: {e}", row.trace);
+            return Some(format!(
+                "交易成功，打印失败，请重打印 / Approved, but the receipt did not print ({e}): reprint it"
+            ));
+        }
+    }
+    None
+}
+
+/// Prints the slips of a paid QR payment (channel and order number instead of a card);
+/// returns a notice if the printer failed. Only payments just completed are printed.
+pub(crate) fn print_qr_slips(ctx: &mut Ctx, o: &QrOutcome) -> Option<String> {
+    if o.status != QrStatus::Paid {
+        return None;
+    }
+    ctx.emit(Progress::Printing);
+    let channel = o
+        .channel
+        .map(|c| format!("{}/{}", c.name_zh(), c.name_en()))
+        .unwrap_or_default();
+    for copy in [CopyKind::Merchant, CopyKind::Customer] {
+        let r = Receipt {
+            merchant: ctx.merchant_info(),
+            outcome: o.to_outcome(),
+            original: None,
+            qr: Some(QrInfo {
+                channel: channel.clone(),
+                order_no: o.out_trade_no.clone(),
+                channel_txn_id: o.channel_trade_no.clone(),
+            }),
+            copy,
+            reprint: false,
+            printed_at: ctx.local().display(),
+        };
+        let lines = render(&r, &ctx.config.receipts);
+        if let Err(e) = ctx.hardware.printer.print(&lines) {
+            log::warn!("printer failed after QR order {}: {e}", o.out_trade_no);
+            return Some(format!(
+                "支付成功，打印失败，请重打印 / Paid, but the receipt did not print ({e})"
+            ));
+        }
+    }
+    None
+}
+
+/// Reprints the merchant copy of `trace` in the current batch, or of the last
+/// transaction. Returns the printed lines.
+pub(crate) fn reprint(ctx: &mut Ctx, trace: Option<u32>) -> Result<Vec<String>, EngineError> {
+    let row = match trace {
+        Some(t) => {
+            let batch = ctx.store.current_batch()?;
+            ctx.store.by_trace(batch, t)?
+        }
+        None => ctx.store.last()?,
+    }
+    .ok_or_else(|| EngineError::InvalidRequest("no such transaction to reprint".into()))?;
+    let r = receipt_for(ctx, &row, CopyKind::Merchant, true)?;
+    let lines = render(&r, &ctx.config.receipts);
+    ctx.emit(Progress::Printing);
+    ctx.hardware.printer.print(&lines)?;
+    Ok(lines)
+}
+
+/// Prints the report of a closed batch. Returns the printed lines.
+pub(crate) fn print_settlement(
+    ctx: &mut Ctx,
+    report: &SettlementReport,
+) -> Result<Vec<String>, EngineError> {
+    let lines = render_settlement(report, &ctx.merchant_info(), &ctx.config.receipts);
+    ctx.hardware.printer.print(&lines)?;
+    Ok(lines)
+}

@@ -1,0 +1,325 @@
+//! Refunds and voids of paid QR payments: the `out_refund_no` is persisted before the first send
+//! and reused on every retry; refunds never exceed the paid amount.
+
+use super::{
+    check_amount, check_id, code_message, QrService, REFUND_FOREGROUND_ATTEMPTS,
+    REFUND_RETRY_INTERVAL,
+};
+use crate::context::Ctx;
+use crate::error::{EngineError, RuleViolation};
+use crate::link::qr_gateway::Exchange;
+use crate::model::{
+    NewRefund, OrderRow, Progress, QrRefundKind, QrRefundOutcome, QrRefundRequest, QrRefundStatus,
+    QrState, QrVoidRequest, RefundRow, RefundState,
+};
+use crate::services::Online;
+use crate::store::RefundRefusal;
+use unipos_qr_protocol::messages::RefundRequest;
+use unipos_qr_protocol::{QrProtocolError, RefundOutcome};
+
+/// A new refund or void, once the original is known to be refundable.
+pub(super) struct RefundAsk<'a> {
+    request_id: &'a str,
+    original: &'a OrderRow,
+    kind: QrRefundKind,
+    amount: u64,
+    reason: Option<String>,
+}
+
+impl QrService {
+    pub(crate) fn refund(
+        &self,
+        ctx: &mut Ctx,
+        online: Online<'_>,
+        req: QrRefundRequest,
+    ) -> Result<QrRefundOutcome, EngineError> {
+        check_id("request id", &req.request_id)?;
+        check_amount(req.amount)?;
+        if let Some(existing) = ctx.store.qr_refund_by_request_id(&req.request_id)? {
+            return self.refund_repeat(
+                ctx,
+                online,
+                existing,
+                &req.original_request_id,
+                Some(req.amount),
+            );
+        }
+        let original = self.refundable(ctx, &req.original_request_id)?;
+        self.new_refund(
+            ctx,
+            online,
+            RefundAsk {
+                request_id: &req.request_id,
+                original: &original,
+                kind: QrRefundKind::Refund,
+                amount: req.amount,
+                reason: req.reason,
+            },
+        )
+    }
+
+    pub(crate) fn void(
+        &self,
+        ctx: &mut Ctx,
+        online: Online<'_>,
+        req: QrVoidRequest,
+    ) -> Result<QrRefundOutcome, EngineError> {
+        check_id("request id", &req.request_id)?;
+        if let Some(existing) = ctx.store.qr_refund_by_request_id(&req.request_id)? {
+            return self.refund_repeat(ctx, online, existing, &req.original_request_id, None);
+        }
+        let original = self.refundable(ctx, &req.original_request_id)?;
+        let today = ctx.local().mmdd();
+        if original.local_date != today || original.batch != ctx.store.current_batch()? {
+            return Err(RuleViolation::WrongOriginal(
+                "a QR payment can be voided only on the day it was paid, before settlement; \
+                 refund it instead"
+                    .into(),
+            )
+            .into());
+        }
+        if !ctx
+            .store
+            .qr_refunds_of(original.id)?
+            .iter()
+            .all(|r| r.state == RefundState::Rejected)
+        {
+            return Err(RuleViolation::WrongOriginal(
+                "the QR payment was already (partly) refunded; refund the rest instead".into(),
+            )
+            .into());
+        }
+        let amount = original.paid_amount;
+        self.new_refund(
+            ctx,
+            online,
+            RefundAsk {
+                request_id: &req.request_id,
+                original: &original,
+                kind: QrRefundKind::Void,
+                amount,
+                reason: None,
+            },
+        )
+    }
+
+    pub(super) fn refundable(
+        &self,
+        ctx: &Ctx,
+        original_request_id: &str,
+    ) -> Result<OrderRow, EngineError> {
+        let original = ctx
+            .store
+            .qr_order_by_request_id(original_request_id)?
+            .ok_or_else(|| {
+                RuleViolation::OriginalNotFound(format!(
+                    "no QR payment with request id {original_request_id}"
+                ))
+            })?;
+        if original.state != QrState::Paid {
+            return Err(RuleViolation::WrongOriginal(format!(
+                "only a paid QR payment can be refunded ({original_request_id} is {})",
+                original.state.as_str()
+            ))
+            .into());
+        }
+        if original.voided {
+            return Err(RuleViolation::AlreadyVoided.into());
+        }
+        Ok(original)
+    }
+
+    pub(super) fn refund_repeat(
+        &self,
+        ctx: &mut Ctx,
+        online: Online<'_>,
+        mut r: RefundRow,
+        original_request_id: &str,
+        amount: Option<u64>,
+    ) -> Result<QrRefundOutcome, EngineError> {
+        let original = ctx.store.qr_order_by_id(r.order_ref)?;
+        let same = original
+            .as_ref()
+            .is_some_and(|o| o.request_id == original_request_id)
+            && amount.is_none_or(|a| a == r.amount);
+        if !same {
+            return Err(EngineError::InvalidRequest(format!(
+                "request id {} was used for another refund",
+                r.request_id
+            )));
+        }
+        if r.state == RefundState::Pending {
+            self.begin(ctx, online)?;
+            if let Some(fresh) = ctx.store.qr_refund_by_request_id(&r.request_id)? {
+                r = fresh;
+            }
+            self.refund_attempts(ctx, &mut r, None)?;
+        }
+        self.refund_outcome(ctx, &r)
+    }
+
+    pub(super) fn new_refund(
+        &self,
+        ctx: &mut Ctx,
+        online: Online<'_>,
+        ask: RefundAsk<'_>,
+    ) -> Result<QrRefundOutcome, EngineError> {
+        let RefundAsk {
+            request_id,
+            original,
+            kind,
+            amount,
+            reason,
+        } = ask;
+        Self::check_not_card(ctx, request_id)?;
+        if ctx.store.qr_order_by_request_id(request_id)?.is_some() {
+            return Err(EngineError::InvalidRequest(format!(
+                "request id {request_id} is already used by a QR payment"
+            )));
+        }
+        self.begin(ctx, online)?;
+        let local = ctx.local();
+        let new = NewRefund {
+            request_id,
+            order: original,
+            kind,
+            amount,
+            number_prefix: Self::number_prefix(ctx),
+            batch: ctx.store.current_batch()?,
+            local_date: local.mmdd(),
+            local_time: local.hhmmss(),
+            now: ctx.now(),
+        };
+        let mut r = match ctx.store.insert_qr_refund(&new) {
+            Ok(r) => r,
+            Err(RefundRefusal::Exceeds { remaining }) => {
+                return Err(RuleViolation::RefundExceedsOriginal {
+                    requested: amount,
+                    remaining,
+                }
+                .into())
+            }
+            Err(RefundRefusal::Storage(e)) => return Err(e.into()),
+        };
+        crate::crash::point("qr_refund_persisted");
+        self.refund_attempts(ctx, &mut r, reason)?;
+        self.refund_outcome(ctx, &r)
+    }
+
+    /// A few foreground attempts, always with the stored `out_refund_no`.
+    pub(super) fn refund_attempts(
+        &self,
+        ctx: &mut Ctx,
+        r: &mut RefundRow,
+        reason: Option<String>,
+    ) -> Result<(), EngineError> {
+        for attempt in 0..REFUND_FOREGROUND_ATTEMPTS {
+            if attempt > 0 {
+                ctx.clock.sleep(REFUND_RETRY_INTERVAL);
+            }
+            self.refund_once(ctx, r, reason.clone())?;
+            if r.state != RefundState::Pending {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn refund_once(
+        &self,
+        ctx: &mut Ctx,
+        r: &mut RefundRow,
+        reason: Option<String>,
+    ) -> Result<(), EngineError> {
+        let order = ctx.store.qr_order_by_id(r.order_ref)?.ok_or_else(|| {
+            EngineError::Protocol(format!("refund {} has no original", r.out_refund_no))
+        })?;
+        ctx.emit(Progress::Qr("sending the refund".into()));
+        let request = RefundRequest {
+            terminal_id: ctx.config.terminal_id.clone(),
+            merchant_id: ctx.config.merchant_id.clone(),
+            out_trade_no: order.out_trade_no.clone(),
+            out_refund_no: r.out_refund_no.clone(),
+            refund_fen: r.amount,
+            reason,
+            request_time: Self::request_time(ctx),
+        };
+        r.attempts += 1;
+        let timeout = self.call_timeout(&order);
+        let reply = match self.exchange(ctx, &request, timeout)? {
+            Exchange::NotSent(detail) => Err(QrProtocolError::Malformed(detail)),
+            Exchange::Sent(reply) => reply,
+        };
+        match RefundOutcome::classify(&request, &reply) {
+            RefundOutcome::Refunded {
+                channel_refund_no,
+                refund_time,
+                ..
+            } => {
+                r.state = RefundState::Done;
+                r.channel_refund_no = channel_refund_no;
+                r.refund_time = refund_time;
+                r.error_code = None;
+            }
+            RefundOutcome::Retry => {
+                r.last_error = Some(match &reply {
+                    Err(e) => e.to_string(),
+                    Ok(resp) => resp
+                        .status
+                        .code
+                        .map_or("retry".to_owned(), |c| c.as_str().to_owned()),
+                });
+            }
+            RefundOutcome::Rejected(code) => {
+                r.state = RefundState::Rejected;
+                r.error_code = Some(code.as_str().into());
+            }
+        }
+        let now = ctx.now();
+        ctx.store.save_qr_refund(r, now)?;
+        Ok(())
+    }
+
+    pub(super) fn refund_outcome(
+        &self,
+        ctx: &Ctx,
+        r: &RefundRow,
+    ) -> Result<QrRefundOutcome, EngineError> {
+        let original = ctx.store.qr_order_by_id(r.order_ref)?;
+        let status = match r.state {
+            RefundState::Done => QrRefundStatus::Refunded,
+            RefundState::Pending => QrRefundStatus::Pending,
+            RefundState::Rejected => QrRefundStatus::Rejected,
+        };
+        let message = match status {
+            QrRefundStatus::Refunded => "退款成功 / Refunded".to_owned(),
+            QrRefundStatus::Pending => {
+                "退款处理中 / Refund pending: the terminal retries it with the same refund number"
+                    .to_owned()
+            }
+            QrRefundStatus::Rejected => format!(
+                "退款失败 / Refund refused: {}",
+                r.error_code.as_deref().map_or("refused", code_message)
+            ),
+        };
+        Ok(QrRefundOutcome {
+            request_id: r.request_id.clone(),
+            original_request_id: original
+                .as_ref()
+                .map(|o| o.request_id.clone())
+                .unwrap_or_default(),
+            kind: r.kind,
+            status,
+            out_refund_no: r.out_refund_no.clone(),
+            amount: r.amount,
+            channel: original.as_ref().and_then(|o| o.channel),
+            refunded_total: original.as_ref().map_or(0, |o| o.refunded_amount),
+            channel_refund_no: r.channel_refund_no.clone(),
+            error_code: r.error_code.clone(),
+            message,
+            date: r.local_date.clone(),
+            time: r.local_time.clone(),
+            batch: r.batch,
+        })
+    }
+}

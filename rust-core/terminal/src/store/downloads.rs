@@ -1,0 +1,43 @@
+//! Table `download`: terminal parameters, CA public keys and AIDs from the startup downloads.
+
+use super::Store;
+use crate::error::StorageError;
+use rusqlite::{params, OptionalExtension};
+
+impl Store {
+    /// Stores a downloaded item (AID, CA key, parameter) replacing an older copy.
+    pub fn store_download(&self, kind: &str, id: &str, data: &[u8]) -> Result<(), StorageError> {
+        self.conn
+            .execute(
+                "INSERT INTO download (kind, id, data) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT(kind, id) DO UPDATE SET data = excluded.data",
+                params![kind, id, data],
+            )
+            .map_err(StorageError::wrap("store download"))?;
+        Ok(())
+    }
+
+    /// How many items of a kind are stored.
+    pub fn download_count(&self, kind: &str) -> Result<u32, StorageError> {
+        self.conn
+            .query_row(
+                "SELECT COUNT(*) FROM download WHERE kind = ?1",
+                [kind],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n as u32)
+            .map_err(StorageError::wrap("count downloads"))
+    }
+
+    /// A stored download item.
+    pub fn download(&self, kind: &str, id: &str) -> Result<Option<Vec<u8>>, StorageError> {
+        self.conn
+            .query_row(
+                "SELECT data FROM download WHERE kind = ?1 AND id = ?2",
+                params![kind, id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(StorageError::wrap("read download"))
+    }
+}

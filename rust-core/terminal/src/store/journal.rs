@@ -1,0 +1,497 @@
+//! Table `txn`: one row per card transaction, written before the request is sent.
+
+use super::settings::{batch_in, bump_trace};
+use super::{to_i64, Store};
+use crate::error::StorageError;
+use crate::model::{AnswerFields, Begun, NewTxn, OriginalEffect, TxnKind, TxnRecord, TxnState};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+const TXN_COLUMNS: &str = "id, request_id, kind, state, batch, trace, amount, approved_amount, \
+    response_code, rrn, auth_code, settlement_date, card_org, balance, pan_masked, pan_sealed, \
+    expiry, entry_mode, psn, icc_data, domestic, original_id, local_date, local_time, \
+    request_fields, voided, refunded_amount, completed, created_at, updated_at";
+
+fn row_to_txn(r: &Row<'_>) -> rusqlite::Result<TxnRecord> {
+    let kind: String = r.get(2)?;
+    let state: String = r.get(3)?;
+    let fields: String = r.get(24)?;
+    let bad = |what: &str| {
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Text,
+            format!("unknown {what}").into(),
+        )
+    };
+    Ok(TxnRecord {
+        id: r.get(0)?,
+        request_id: r.get(1)?,
+        kind: TxnKind::parse(&kind).ok_or_else(|| bad("kind"))?,
+        state: TxnState::parse(&state).ok_or_else(|| bad("state"))?,
+        batch: r.get(4)?,
+        trace: r.get(5)?,
+        amount: r.get::<_, i64>(6)? as u64,
+        approved_amount: r.get::<_, Option<i64>>(7)?.map(|v| v as u64),
+        response_code: r.get(8)?,
+        rrn: r.get(9)?,
+        auth_code: r.get(10)?,
+        settlement_date: r.get(11)?,
+        card_org: r.get(12)?,
+        balance: r.get(13)?,
+        pan_masked: r.get(14)?,
+        pan_sealed: r.get(15)?,
+        expiry: r.get(16)?,
+        entry_mode: r.get(17)?,
+        psn: r.get(18)?,
+        icc_data: r.get(19)?,
+        domestic: r.get::<_, i64>(20)? != 0,
+        original_id: r.get(21)?,
+        local_date: r.get(22)?,
+        local_time: r.get(23)?,
+        request_fields: serde_json::from_str(&fields).unwrap_or_default(),
+        voided: r.get::<_, i64>(25)? != 0,
+        refunded_amount: r.get::<_, i64>(26)? as u64,
+        completed: r.get::<_, i64>(27)? != 0,
+        created_at: r.get(28)?,
+        updated_at: r.get(29)?,
+    })
+}
+
+impl Store {
+    /// Persists a new request with a fresh trace number and, for reversible kinds, an armed
+    /// reversal record, in one transaction. A known request id returns its existing row.
+    pub fn begin(&mut self, new: &NewTxn) -> Result<Begun, StorageError> {
+        let tx = self.transaction("begin request")?;
+        if let Some(existing) = find_by(&tx, "request_id = ?1", params![new.request_id])? {
+            return Ok(Begun::Existing(existing));
+        }
+        let trace = bump_trace(&tx)?;
+        let batch = batch_in(&tx)?;
+        let fields = serde_json::to_string(&new.request_fields).unwrap_or_else(|_| "{}".into());
+        tx.execute(
+            "INSERT INTO txn (request_id, kind, state, batch, trace, amount, pan_masked, \
+             pan_sealed, expiry, entry_mode, psn, icc_data, domestic, original_id, local_date, \
+             local_time, request_fields, created_at, updated_at) \
+             VALUES (?1, ?2, 'sending', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, \
+             ?16, ?17, ?17)",
+            params![
+                new.request_id,
+                new.kind.as_str(),
+                batch,
+                trace,
+                to_i64(new.amount),
+                new.pan_masked,
+                new.pan_sealed,
+                new.expiry,
+                new.entry_mode,
+                new.psn,
+                new.icc_data,
+                new.domestic as i64,
+                new.original_id,
+                new.local_date,
+                new.local_time,
+                fields,
+                new.now,
+            ],
+        )
+        .map_err(StorageError::wrap("insert request"))?;
+        let id = tx.last_insert_rowid();
+        if new.kind.reversible() {
+            tx.execute(
+                "INSERT INTO reversal (txn_id, state, reason, updated_at) \
+                 VALUES (?1, 'armed', '98', ?2)",
+                params![id, new.now],
+            )
+            .map_err(StorageError::wrap("arm reversal"))?;
+        }
+        let row = find_by(&tx, "id = ?1", params![id])?.ok_or(StorageError {
+            operation: "read back request",
+            source: rusqlite::Error::QueryReturnedNoRows,
+        })?;
+        tx.commit().map_err(StorageError::wrap("commit request"))?;
+        Ok(Begun::New(row))
+    }
+
+    /// Records a valid answer: row updated, reversal disarmed, effect on the original applied,
+    /// all in one transaction.
+    pub fn complete(
+        &mut self,
+        id: i64,
+        state: TxnState,
+        answer: &AnswerFields,
+        effect: (Option<i64>, OriginalEffect),
+        now: i64,
+    ) -> Result<(), StorageError> {
+        let tx = self.transaction("begin answer")?;
+        tx.execute(
+            "UPDATE txn SET state = ?2, response_code = ?3, approved_amount = ?4, rrn = ?5, \
+             auth_code = ?6, settlement_date = ?7, card_org = ?8, balance = ?9, updated_at = ?10 \
+             WHERE id = ?1",
+            params![
+                id,
+                state.as_str(),
+                answer.response_code,
+                answer.approved_amount.map(to_i64),
+                answer.rrn,
+                answer.auth_code,
+                answer.settlement_date,
+                answer.card_org,
+                answer.balance,
+                now,
+            ],
+        )
+        .map_err(StorageError::wrap("record answer"))?;
+        tx.execute("DELETE FROM reversal WHERE txn_id = ?1", [id])
+            .map_err(StorageError::wrap("disarm reversal"))?;
+        if let (Some(original), effect) = effect {
+            apply_effect(&tx, original, effect, now)?;
+        }
+        tx.commit().map_err(StorageError::wrap("commit answer"))?;
+        Ok(())
+    }
+
+    /// Nothing reached the host: the row is closed and the reversal disarmed.
+    pub fn mark_not_sent(&mut self, id: i64, now: i64) -> Result<(), StorageError> {
+        let tx = self.transaction("begin not-sent")?;
+        tx.execute(
+            "UPDATE txn SET state = 'not_sent', updated_at = ?2 WHERE id = ?1",
+            params![id, now],
+        )
+        .map_err(StorageError::wrap("mark not sent"))?;
+        tx.execute("DELETE FROM reversal WHERE txn_id = ?1", [id])
+            .map_err(StorageError::wrap("disarm reversal"))?;
+        tx.commit().map_err(StorageError::wrap("commit not-sent"))?;
+        Ok(())
+    }
+
+    /// No valid answer: the reversal becomes pending with `reason` (field 39 of the 0400).
+    /// Kinds that are not reversible end in `not_sent`-like failure states instead.
+    pub fn mark_unknown(&mut self, id: i64, reason: &str, now: i64) -> Result<(), StorageError> {
+        let tx = self.transaction("begin unknown")?;
+        let has_reversal: bool = tx
+            .query_row(
+                "SELECT COUNT(*) FROM reversal WHERE txn_id = ?1",
+                [id],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(StorageError::wrap("find reversal"))?
+            > 0;
+        let state = if has_reversal {
+            TxnState::ReversalPending
+        } else {
+            TxnState::NotSent
+        };
+        tx.execute(
+            "UPDATE txn SET state = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id, state.as_str(), now],
+        )
+        .map_err(StorageError::wrap("mark unknown"))?;
+        tx.execute(
+            "UPDATE reversal SET state = 'pending', reason = ?2, updated_at = ?3 WHERE txn_id = ?1",
+            params![id, reason, now],
+        )
+        .map_err(StorageError::wrap("queue reversal"))?;
+        tx.commit().map_err(StorageError::wrap("commit unknown"))?;
+        Ok(())
+    }
+
+    /// After a crash: requests left in `sending` get their reversal queued (reason `98`:
+    /// no answer was recorded); non-reversible ones are closed. Returns how many were found.
+    ///
+    /// A completion advice is not reversed: it may have been applied, so it goes to the
+    /// store-and-forward queue and is retransmitted (the host recognises the repeat).
+    pub fn recover(&mut self, now: i64) -> Result<usize, StorageError> {
+        let rows = self.rows("state = 'sending' ORDER BY id", [])?;
+        for row in &rows {
+            if row.kind == TxnKind::CompletionAdvice {
+                self.queue_interrupted_advice(row, now)?;
+            } else {
+                self.mark_unknown(row.id, "98", now)?;
+            }
+        }
+        Ok(rows.len())
+    }
+
+    fn queue_interrupted_advice(&mut self, row: &TxnRecord, now: i64) -> Result<(), StorageError> {
+        let mut payload = row.request_fields.clone();
+        payload.insert(11, format!("{:06}", row.trace));
+        let json = serde_json::to_string(&payload).unwrap_or_else(|_| "{}".into());
+        let tx = self.transaction("begin advice recovery")?;
+        tx.execute(
+            "INSERT INTO saf (txn_id, kind, state, payload, created_at, updated_at) \
+             VALUES (?1, 'advice', 'pending', ?2, ?3, ?3)",
+            params![row.id, json, now],
+        )
+        .map_err(StorageError::wrap("queue interrupted advice"))?;
+        tx.execute(
+            "UPDATE txn SET state = 'advice_pending', response_code = '00', \
+             approved_amount = amount, updated_at = ?2 WHERE id = ?1",
+            params![row.id, now],
+        )
+        .map_err(StorageError::wrap("mark advice pending"))?;
+        if let Some(preauth) = row.original_id {
+            apply_effect(&tx, preauth, OriginalEffect::Completed, now)?;
+        }
+        tx.commit()
+            .map_err(StorageError::wrap("commit advice recovery"))?;
+        Ok(())
+    }
+
+    /// The row of a request id.
+    pub fn by_request_id(&self, request_id: &str) -> Result<Option<TxnRecord>, StorageError> {
+        find_by(&self.conn, "request_id = ?1", params![request_id])
+    }
+
+    /// A row by id.
+    pub fn by_id(&self, id: i64) -> Result<Option<TxnRecord>, StorageError> {
+        find_by(&self.conn, "id = ?1", params![id])
+    }
+
+    /// The row of a trace number in a batch.
+    pub fn by_trace(&self, batch: u32, trace: u32) -> Result<Option<TxnRecord>, StorageError> {
+        find_by(
+            &self.conn,
+            "batch = ?1 AND trace = ?2",
+            params![batch, trace],
+        )
+    }
+
+    /// The newest row with this RRN and local date (any batch).
+    pub fn by_rrn(&self, rrn: &str, date: &str) -> Result<Option<TxnRecord>, StorageError> {
+        find_by(
+            &self.conn,
+            "rrn = ?1 AND local_date = ?2 ORDER BY id DESC",
+            params![rrn, date],
+        )
+    }
+
+    /// The approved pre-authorisation with this auth code and date.
+    pub fn preauth_by_auth_code(
+        &self,
+        auth_code: &str,
+        date: &str,
+    ) -> Result<Option<TxnRecord>, StorageError> {
+        find_by(
+            &self.conn,
+            "kind = 'preauth' AND state = 'approved' AND auth_code = ?1 AND local_date = ?2 \
+             ORDER BY id DESC",
+            params![auth_code, date],
+        )
+    }
+
+    /// The last row written.
+    pub fn last(&self) -> Result<Option<TxnRecord>, StorageError> {
+        find_by(&self.conn, "1 = 1 ORDER BY id DESC", [])
+    }
+
+    /// Rows of a batch, in trace order of creation.
+    pub fn batch_rows(&self, batch: u32) -> Result<Vec<TxnRecord>, StorageError> {
+        self.rows("batch = ?1 ORDER BY id", params![batch])
+    }
+
+    /// The latest `limit` rows, newest first.
+    pub fn recent(&self, limit: u32) -> Result<Vec<TxnRecord>, StorageError> {
+        self.rows("1 = 1 ORDER BY id DESC LIMIT ?1", params![limit])
+    }
+
+    fn rows(
+        &self,
+        filter: &str,
+        args: impl rusqlite::Params,
+    ) -> Result<Vec<TxnRecord>, StorageError> {
+        let sql = format!("SELECT {TXN_COLUMNS} FROM txn WHERE {filter}");
+        let mut stmt = self
+            .conn
+            .prepare(&sql)
+            .map_err(StorageError::wrap("list transactions"))?;
+        let rows = stmt
+            .query_map(args, row_to_txn)
+            .map_err(StorageError::wrap("list transactions"))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(StorageError::wrap("list transactions"))
+    }
+}
+
+fn find_by(
+    conn: &Connection,
+    filter: &str,
+    args: impl rusqlite::Params,
+) -> Result<Option<TxnRecord>, StorageError> {
+    let sql = format!("SELECT {TXN_COLUMNS} FROM txn WHERE {filter} LIMIT 1");
+    conn.query_row(&sql, args, row_to_txn)
+        .optional()
+        .map_err(StorageError::wrap("read transaction"))
+}
+
+fn apply_effect(
+    tx: &rusqlite::Transaction<'_>,
+    original: i64,
+    effect: OriginalEffect,
+    now: i64,
+) -> Result<(), StorageError> {
+    let run = |sql: &str, p: &[&dyn rusqlite::ToSql]| {
+        tx.execute(sql, p)
+            .map(|_| ())
+            .map_err(StorageError::wrap("update original"))
+    };
+    match effect {
+        OriginalEffect::None => Ok(()),
+        OriginalEffect::Voided => run(
+            "UPDATE txn SET voided = 1, updated_at = ?2 WHERE id = ?1",
+            &[&original, &now],
+        ),
+        OriginalEffect::Refunded(amount) => run(
+            "UPDATE txn SET refunded_amount = refunded_amount + ?2, updated_at = ?3 WHERE id = ?1",
+            &[&original, &to_i64(amount), &now],
+        ),
+        OriginalEffect::Completed => run(
+            "UPDATE txn SET completed = 1, updated_at = ?2 WHERE id = ?1",
+            &[&original, &now],
+        ),
+        OriginalEffect::CompletionVoided { preauth_id } => {
+            run(
+                "UPDATE txn SET voided = 1, updated_at = ?2 WHERE id = ?1",
+                &[&original, &now],
+            )?;
+            run(
+                "UPDATE txn SET completed = 0, updated_at = ?2 WHERE id = ?1",
+                &[&preauth_id, &now],
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn new_txn(request_id: &str, kind: TxnKind, amount: u64) -> NewTxn {
+        NewTxn {
+            request_id: request_id.into(),
+            kind,
+            amount,
+            pan_masked: Some("621234******1265".into()),
+            pan_sealed: None,
+            expiry: None,
+            entry_mode: Some("021".into()),
+            psn: None,
+            icc_data: None,
+            domestic: true,
+            original_id: None,
+            local_date: "1121".into(),
+            local_time: "093000".into(),
+            request_fields: BTreeMap::new(),
+            now: 1,
+        }
+    }
+
+    fn journal() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let j = Store::open(&dir.path().join("j.db")).unwrap();
+        (dir, j)
+    }
+
+    #[test]
+    fn begin_is_idempotent_and_arms_a_reversal() {
+        let (_d, mut j) = journal();
+        let Begun::New(row) = j.begin(&new_txn("r1", TxnKind::Sale, 100)).unwrap() else {
+            panic!("expected a new row");
+        };
+        assert_eq!((row.trace, row.batch, row.state), (1, 1, TxnState::Sending));
+        assert!(matches!(
+            j.begin(&new_txn("r1", TxnKind::Sale, 999)).unwrap(),
+            Begun::Existing(r) if r.id == row.id && r.amount == 100
+        ));
+        // Armed, not pending: nothing to send yet.
+        assert!(j.pending_reversals().unwrap().is_empty());
+        assert_eq!(j.recover(2).unwrap(), 1);
+        let pending = j.pending_reversals().unwrap();
+        assert_eq!(pending.len(), 1);
+        assert_eq!(pending[0].reason, "98");
+        assert_eq!(
+            j.by_request_id("r1").unwrap().unwrap().state,
+            TxnState::ReversalPending
+        );
+    }
+
+    #[test]
+    fn answer_disarms_and_applies_effects() {
+        let (_d, mut j) = journal();
+        let Begun::New(sale) = j.begin(&new_txn("s", TxnKind::Sale, 500)).unwrap() else {
+            panic!()
+        };
+        let answer = AnswerFields {
+            response_code: "00".into(),
+            approved_amount: Some(500),
+            rrn: Some("123456789012".into()),
+            ..AnswerFields::default()
+        };
+        j.complete(
+            sale.id,
+            TxnState::Approved,
+            &answer,
+            (None, OriginalEffect::None),
+            2,
+        )
+        .unwrap();
+        let mut refund = new_txn("f", TxnKind::Refund, 200);
+        refund.original_id = Some(sale.id);
+        let Begun::New(refund) = j.begin(&refund).unwrap() else {
+            panic!()
+        };
+        j.complete(
+            refund.id,
+            TxnState::Approved,
+            &answer,
+            (Some(sale.id), OriginalEffect::Refunded(200)),
+            3,
+        )
+        .unwrap();
+        assert_eq!(j.by_id(sale.id).unwrap().unwrap().refunded_amount, 200);
+        assert_eq!(j.recover(4).unwrap(), 0);
+        assert_eq!(
+            j.by_rrn("123456789012", "1121").unwrap().unwrap().id,
+            refund.id
+        );
+    }
+
+    #[test]
+    fn reversal_retries_then_parks() {
+        let (_d, mut j) = journal();
+        let Begun::New(sale) = j.begin(&new_txn("s", TxnKind::Sale, 500)).unwrap() else {
+            panic!()
+        };
+        j.mark_unknown(sale.id, "A0", 2).unwrap();
+        assert!(!j.reversal_failed(sale.id, "timeout", 3, 3).unwrap());
+        assert!(!j.reversal_failed(sale.id, "timeout", 3, 4).unwrap());
+        assert!(j.reversal_failed(sale.id, "timeout", 3, 5).unwrap());
+        assert!(j.pending_reversals().unwrap().is_empty());
+        assert_eq!(j.parked_reversals().unwrap()[0].reason, "A0");
+        j.retry_parked_reversal(sale.id, 6).unwrap();
+        j.reversal_done(sale.id, 7).unwrap();
+        assert_eq!(j.by_id(sale.id).unwrap().unwrap().state, TxnState::Reversed);
+    }
+
+    #[test]
+    fn balance_inquiry_has_no_reversal() {
+        let (_d, mut j) = journal();
+        let Begun::New(b) = j.begin(&new_txn("b", TxnKind::BalanceInquiry, 0)).unwrap() else {
+            panic!()
+        };
+        j.mark_unknown(b.id, "98", 2).unwrap();
+        assert!(j.pending_reversals().unwrap().is_empty());
+        assert_eq!(j.by_id(b.id).unwrap().unwrap().state, TxnState::NotSent);
+    }
+
+    #[test]
+    fn trace_wraps_and_batch_is_adopted_only_when_empty() {
+        let (_d, mut j) = journal();
+        j.set_last_trace(999_999).unwrap();
+        assert_eq!(j.next_management_trace().unwrap(), 1);
+        assert!(j.adopt_batch(42, 0).unwrap());
+        assert_eq!(j.current_batch().unwrap(), 42);
+        j.begin(&new_txn("x", TxnKind::Sale, 1)).unwrap();
+        assert!(!j.adopt_batch(43, 0).unwrap());
+        assert_eq!(j.current_batch().unwrap(), 42);
+    }
+}

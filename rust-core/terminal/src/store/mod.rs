@@ -1,0 +1,82 @@
+//! The terminal database: one SQLite file (WAL, `synchronous=FULL`) and the only module that
+//! holds SQL. Every other module asks it typed questions; no connection handle leaves it.
+//!
+//! Persist, then send (ARCHITECTURE.md decision 2): a financial request gets its row, its trace
+//! number and its armed reversal record in one transaction before a byte goes out; the answer
+//! updates the row and disarms the reversal in one transaction. Whatever a crash interrupts is
+//! found again by [`Store::recover`] at the next start.
+//!
+//! Card data kept for later (voids, batch upload, reversals) is the masked PAN plus the PAN
+//! sealed by the [`crate::vault::Vault`]; track data and PIN blocks are never stored.
+//!
+//! | file | tables |
+//! |---|---|
+//! | `settings.rs` | `meta`: trace and batch counters, flags that must survive a restart |
+//! | `journal.rs` | `txn`: card transactions |
+//! | `reversals.rs` | `reversal`: the reversal queue |
+//! | `saf.rs` | `saf`: store-and-forward (completion advices, TC uploads) |
+//! | `batches.rs` | `batch`: open batch, upload progress, closed batches and their reports |
+//! | `downloads.rs` | `download`: parameters, CA public keys, AIDs |
+//! | `qr.rs` | `qr_order`, `qr_refund`: QR attempts and refunds |
+//! | `schema.rs` | the versioned migrations |
+
+mod batches;
+mod downloads;
+mod journal;
+mod qr;
+mod reversals;
+mod saf;
+mod schema;
+mod settings;
+
+pub use qr::RefundRefusal;
+pub use schema::SCHEMA_VERSION;
+
+use crate::error::StorageError;
+use rusqlite::Connection;
+use std::path::Path;
+
+/// The database of one terminal.
+pub struct Store {
+    conn: Connection,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (or creates) the database at `path`: WAL, `synchronous=FULL`, migrations.
+    pub fn open(path: &Path) -> Result<Store, StorageError> {
+        let mut conn = Connection::open(path).map_err(StorageError::wrap("open database"))?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(StorageError::wrap("enable WAL"))?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(StorageError::wrap("set synchronous=FULL"))?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(StorageError::wrap("enable foreign keys"))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(StorageError::wrap("set busy timeout"))?;
+        schema::migrate(&mut conn)?;
+        Ok(Store { conn })
+    }
+
+    /// Starts a transaction; `what` names it in errors.
+    fn transaction(
+        &mut self,
+        what: &'static str,
+    ) -> Result<rusqlite::Transaction<'_>, StorageError> {
+        self.conn.transaction().map_err(StorageError::wrap(what))
+    }
+}
+
+/// Fen and counters are stored as SQLite integers (`i64`).
+fn to_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+fn to_u64(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}

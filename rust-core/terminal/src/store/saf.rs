@@ -1,0 +1,95 @@
+//! Table `saf`: store-and-forward messages (completion advices, TC uploads), queued durably
+//! and never dropped: an undelivered message stays pending.
+
+use super::Store;
+use crate::error::StorageError;
+use crate::model::SafEntry;
+use rusqlite::params;
+use std::collections::BTreeMap;
+
+impl Store {
+    /// Pending store-and-forward messages, in the order they were queued.
+    pub(crate) fn saf_pending(&self) -> Result<Vec<SafEntry>, StorageError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, txn_id, kind, attempts, payload FROM saf WHERE state = 'pending' \
+                 ORDER BY id",
+            )
+            .map_err(StorageError::wrap("list advices"))?;
+        let rows = stmt
+            .query_map([], |r| {
+                let payload: String = r.get(4)?;
+                Ok(SafEntry {
+                    id: r.get(0)?,
+                    txn_id: r.get(1)?,
+                    kind: r.get(2)?,
+                    attempts: r.get::<_, i64>(3)? as u32,
+                    payload: serde_json::from_str(&payload).unwrap_or_default(),
+                })
+            })
+            .map_err(StorageError::wrap("list advices"))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(StorageError::wrap("list advices"))
+    }
+
+    /// Queues a store-and-forward message (durably).
+    pub fn saf_enqueue(
+        &self,
+        txn_id: Option<i64>,
+        kind: &str,
+        payload: &BTreeMap<u8, String>,
+        now: i64,
+    ) -> Result<(), StorageError> {
+        let json = serde_json::to_string(payload).unwrap_or_else(|_| "{}".into());
+        self.conn
+            .execute(
+                "INSERT INTO saf (txn_id, kind, state, payload, created_at, updated_at) \
+                 VALUES (?1, ?2, 'pending', ?3, ?4, ?4)",
+                params![txn_id, kind, json, now],
+            )
+            .map_err(StorageError::wrap("queue advice"))?;
+        Ok(())
+    }
+
+    /// The host acknowledged message `id`.
+    pub fn saf_delivered(&self, id: i64, now: i64) -> Result<(), StorageError> {
+        self.conn
+            .execute(
+                "UPDATE saf SET state = 'done', updated_at = ?2, last_error = NULL WHERE id = ?1",
+                params![id, now],
+            )
+            .map_err(StorageError::wrap("update advice"))?;
+        Ok(())
+    }
+
+    /// An attempt to deliver message `id` failed; it stays queued.
+    pub fn saf_failed(&self, id: i64, error: &str, now: i64) -> Result<(), StorageError> {
+        self.conn
+            .execute(
+                "UPDATE saf SET attempts = attempts + 1, updated_at = ?2, last_error = ?3 \
+                 WHERE id = ?1",
+                params![id, now, error],
+            )
+            .map_err(StorageError::wrap("update advice"))?;
+        Ok(())
+    }
+
+    /// A completion advice was acknowledged: its transaction is approved, with the host's
+    /// reference number when the answer carries one.
+    pub fn advice_approved(
+        &self,
+        txn_id: i64,
+        rrn: Option<&str>,
+        now: i64,
+    ) -> Result<(), StorageError> {
+        self.conn
+            .execute(
+                "UPDATE txn SET state = 'approved', response_code = '00', \
+                 rrn = COALESCE(?2, rrn), updated_at = ?3 WHERE id = ?1",
+                params![txn_id, rrn, now],
+            )
+            .map_err(StorageError::wrap("record advice answer"))?;
+        Ok(())
+    }
+}

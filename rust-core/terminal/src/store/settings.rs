@@ -1,0 +1,129 @@
+//! Table `meta`: the trace and batch counters and the flags that must survive a restart. Each
+//! flag has its own typed method, so the key names live here only.
+
+use super::Store;
+use crate::error::StorageError;
+use rusqlite::{params, OptionalExtension};
+
+/// Batch whose upload is unfinished (no online transaction until it completes).
+const UPLOAD_IN_PROGRESS: &str = "upload_in_progress";
+/// Set once the first complete startup stored every download.
+const DOWNLOADS_DONE: &str = "downloads_done";
+/// Local day number of the last settlement (automatic settlement runs once a day).
+const LAST_SETTLED_DAY: &str = "last_settled_day";
+
+impl Store {
+    /// The current batch number.
+    pub fn current_batch(&self) -> Result<u32, StorageError> {
+        self.counter("batch")
+    }
+
+    /// The last trace number used (0 before the first).
+    pub fn last_trace(&self) -> Result<u32, StorageError> {
+        self.counter("trace")
+    }
+
+    /// Allocates the next trace number (1..=999999, wrapping) without a journal row: for
+    /// management messages. Durable before it is used.
+    pub fn next_management_trace(&mut self) -> Result<u32, StorageError> {
+        let tx = self.transaction("begin trace allocation")?;
+        let trace = bump_trace(&tx)?;
+        tx.commit().map_err(StorageError::wrap("commit trace"))?;
+        Ok(trace)
+    }
+
+    /// The batch whose upload was started and not finished, if any.
+    pub fn upload_in_progress(&self) -> Result<Option<u32>, StorageError> {
+        Ok(self
+            .setting(UPLOAD_IN_PROGRESS)?
+            .filter(|v| !v.is_empty())
+            .map(|v| v.parse().unwrap_or(0)))
+    }
+
+    /// Durable before the first upload message: no online transaction until it is cleared
+    /// (by closing the batch).
+    pub fn set_upload_in_progress(&self, batch: u32) -> Result<(), StorageError> {
+        self.set_setting(UPLOAD_IN_PROGRESS, &batch.to_string())
+    }
+
+    /// Whether a complete startup stored the downloads once.
+    pub fn downloads_done(&self) -> Result<bool, StorageError> {
+        Ok(self.setting(DOWNLOADS_DONE)?.as_deref() == Some("1"))
+    }
+
+    /// Records that the downloads are stored.
+    pub fn set_downloads_done(&self) -> Result<(), StorageError> {
+        self.set_setting(DOWNLOADS_DONE, "1")
+    }
+
+    /// Local day number of the last settlement.
+    pub fn last_settled_day(&self) -> Result<Option<i64>, StorageError> {
+        Ok(self.setting(LAST_SETTLED_DAY)?.and_then(|v| v.parse().ok()))
+    }
+
+    /// Records the day of a settlement.
+    pub fn set_last_settled_day(&self, day: i64) -> Result<(), StorageError> {
+        self.set_setting(LAST_SETTLED_DAY, &day.to_string())
+    }
+
+    fn counter(&self, key: &str) -> Result<u32, StorageError> {
+        let v: String = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .map_err(StorageError::wrap("read counter"))?;
+        Ok(v.parse().unwrap_or(0))
+    }
+
+    fn setting(&self, key: &str) -> Result<Option<String>, StorageError> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(StorageError::wrap("read setting"))
+    }
+
+    fn set_setting(&self, key: &str, value: &str) -> Result<(), StorageError> {
+        self.conn
+            .execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) \
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )
+            .map_err(StorageError::wrap("write setting"))?;
+        Ok(())
+    }
+
+    /// Test hook: sets the last trace number (wrap-around tests).
+    #[cfg(test)]
+    pub(crate) fn set_last_trace(&self, trace: u32) -> Result<(), StorageError> {
+        self.set_setting("trace", &trace.to_string())
+    }
+}
+
+/// The next trace number inside `tx`.
+pub(super) fn bump_trace(tx: &rusqlite::Transaction<'_>) -> Result<u32, StorageError> {
+    let last: u32 = tx
+        .query_row("SELECT value FROM meta WHERE key = 'trace'", [], |r| {
+            r.get::<_, String>(0)
+        })
+        .map_err(StorageError::wrap("read trace"))?
+        .parse()
+        .unwrap_or(0);
+    let next = if last >= 999_999 { 1 } else { last + 1 };
+    tx.execute(
+        "UPDATE meta SET value = ?1 WHERE key = 'trace'",
+        [next.to_string()],
+    )
+    .map_err(StorageError::wrap("advance trace"))?;
+    Ok(next)
+}
+
+/// The current batch inside `tx`.
+pub(super) fn batch_in(tx: &rusqlite::Transaction<'_>) -> Result<u32, StorageError> {
+    Ok(tx
+        .query_row("SELECT value FROM meta WHERE key = 'batch'", [], |r| {
+            r.get::<_, String>(0)
+        })
+        .map_err(StorageError::wrap("read batch"))?
+        .parse()
+        .unwrap_or(1))
+}
