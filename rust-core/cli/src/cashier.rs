@@ -32,6 +32,9 @@ struct StoredConfig {
     ca: Option<PathBuf>,
     /// Terminal master key (test hosts only: a real terminal's TMK lives in its PIN pad).
     tmk_hex: String,
+    /// The acquirer profile given at startup (`None`: UnionPay defaults).
+    #[serde(default)]
+    profile: Option<unipos_terminal::AcquirerProfile>,
 }
 
 /// How a simulated card is presented.
@@ -224,6 +227,9 @@ pub struct StartupArgs {
     /// Terminal master key (test hosts only).
     #[arg(long, default_value = defaults::TMK_HEX)]
     tmk: String,
+    /// Acquirer profile (JSON; docs/protocol-profile.md), kept for later commands.
+    #[arg(long)]
+    profile: Option<PathBuf>,
 }
 
 fn sidecar(db: &Path) -> PathBuf {
@@ -261,6 +267,9 @@ fn config_of(stored: &StoredConfig) -> Result<TerminalConfig, CliError> {
     let mut config = TerminalConfig::new(&stored.terminal_id, &stored.merchant_id, posp);
     config.merchant_name = stored.merchant_name.clone();
     config.qr_gateway = https;
+    if let Some(p) = &stored.profile {
+        config.profile = p.clone();
+    }
     Ok(config)
 }
 
@@ -353,6 +362,11 @@ fn startup(db: &Path, a: &StartupArgs) -> Result<String, CliError> {
         https: a.https.clone(),
         ca: a.ca.clone(),
         tmk_hex: a.tmk.clone(),
+        profile: a
+            .profile
+            .as_deref()
+            .map(desktop::read_profile)
+            .transpose()?,
     };
     let t = open(db, &stored)?;
     let report = t.terminal.startup()?;

@@ -33,6 +33,10 @@ pub struct DemoArgs {
     /// Do not print receipts (progress and the reconciliation only).
     #[arg(long)]
     quiet_receipts: bool,
+    /// Acquirer profile (JSON; docs/protocol-profile.md) for both the terminal and the
+    /// built-in host (default: UnionPay).
+    #[arg(long)]
+    profile: Option<PathBuf>,
 }
 
 /// Writes log records to a file (the `--keep` directory), so they can be inspected and
@@ -115,6 +119,11 @@ impl ProgressListener for StdoutProgress {
 
 /// Runs the demo.
 pub fn run(args: &DemoArgs) -> Result<String, CliError> {
+    // Input first: a bad profile is reported before anything is created.
+    let profile = match &args.profile {
+        Some(path) => crate::desktop::read_profile(path)?,
+        None => unipos_terminal::AcquirerProfile::default(),
+    };
     let tmp;
     let dir: PathBuf = match &args.keep {
         Some(d) => {
@@ -144,7 +153,7 @@ pub fn run(args: &DemoArgs) -> Result<String, CliError> {
         seen: 0,
         out: std::fs::File::create(dir.join("receipts.txt")).ok(),
     };
-    let result = day(&dir, &mut p);
+    let result = day(&dir, &mut p, &profile);
     if args.keep.is_none() {
         let _ = std::fs::remove_dir_all(&dir);
     } else {
@@ -176,12 +185,17 @@ fn show(p: &mut Printer, r: &Result<Outcome, EngineError>) {
     }
 }
 
-fn day(dir: &Path, p: &mut Printer) -> Result<String, CliError> {
+fn day(
+    dir: &Path,
+    p: &mut Printer,
+    profile: &unipos_terminal::AcquirerProfile,
+) -> Result<String, CliError> {
     let clock = today_at_nine();
     let host = HostSim::start(
         HostSimConfig::default()
             .with_seed(20_261_121)
-            .with_clock(Arc::new(clock.clone()) as Arc<dyn Clock>),
+            .with_clock(Arc::new(clock.clone()) as Arc<dyn Clock>)
+            .with_profile(profile)?,
     )?;
     p.line(&format!(
         "host simulator: POSP {} (TCP), HTTPS {}",
@@ -194,7 +208,9 @@ fn day(dir: &Path, p: &mut Printer) -> Result<String, CliError> {
         HostAddress::Tcp(host.posp_addr()),
     );
     config.merchant_name = defaults::MERCHANT_NAME.into();
-    config.profile.response_timeout = Duration::from_secs(2);
+    config.profile = profile.clone();
+    // The demo injects a lost answer: wait 2 s for it, not the profile's minute.
+    config.profile.timeouts.response_ms = 2000;
     if let Some(addr) = host.https_addr() {
         config.qr_gateway = Some(HostAddress::Https {
             addr,

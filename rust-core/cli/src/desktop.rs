@@ -9,7 +9,7 @@ use unipos_crypto::security_module::SoftwareSecurityModule;
 use unipos_crypto::DesKey;
 use unipos_terminal::hardware::sim::SimCardholder;
 use unipos_terminal::vault::SoftwareVault;
-use unipos_terminal::{Dependencies, SecurityHandle, Terminal, TerminalConfig};
+use unipos_terminal::{AcquirerProfile, Dependencies, SecurityHandle, Terminal, TerminalConfig};
 
 /// A terminal and its simulated customer/printer.
 pub struct DesktopTerminal {
@@ -73,6 +73,15 @@ pub fn open(
     };
     let terminal = Terminal::open(config, db, deps)?;
     Ok(DesktopTerminal { terminal, holder })
+}
+
+/// Reads an acquirer profile file (JSON, `docs/protocol-profile.md`); the error names the file
+/// and the bad field.
+pub fn read_profile(path: &Path) -> Result<AcquirerProfile, CliError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::bad(format!("--profile {}: {e}", path.display())))?;
+    AcquirerProfile::from_json(&text)
+        .map_err(|e| CliError::bad(format!("--profile {}: {e}", path.display())))
 }
 
 /// Parses an amount typed as yuan with at most two decimals (`12.34`, `5`, `0.5`) into fen.

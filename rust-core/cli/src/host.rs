@@ -35,6 +35,10 @@ pub struct RunArgs {
     /// Seed for keys, RRNs and auth codes (repeatable runs).
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Acquirer profile (JSON; the same file as the terminal's `--profile`): MAC scheme,
+    /// TPDU and sign-in key mode of every terminal.
+    #[arg(long)]
+    pub profile: Option<PathBuf>,
 }
 
 /// Runs a host command. `run` blocks until the simulator is told to stop.
@@ -66,6 +70,9 @@ fn run_host(args: RunArgs) -> Result<String, CliError> {
     }
     if let Some(s) = args.seed {
         config.seed = Some(s);
+    }
+    if let Some(path) = &args.profile {
+        config = config.with_profile(&crate::desktop::read_profile(path)?)?;
     }
     let host = HostSim::start(config)?;
     let show = |scheme: &str, a: Option<std::net::SocketAddr>| {

@@ -31,7 +31,7 @@ fn config(posp: &str, https: &str, ca_pem: &str) -> TerminalConfig {
         defaults::MERCHANT_ID,
         HostAddress::Tcp(posp.parse().unwrap()),
     );
-    c.profile.response_timeout = Duration::from_secs(3);
+    c.profile.timeouts.response_ms = 3000;
     c.qr_gateway = Some(HostAddress::Https {
         addr: https.parse().unwrap(),
         server_name: "127.0.0.1".into(),

@@ -3,7 +3,6 @@
 
 use crate::error::PosError;
 use std::net::{SocketAddr, ToSocketAddrs};
-use std::time::Duration;
 use unipos_terminal as t;
 
 /// `u64` fen to `i64` (saturating; amounts are far below 2^63).
@@ -128,16 +127,20 @@ pub struct PosConfig {
     /// The QR gateway (`null`: QR not available).
     #[uniffi(default = None)]
     pub qr_gateway: Option<HostEndpoint>,
-    /// Connect timeout, ms.
-    #[uniffi(default = 10000)]
-    pub connect_timeout_ms: i64,
-    /// Answer timeout, ms (UnionPay: 60 s).
-    #[uniffi(default = 60000)]
-    pub response_timeout_ms: i64,
-    /// Reversal attempts before a reversal is parked.
-    #[uniffi(default = 3)]
-    pub reversal_retries: i32,
-    /// MAC scheme.
+    /// The acquirer profile as JSON (`docs/protocol-profile.md`; `null`: the UnionPay
+    /// profile). The four fields below, when set, override it.
+    #[uniffi(default = None)]
+    pub profile_json: Option<String>,
+    /// Connect timeout, ms (`null`: the profile's).
+    #[uniffi(default = None)]
+    pub connect_timeout_ms: Option<i64>,
+    /// Answer timeout, ms (`null`: the profile's; UnionPay: 60 s).
+    #[uniffi(default = None)]
+    pub response_timeout_ms: Option<i64>,
+    /// Reversal attempts before a reversal is parked (`null`: the profile's).
+    #[uniffi(default = None)]
+    pub reversal_retries: Option<i32>,
+    /// MAC scheme (`null`: the profile's).
     #[uniffi(default = None)]
     pub mac_scheme: Option<MacScheme>,
     /// Automatic settlement time `HH:MM` (`null`: manual only).
@@ -165,11 +168,10 @@ impl PosConfig {
         if self.merchant_id.len() != 15 {
             return Err(cfg_err("merchantId must be 15 characters".into()));
         }
-        let ms = |v: i64, what: &str| -> Result<Duration, PosError> {
+        let ms = |v: i64, what: &str| -> Result<u64, PosError> {
             u64::try_from(v)
                 .ok()
                 .filter(|v| *v > 0)
-                .map(Duration::from_millis)
                 .ok_or_else(|| cfg_err(format!("{what} must be positive")))
         };
         let mut c =
@@ -181,10 +183,22 @@ impl PosConfig {
             .as_ref()
             .map(HostEndpoint::to_engine)
             .transpose()?;
-        c.profile.connect_timeout = ms(self.connect_timeout_ms, "connectTimeoutMs")?;
-        c.profile.response_timeout = ms(self.response_timeout_ms, "responseTimeoutMs")?;
-        c.profile.reversal_retries = u32::try_from(self.reversal_retries)
-            .map_err(|_| cfg_err("reversalRetries must not be negative".into()))?;
+        if let Some(json) = &self.profile_json {
+            c.profile = t::AcquirerProfile::from_json(json)
+                .map_err(|e| cfg_err(format!("profileJson: {e}")))?;
+        }
+        if let Some(v) = self.connect_timeout_ms {
+            c.profile.timeouts.connect_ms = ms(v, "connectTimeoutMs")?;
+        }
+        if let Some(v) = self.response_timeout_ms {
+            c.profile.timeouts.response_ms = ms(v, "responseTimeoutMs")?;
+        }
+        if let Some(v) = self.reversal_retries {
+            c.profile.reversal.retries = u32::try_from(v)
+                .ok()
+                .filter(|v| *v > 0)
+                .ok_or_else(|| cfg_err("reversalRetries must be positive".into()))?;
+        }
         if let Some(m) = self.mac_scheme {
             c.profile.mac = match m {
                 MacScheme::CupEcb => t::MacScheme::CupEcb,

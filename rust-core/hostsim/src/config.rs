@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use unipos_clock::{Clock, SystemClock};
 use unipos_crypto::DesKey;
+pub use unipos_profile::{AcquirerProfile, MacScheme};
 
 /// Built-in identities shared with the terminal's tests and the CLI demo.
 pub mod defaults {
@@ -87,6 +88,10 @@ pub struct HostSimConfig {
     pub cards: Vec<CardConfig>,
     /// The QR gateway's configuration (see the QR gateway documentation).
     pub qr: crate::qr::QrConfig,
+    /// The acquirer profile the terminals use (the same file as the terminal's
+    /// `--profile`): applied by [`HostSimConfig::with_profile`] when the configuration is
+    /// read, so both ends frame, MAC and sign in alike.
+    pub profile: Option<AcquirerProfile>,
     /// The source of time (injected; not part of the file).
     #[serde(skip, default = "system_clock")]
     pub clock: Arc<dyn Clock>,
@@ -118,6 +123,7 @@ impl Default for HostSimConfig {
             terminals: default_terminals(),
             cards: default_cards(),
             qr: crate::qr::QrConfig::default(),
+            profile: None,
             clock: system_clock(),
         }
     }
@@ -138,7 +144,31 @@ impl HostSimConfig {
 
     /// Parses a JSON configuration; fields it omits keep their defaults.
     pub fn from_json(text: &str) -> Result<Self, HostError> {
-        serde_json::from_str(text).map_err(|e| HostError::Config(e.to_string()))
+        let config: HostSimConfig =
+            serde_json::from_str(text).map_err(|e| HostError::Config(e.to_string()))?;
+        match config.profile.clone() {
+            Some(profile) => config.with_profile(&profile),
+            None => Ok(config),
+        }
+    }
+
+    /// This configuration serving terminals of `profile`: its MAC scheme and local time for
+    /// the host, its TPDU and sign-in key mode for every configured terminal.
+    pub fn with_profile(mut self, profile: &AcquirerProfile) -> Result<Self, HostError> {
+        profile
+            .validate()
+            .map_err(|e| HostError::Config(e.to_string()))?;
+        self.host.mac = profile.mac;
+        self.host.utc_offset_minutes = profile.utc_offset_minutes;
+        for t in &mut self.terminals {
+            t.tpdu = profile.tpdu_hex();
+            t.key_mode = match profile.key_mode {
+                unipos_profile::KeyMode::DoubleLength => KeyMode::Double,
+                unipos_profile::KeyMode::DoubleLengthWithTdk => KeyMode::DoubleWithTdk,
+            };
+        }
+        self.profile = Some(profile.clone());
+        Ok(self)
     }
 
     /// This configuration with another clock.
@@ -236,18 +266,6 @@ impl Default for ListenConfig {
             admin: Some("127.0.0.1:0".into()),
         }
     }
-}
-
-/// Which MAC the host computes and verifies for field 64.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
-pub enum MacScheme {
-    /// UnionPay ECB MAC (8 hex characters), the contract's default.
-    #[default]
-    #[serde(rename = "cup-ecb")]
-    CupEcb,
-    /// ANSI X9.19 retail MAC, raw 8 bytes, zero padding.
-    #[serde(rename = "x9.19")]
-    X919,
 }
 
 /// Host-wide business rules and download contents.

@@ -1,52 +1,10 @@
-//! Terminal and acquirer configuration. The acquirer profile is data (ARCHITECTURE.md
-//! decision 6): framing, MAC algorithm, key mode, timeouts and retry counts, with the
-//! UnionPay defaults.
+//! The terminal's configuration: its identity, where its hosts are, receipts, and the acquirer
+//! profile (`unipos-profile`: framing, MAC, key mode, timeouts, reversal and settlement
+//! choices, as data with the UnionPay defaults).
 
-use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
-use std::time::Duration;
-use unipos_crypto::MacAlgorithm;
 use unipos_net::{Endpoint, Timeouts};
-
-/// How work keys are delivered at sign-in (60.3 of the 0800).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum KeyMode {
-    /// `003`: double-length PIK and MAK.
-    DoubleLength,
-    /// `004`: double-length PIK, MAK and a track-data key.
-    DoubleLengthWithTdk,
-}
-
-impl KeyMode {
-    /// The 60.3 network code.
-    pub fn network_code(self) -> unipos_iso8583::cup::NetworkCode {
-        match self {
-            KeyMode::DoubleLength => unipos_iso8583::cup::NetworkCode::SignInDoubleKeys,
-            KeyMode::DoubleLengthWithTdk => {
-                unipos_iso8583::cup::NetworkCode::SignInDoubleKeysWithTdk
-            }
-        }
-    }
-}
-
-/// Which MAC the acquirer uses for field 64.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum MacScheme {
-    /// UnionPay "ECB" MAC (default).
-    CupEcb,
-    /// ANSI X9.19 retail MAC, 8 raw bytes.
-    X919,
-}
-
-impl MacScheme {
-    /// The crypto algorithm.
-    pub fn algorithm(self) -> MacAlgorithm {
-        match self {
-            MacScheme::CupEcb => MacAlgorithm::CupEcb,
-            MacScheme::X919 => MacAlgorithm::X919,
-        }
-    }
-}
+pub use unipos_profile::{AcquirerProfile, KeyMode, MacScheme, ProfileError};
 
 /// How the terminal reaches the POSP and the QR gateway.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,63 +39,11 @@ impl HostAddress {
     }
 }
 
-/// The acquirer profile: everything that differs from one acquirer to another.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AcquirerProfile {
-    /// TPDU sent in requests (10 hex digits).
-    pub tpdu: [u8; 5],
-    /// Application header sent in requests.
-    pub header: [u8; 6],
-    /// MAC algorithm for field 64.
-    pub mac: MacScheme,
-    /// Work-key mode at sign-in.
-    pub key_mode: KeyMode,
-    /// Time allowed to connect.
-    pub connect_timeout: Duration,
-    /// Time allowed for an answer (the UnionPay default is 60 s).
-    pub response_timeout: Duration,
-    /// Reversal attempts before a reversal is parked for manual handling.
-    pub reversal_retries: u32,
-    /// Attempts of a store-and-forward message before it is reported as stuck (it is kept).
-    pub advice_retries: u32,
-    /// 60.3 of the end-of-batch-upload message when totals balanced / did not balance.
-    pub batch_upload_end_balanced: u16,
-    /// See `batch_upload_end_balanced`.
-    pub batch_upload_end_unbalanced: u16,
-    /// Currency (field 49).
-    pub currency: String,
-    /// Whether the terminal supports partial approval (60.6 = 1).
-    pub partial_approval: bool,
-    /// Offset of local time from UTC, minutes (China: 480).
-    pub utc_offset_minutes: i32,
-}
-
-impl Default for AcquirerProfile {
-    fn default() -> Self {
-        AcquirerProfile {
-            tpdu: [0x60, 0x00, 0x03, 0x00, 0x00],
-            header: [0x60, 0x31, 0x00, 0x31, 0x00, 0x01],
-            mac: MacScheme::CupEcb,
-            key_mode: KeyMode::DoubleLength,
-            connect_timeout: Duration::from_secs(10),
-            response_timeout: Duration::from_secs(60),
-            reversal_retries: 3,
-            advice_retries: 3,
-            batch_upload_end_balanced: 207,
-            batch_upload_end_unbalanced: 202,
-            currency: "156".into(),
-            partial_approval: true,
-            utc_offset_minutes: unipos_clock::CHINA_OFFSET_MINUTES,
-        }
-    }
-}
-
-impl AcquirerProfile {
-    pub(crate) fn timeouts(&self) -> Timeouts {
-        Timeouts {
-            connect: self.connect_timeout,
-            read: self.response_timeout,
-        }
+/// The time limits of one POSP exchange under `profile`.
+pub(crate) fn timeouts(profile: &AcquirerProfile) -> Timeouts {
+    Timeouts {
+        connect: profile.connect_timeout(),
+        read: profile.response_timeout(),
     }
 }
 

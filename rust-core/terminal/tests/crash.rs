@@ -26,7 +26,7 @@ fn crash_child() {
     let clock = clock();
     let holder = unipos_terminal::hardware::sim::SimCardholder::new();
     let mut config = terminal_config_for(addr.parse().unwrap());
-    config.profile.response_timeout = Duration::from_secs(30);
+    config.profile.timeouts.response_ms = 30000;
     let (terminal, _) = open_terminal(config, std::path::Path::new(db_dir), &clock, &holder);
     terminal.startup().unwrap();
     holder.present(mag(CREDIT_MAGSTRIPE));
@@ -43,7 +43,7 @@ fn terminal_config_for(addr: std::net::SocketAddr) -> unipos_terminal::TerminalC
         unipos_hostsim::config::defaults::MERCHANT_ID,
         HostAddress::Tcp(addr),
     );
-    c.profile.connect_timeout = Duration::from_secs(2);
+    c.profile.timeouts.connect_ms = 2000;
     c
 }
 

@@ -33,8 +33,8 @@ fn config_for(
         defaults::MERCHANT_ID,
         HostAddress::Tcp(posp),
     );
-    c.profile.connect_timeout = Duration::from_secs(2);
-    c.profile.response_timeout = Duration::from_secs(5);
+    c.profile.timeouts.connect_ms = 2000;
+    c.profile.timeouts.response_ms = 5000;
     c.qr_gateway = Some(HostAddress::Https {
         addr: https,
         server_name: "localhost".into(),

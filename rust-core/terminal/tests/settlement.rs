@@ -190,7 +190,7 @@ fn no_transaction_while_batch_upload_is_unfinished_and_a_crash_resumes() {
         unipos_hostsim::defaults::MERCHANT_ID,
         unipos_terminal::HostAddress::Tcp(addr.parse().unwrap()),
     );
-    config.profile.response_timeout = std::time::Duration::from_secs(5);
+    config.profile.timeouts.response_ms = 5000;
     let (t, _) = open_terminal(config, std::path::Path::new(dir), &clock, &holder);
     t.startup().unwrap();
     let _ = t.settle();

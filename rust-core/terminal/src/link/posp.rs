@@ -83,11 +83,13 @@ impl std::fmt::Debug for HostLink {
 impl HostLink {
     /// A link for the configured POSP.
     pub fn new(config: &TerminalConfig) -> Result<HostLink, ExchangeError> {
-        let transport = Transport::new(config.posp.endpoint(), config.profile.timeouts())?;
+        let profile = &config.profile;
+        let transport = Transport::new(config.posp.endpoint(), crate::config::timeouts(profile))?;
+        let bad = |e: unipos_profile::ProfileError| ExchangeError::Config(e.to_string());
         Ok(HostLink {
             transport,
-            tpdu: Tpdu(config.profile.tpdu),
-            header: CupHeader(config.profile.header),
+            tpdu: Tpdu(profile.tpdu_bytes().map_err(bad)?),
+            header: CupHeader(profile.header_bytes().map_err(bad)?),
             mac_algorithm: config.profile.mac.algorithm(),
             terminal_id: config.terminal_id.clone(),
         })

@@ -28,13 +28,14 @@ fn flush_reversals(ctx: &mut Ctx, report: &mut FlushReport) -> Result<(), Engine
         set(&mut m, 11, wire::trace_field(row.trace))?;
         set(&mut m, 39, reversal.reason.as_str())?;
         let now = ctx.now();
-        let max = ctx.config.profile.reversal_retries;
+        let max = ctx.config.profile.reversal.retries;
         match ctx.exchange(&m) {
             Ok(answer) => {
                 let code = answer.response_code().to_owned();
                 // The host acknowledges a reversal with 00, also for an original it never
-                // saw; 25 (original not found) means the same to us.
-                if code == "00" || code == "25" {
+                // saw; which other codes mean the same is the acquirer's choice (`25`, original
+                // not found, by default).
+                if ctx.config.profile.reversal_acknowledged(&code) {
                     ctx.store.reversal_done(row.id, now)?;
                     report.reversals_sent += 1;
                     log::info!("reversal of trace {:06} acknowledged", row.trace);

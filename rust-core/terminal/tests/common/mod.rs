@@ -48,8 +48,8 @@ pub fn terminal_config(host: &RunningHost) -> TerminalConfig {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(400);
-    config.profile.response_timeout = Duration::from_millis(timeout_ms);
-    config.profile.connect_timeout = Duration::from_secs(2);
+    config.profile.timeouts.response_ms = timeout_ms;
+    config.profile.timeouts.connect_ms = 2000;
     config
 }
 

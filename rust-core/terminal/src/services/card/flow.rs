@@ -299,7 +299,8 @@ fn finish(
                 if let Err(e) = &other {
                     log::warn!("EMV completion failed: {e}");
                 }
-                ctx.store.mark_unknown(row.id, "96", now)?;
+                let reason = ctx.config.profile.reversal.card_refused_reason.clone();
+                ctx.store.mark_unknown(row.id, &reason, now)?;
                 return Err(EngineError::NoAnswer {
                     detail: "the card refused the host's approval".into(),
                     trace: row.trace,

@@ -54,7 +54,7 @@ pub(super) fn batch_upload(
         ctx.store.set_upload_next(batch, next)?;
         crate::crash::point("batch_upload_progress");
     }
-    let end_code = ctx.config.profile.batch_upload_end_unbalanced;
+    let end_code = ctx.config.profile.settlement.upload_end_unbalanced;
     let mut end = settlement_message(ctx, "0320", end_code, batch)?;
     set(&mut end, 48, format!("{:04}", total.min(9999)))?;
     exchange_settlement(ctx, "end of batch upload", &end)?;
