@@ -1,0 +1,169 @@
+//! BER-TLV tags: 1 to 4 bytes, class and constructed bit.
+
+use super::error::{write_hex, TlvError, TlvErrorKind};
+use std::fmt;
+
+/// The longest tag, in bytes.
+const MAX_TAG_LEN: usize = 4;
+
+/// A BER-TLV tag of 1 to 4 bytes, stored inline.
+///
+/// `Display` and `Debug` both print the tag as upper-case hex, e.g. `9F26`.
+/// The structure is checked; the tag number itself is not (EMV uses two-byte tags such
+/// as `9F02` whose number would fit in one byte, which strict BER forbids).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Tag {
+    /// The tag bytes, zero after `len`.
+    bytes: [u8; MAX_TAG_LEN],
+    /// How many of `bytes` are used: 1 to 4.
+    len: u8,
+}
+
+/// The class of a tag: bits 8 and 7 of its first byte.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TagClass {
+    /// `00xxxxxx`.
+    Universal,
+    /// `01xxxxxx`, e.g. `5F2A`, `70`, `77`.
+    Application,
+    /// `10xxxxxx`, e.g. `82`, `95`, `9F26`.
+    ContextSpecific,
+    /// `11xxxxxx`, e.g. the UnionPay parameter tags `DF01`–`DF21`.
+    Private,
+}
+
+impl Tag {
+    /// Checks that `bytes` is exactly one well-formed tag.
+    ///
+    /// # Errors
+    ///
+    /// [`TlvErrorKind::EmptyInput`], [`TlvErrorKind::TruncatedTag`] (a byte announces
+    /// another one that is missing), [`TlvErrorKind::TagTooLong`] and
+    /// [`TlvErrorKind::TrailingTagBytes`] (bytes left after the tag ends).
+    pub const fn new(bytes: &[u8]) -> Result<Tag, TlvError> {
+        if bytes.is_empty() {
+            return Err(TlvError::new(0, TlvErrorKind::EmptyInput));
+        }
+        match scan_tag(bytes, 0) {
+            Ok((tag, used)) if used == bytes.len() => Ok(tag),
+            Ok((_, used)) => Err(TlvError::new(
+                used,
+                TlvErrorKind::TrailingTagBytes {
+                    extra: bytes.len() - used,
+                },
+            )),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Builds a tag from its big-endian value, e.g. `Tag::from_u32(0x9F26)`.
+    ///
+    /// Leading zero bytes are dropped (`0` is the one-byte tag `00`); the remaining
+    /// bytes are checked as by [`Tag::new`]. Usable in `const` items.
+    ///
+    /// # Errors
+    ///
+    /// As [`Tag::new`], e.g. `0x9F` is a truncated tag and `0x0126` has a trailing byte.
+    pub const fn from_u32(value: u32) -> Result<Tag, TlvError> {
+        let be = value.to_be_bytes();
+        let skip = if value == 0 {
+            3
+        } else {
+            (value.leading_zeros() / 8) as usize
+        };
+        Tag::new(be.split_at(skip).1)
+    }
+
+    /// Builds a tag from a big-endian value known to be valid (for the [`super::tags`] constants,
+    /// each of which a unit test checks against [`Tag::from_u32`]).
+    pub(super) const fn known(value: u32) -> Tag {
+        let len = if value > 0xFF_FFFF {
+            4
+        } else if value > 0xFFFF {
+            3
+        } else if value > 0xFF {
+            2
+        } else {
+            1
+        };
+        // Left-align the significant bytes; the rest stay zero.
+        let bytes = (value << (8 * (MAX_TAG_LEN - len))).to_be_bytes();
+        Tag {
+            bytes,
+            len: len as u8,
+        }
+    }
+
+    /// The tag bytes, as they appear on the wire.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(..usize::from(self.len)).unwrap_or_default()
+    }
+
+    /// The tag as a big-endian number, e.g. `0x9F26`.
+    pub fn to_u32(&self) -> u32 {
+        self.as_bytes()
+            .iter()
+            .fold(0, |acc, &b| acc << 8 | u32::from(b))
+    }
+
+    /// Whether the value is a list of TLVs (bit 6 of the first byte), e.g. `70`, `77`.
+    pub const fn is_constructed(&self) -> bool {
+        self.bytes[0] & 0x20 != 0
+    }
+
+    /// The class of the tag (bits 8 and 7 of the first byte).
+    pub const fn class(&self) -> TagClass {
+        match self.bytes[0] >> 6 {
+            0 => TagClass::Universal,
+            1 => TagClass::Application,
+            2 => TagClass::ContextSpecific,
+            _ => TagClass::Private,
+        }
+    }
+}
+
+impl fmt::Display for Tag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_hex(f, self.as_bytes())
+    }
+}
+
+impl fmt::Debug for Tag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_hex(f, self.as_bytes())
+    }
+}
+
+/// Reads one tag from the start of `input`; `at` is the offset of `input` for errors.
+/// Returns the tag and the number of bytes it takes.
+pub(super) const fn scan_tag(input: &[u8], at: usize) -> Result<(Tag, usize), TlvError> {
+    let Some((&first, mut rest)) = input.split_first() else {
+        return Err(TlvError::new(at, TlvErrorKind::TruncatedTag));
+    };
+    let mut bytes = [first, 0, 0, 0];
+    if first & 0x1F != 0x1F {
+        return Ok((Tag { bytes, len: 1 }, 1));
+    }
+    let mut len = 1;
+    loop {
+        let Some((&b, tail)) = rest.split_first() else {
+            return Err(TlvError::new(at, TlvErrorKind::TruncatedTag));
+        };
+        // In bounds: `len` is at most 3 here (the check below stops at 4).
+        bytes[len] = b;
+        len += 1;
+        rest = tail;
+        if b & 0x80 == 0 {
+            return Ok((
+                Tag {
+                    bytes,
+                    len: len as u8,
+                },
+                len,
+            ));
+        }
+        if len == MAX_TAG_LEN {
+            return Err(TlvError::new(at, TlvErrorKind::TagTooLong));
+        }
+    }
+}
