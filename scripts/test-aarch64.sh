@@ -4,7 +4,7 @@
 # here) and the arm64 standard library, and runs their tests under qemu-aarch64. Android itself
 # (aarch64-linux-android) needs the NDK, which is not available: see docs/ffi.md.
 #
-# Recipe and gotchas: /work/shared/design/TOOLCHAIN.md §6.
+# Recipe and gotchas (measured on this project's machines: the design notes, TOOLCHAIN.md §6):
 #   1. rustup's cargo is first in PATH: use /usr/bin/cargo AND export RUSTC/RUSTDOC.
 #   2. never pass `-L /usr/aarch64-linux-gnu` to qemu (threads spin forever); plain qemu-aarch64
 #      uses the multiarch libc6:arm64. A timeout guards every qemu run anyway.

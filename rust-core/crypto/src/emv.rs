@@ -15,10 +15,10 @@
 //! # Ok::<(), unipos_crypto::CryptoError>(())
 //! ```
 
+use crate::error::CryptoError;
 use crate::keys::DesKey;
 use crate::mac::{retail_mac, MacPadding};
 use crate::util::xor_into;
-use crate::CryptoError;
 
 /// Derives the ICC master key from the issuer master key (EMV Book 2, Annex A1.4.1,
 /// option A).

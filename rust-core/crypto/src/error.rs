@@ -5,7 +5,7 @@
 //! PINs, clear PIN blocks or full card numbers: at most a length, a position or the
 //! name of the key involved.
 
-use crate::unwrap::WorkKeyRole;
+use crate::key_role::WorkKeyRole;
 
 /// Everything that can go wrong in this crate.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -17,8 +17,8 @@ use sm4::Sm4;
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, Zeroizing};
 
+use crate::error::CryptoError;
 use crate::util::decode_hex_secret;
-use crate::CryptoError;
 
 /// The DES block size in bytes.
 pub const DES_BLOCK_LEN: usize = 8;

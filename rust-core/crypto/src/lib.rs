@@ -42,6 +42,7 @@
 #![warn(missing_docs)]
 
 mod error;
+mod key_role;
 mod util;
 
 pub mod emv;

@@ -22,9 +22,9 @@
 
 use subtle::ConstantTimeEq;
 
+use crate::error::CryptoError;
 use crate::keys::{DesKey, DesKeyKind};
 use crate::util::{hex_upper_8, xor_into};
-use crate::CryptoError;
 
 /// How a message is padded to whole 8-byte blocks (ISO 9797-1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

@@ -19,7 +19,7 @@ use core::str::FromStr;
 
 use zeroize::Zeroizing;
 
-use crate::CryptoError;
+use crate::error::CryptoError;
 
 /// Shortest PAN accepted by [`Pan::new`].
 pub const MIN_PAN_LEN: usize = 12;

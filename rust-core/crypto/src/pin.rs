@@ -28,11 +28,11 @@ use core::fmt;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
+use crate::error::CryptoError;
 use crate::keys::DesKey;
 use crate::pan::MAX_PAN_LEN;
 use crate::random::RandomSource;
 use crate::util::xor_into;
-use crate::CryptoError;
 
 /// Shortest PIN ISO 9564 allows.
 pub const MIN_PIN_LEN: usize = 4;

@@ -3,7 +3,7 @@
 //! Only ISO 9564 format 3 PIN blocks need randomness here (their pad nibbles).
 //! Production code uses [`OsRandom`]; tests use [`DeterministicRandom`].
 
-use crate::CryptoError;
+use crate::error::CryptoError;
 
 /// Something that fills buffers with random bytes.
 pub trait RandomSource {

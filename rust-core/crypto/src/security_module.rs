@@ -31,12 +31,12 @@
 
 use core::fmt;
 
+use crate::error::CryptoError;
 use crate::keys::DesKey;
 use crate::mac::{self, MacAlgorithm, MacPadding};
 use crate::pin::{self, PinBlockFormat};
 use crate::random::{OsRandom, RandomSource};
 use crate::unwrap::{WorkKeys, WrappedKey};
-use crate::CryptoError;
 
 /// A device (or software) that holds the terminal's keys and performs every
 /// operation that needs them, so that callers never handle clear keys.

@@ -2,7 +2,7 @@
 
 use zeroize::Zeroizing;
 
-use crate::CryptoError;
+use crate::error::CryptoError;
 
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 

@@ -13,7 +13,7 @@
 //! [`PosError`]: crate::PosError
 
 use crate::error::DeviceFault;
-use crate::logging::redact;
+use crate::redact::redact;
 use std::sync::{Arc, Mutex, PoisonError};
 use unipos_crypto::mac::{MacAlgorithm, MacPadding};
 use unipos_crypto::security_module::SecurityModule;

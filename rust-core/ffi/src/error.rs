@@ -6,7 +6,7 @@
 //! Ranges: 0 OK, 1xxx caller errors and terminal state (nothing sent), 2xxx declines,
 //! 3xxx communication, 4xxx device, 5xxx internal. (6xxx belongs to the client library only.)
 
-use crate::logging::redact;
+use crate::redact::redact;
 use unipos_terminal::{DeviceError, EngineError, RuleViolation};
 
 /// Why a call failed. Every variant has a stable numeric code ([`error_code`]) and a `reason`

@@ -19,13 +19,15 @@ mod callbacks;
 mod error;
 mod logging;
 mod qr;
+mod redact;
 mod terminal;
 mod types;
 
 pub use callbacks::*;
 pub use error::{error_code, error_code_table, ErrorCodeInfo, PosError};
-pub use logging::{redact, set_log_sink, LogLevel, LogRecord, LogSink};
+pub use logging::{set_log_sink, LogLevel, LogRecord, LogSink};
 pub use qr::*;
+pub use redact::redact;
 pub use terminal::PosTerminal;
 pub use types::*;
 

@@ -37,7 +37,7 @@ fn expect_pairs(list: &[Tlv], expected: &[(&str, &str)]) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Field 55 known-answer blob: /work/shared/vectors/CRYPTO.md, "EMV (field 55)".
+// Field 55 known-answer blob: the project's known-answer vectors (CRYPTO.md), "EMV (field 55)".
 
 const FIELD55: &str = "9F2608BBFD1BFACF6A64299F2701809F100807000103A0A002019F3704989636539F36020334950500800088009A031603099C01319F02060000000000005F2A02015682023C009F1A0201569F03060000000000009F3303E0E1C89F34031E03009F3501229F1E083132333435363738";
 

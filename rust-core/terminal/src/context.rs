@@ -12,6 +12,24 @@ use std::sync::Arc;
 use unipos_clock::{Clock, LocalTime};
 use unipos_iso8583::Message;
 
+/// What the engine needs besides its configuration and database.
+pub struct Dependencies {
+    /// The PIN pad / secure element holding the TMK and work keys.
+    pub security: SecurityHandle,
+    /// Card reader, PIN pad, EMV kernel, printer.
+    pub hardware: Hardware,
+    /// Seals card numbers kept in the journal.
+    pub vault: Arc<dyn Vault>,
+    /// Time.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for Dependencies {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dependencies").finish_non_exhaustive()
+    }
+}
+
 /// Shared infrastructure of one terminal.
 pub(crate) struct Ctx {
     pub config: TerminalConfig,

@@ -4,7 +4,7 @@
 //! QR work), then hands the request to the service that owns it, then prints what is due.
 
 use crate::config::TerminalConfig;
-use crate::context::Ctx;
+use crate::context::{Ctx, Dependencies};
 use crate::error::EngineError;
 use crate::link::posp::{HostDemands, HostLink};
 use crate::model::{
@@ -18,7 +18,6 @@ use crate::services::qr::QrService;
 use crate::services::session::{Downloads, Session};
 use crate::services::{forward, printing, settlement, Online};
 use crate::store::Store;
-use crate::Dependencies;
 use std::path::Path;
 use std::sync::Arc;
 

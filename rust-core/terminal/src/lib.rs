@@ -32,8 +32,9 @@ mod terminal;
 pub mod vault;
 
 pub use config::{AcquirerProfile, HostAddress, KeyMode, MacScheme, TerminalConfig};
+pub use context::Dependencies;
 pub use error::{DeviceError, EngineError, RuleViolation, StorageError};
 pub use hardware::SecurityHandle;
 pub use model::response_codes;
 pub use model::*;
-pub use terminal::{Dependencies, Terminal};
+pub use terminal::Terminal;

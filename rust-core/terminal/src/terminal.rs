@@ -1,37 +1,18 @@
 //! [`Terminal`]: the public face of the engine, safe to share between threads.
 
 use crate::config::TerminalConfig;
+use crate::context::Dependencies;
 use crate::engine::Engine;
 use crate::error::EngineError;
-use crate::hardware::{CancelToken, Hardware, SecurityHandle};
+use crate::hardware::CancelToken;
 use crate::model::{
     BalanceRequest, CompletionRequest, CompletionVoidRequest, FlushReport, Outcome, PreAuthRequest,
     PreAuthVoidRequest, ProgressListener, QrDynamicCode, QrDynamicRequest, QrOrderSummary,
     QrOutcome, QrPayRequest, QrRefundOutcome, QrRefundRequest, QrSettings, QrVoidRequest,
     RefundRequest, SaleRequest, SettlementReport, StartupReport, VoidRequest,
 };
-use crate::vault::Vault;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
-use unipos_clock::Clock;
-
-/// What the engine needs besides its configuration and database.
-pub struct Dependencies {
-    /// The PIN pad / secure element holding the TMK and work keys.
-    pub security: SecurityHandle,
-    /// Card reader, PIN pad, EMV kernel, printer.
-    pub hardware: Hardware,
-    /// Seals card numbers kept in the journal.
-    pub vault: Arc<dyn Vault>,
-    /// Time.
-    pub clock: Arc<dyn Clock>,
-}
-
-impl std::fmt::Debug for Dependencies {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Dependencies").finish_non_exhaustive()
-    }
-}
 
 /// A POS terminal: the public face of the engine. All methods take `&self` and are
 /// serialised internally, so the terminal can be shared between threads (the FFI layer calls

@@ -105,7 +105,7 @@ impl PospHost {
         config: &HostSimConfig,
         sessions: Arc<Sessions>,
         seed: u64,
-    ) -> Result<PospHost, crate::HostError> {
+    ) -> Result<PospHost, crate::error::HostError> {
         config.validate()?;
         let mut terminals = HashMap::new();
         let mut terminal_states = HashMap::new();

@@ -1,7 +1,6 @@
 //! TLV decoding errors, with the byte offset where the problem starts.
 
 use super::tag::Tag;
-use std::fmt;
 
 /// A TLV decoding error, with the byte offset in the input where the problem starts.
 ///
@@ -82,9 +81,4 @@ pub enum TlvErrorKind {
         /// The limit, [`MAX_DEPTH`].
         limit: usize,
     },
-}
-
-/// Writes `bytes` as upper-case hex.
-pub(super) fn write_hex(f: &mut fmt::Formatter<'_>, bytes: &[u8]) -> fmt::Result {
-    bytes.iter().try_for_each(|b| write!(f, "{b:02X}"))
 }

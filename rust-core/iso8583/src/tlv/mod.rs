@@ -38,6 +38,7 @@
 
 mod error;
 mod parse;
+mod scan;
 mod tag;
 pub mod tags;
 mod value;

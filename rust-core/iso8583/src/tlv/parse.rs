@@ -2,7 +2,8 @@
 //! depth-first search, and a zero-copy iterator over a flat list.
 
 use super::error::{TlvError, TlvErrorKind};
-use super::tag::{scan_tag, Tag};
+use super::scan::scan_tag;
+use super::tag::Tag;
 use super::value::{Tlv, TlvValue};
 use super::MAX_DEPTH;
 use std::iter::FusedIterator;

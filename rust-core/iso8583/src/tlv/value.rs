@@ -1,7 +1,6 @@
 //! One TLV (a tag and its value, bytes or a nested list) and its encoding.
 
-use super::error::write_hex;
-use super::tag::Tag;
+use super::tag::{write_hex, Tag};
 use std::fmt;
 
 /// One TLV: a tag and its value, either bytes or a list of TLVs.

@@ -3,9 +3,16 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::contract::{QrRequest, QrResponse};
+use super::requests::{
+    CloseRequest, CreateRequest, PayRequest, QueryRequest, RefundRequest, ReverseRequest,
+};
+use super::responses::{
+    CloseResponse, CreateResponse, ErrorResponse, PayResponse, QueryResponse, RefundResponse,
+    ReverseResponse,
+};
+use super::MAX_BODY_LEN;
 use crate::error::{sanitize_message, QrProtocolError};
-
-use super::*;
 
 /// Encodes a message as compact JSON.
 ///

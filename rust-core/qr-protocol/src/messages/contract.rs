@@ -5,12 +5,18 @@ use core::fmt;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::requests::{
+    CloseRequest, CreateRequest, OrderRef, PayRequest, QueryRequest, RefundRequest, ReverseRequest,
+};
+use super::responses::{
+    CloseResponse, CreateResponse, ErrorResponse, PayResponse, QueryResponse, RefundResponse,
+    ReverseResponse, Status,
+};
+use super::validate::{check_amount, check_identifier, check_ids, check_text, check_time, invalid};
+use super::{Operation, EXPIRE_SECONDS_RANGE};
 use crate::codes::ErrorCode;
 use crate::error::ValidationError;
 use crate::routing::check_code_syntax;
-
-use super::validate::*;
-use super::*;
 
 /// A gateway response type.
 pub trait QrResponse: Serialize + DeserializeOwned + Default + fmt::Debug {

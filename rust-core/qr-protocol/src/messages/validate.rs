@@ -1,9 +1,8 @@
 //! Field validation shared by the requests.
 
+use super::MAX_AMOUNT_FEN;
 use crate::codes::ErrorCode;
 use crate::error::ValidationError;
-
-use super::*;
 
 pub(super) fn invalid(field: &'static str, reason: &'static str) -> ValidationError {
     ValidationError {

@@ -7,8 +7,8 @@ use unipos_qr_protocol::{Channel, ErrorCode, TradeState};
 use crate::qr::channel::{fail, timestamp};
 use crate::qr::config::QrConfig;
 
-use super::order::*;
-use super::snapshot::*;
+use super::order::{secs, Order, Plan};
+use super::snapshot::{AdminError, OrderKind, OrderSnapshot};
 use super::Ledger;
 
 impl Ledger {

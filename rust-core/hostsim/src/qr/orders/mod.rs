@@ -28,7 +28,7 @@ use unipos_qr_protocol::{Channel, TradeState};
 use crate::qr::behaviour::Behaviour;
 use crate::qr::config::QrConfig;
 
-use order::*;
+use order::{Order, Plan};
 
 /// The order ledger.
 #[derive(Debug, Default)]

@@ -5,11 +5,10 @@ use unipos_qr_protocol::auth::request_digest;
 use unipos_qr_protocol::messages::{OrderInfo, ReverseAction, Status};
 use unipos_qr_protocol::{Channel, ErrorCode, TradeState};
 
+use super::snapshot::{OrderKind, OrderSnapshot, RefundSnapshot, ReversalSnapshot};
 use crate::qr::behaviour::Behaviour;
 use crate::qr::channel::{auto_close_state, fail, fail_state, timestamp, trade_no, unknown};
 use crate::qr::config::QrConfig;
-
-use super::snapshot::*;
 
 #[derive(Debug, Clone)]
 pub(super) enum Plan {

@@ -10,8 +10,8 @@ use crate::qr::behaviour::Behaviour;
 use crate::qr::channel::{fail, refund_no, reverse_state, timestamp, unknown};
 use crate::qr::config::QrConfig;
 
-use super::order::*;
-use super::snapshot::*;
+use super::order::{fingerprint, secs, Event, Plan, RefundRecord, Reversal};
+use super::snapshot::OrderKind;
 use super::{Ledger, PayDecision};
 
 impl Ledger {
