@@ -25,9 +25,23 @@ pub enum PosError {
         /// Safe text.
         reason: String,
     },
+    /// 1004: this request id was already used for another request (another kind, amount or
+    /// original): nothing was done; use a new id.
+    #[error("{reason}")]
+    RequestIdConflict {
+        /// Safe text.
+        reason: String,
+    },
     /// 1006: startup (sign-in, downloads) has not completed.
     #[error("{reason}")]
     NotSignedIn {
+        /// Safe text.
+        reason: String,
+    },
+    /// 1007: the terminal is busy: another process owns its database (or another transaction
+    /// runs); nothing was done.
+    #[error("{reason}")]
+    TerminalBusy {
         /// Safe text.
         reason: String,
     },
@@ -193,7 +207,9 @@ impl PosError {
         match self {
             PosError::InvalidRequest { .. } => (1001, "INVALID_REQUEST"),
             PosError::RequestInProgress { .. } => (1002, "REQUEST_IN_PROGRESS"),
+            PosError::RequestIdConflict { .. } => (1004, "REQUEST_ID_CONFLICT"),
             PosError::NotSignedIn { .. } => (1006, "NOT_SIGNED_IN"),
+            PosError::TerminalBusy { .. } => (1007, "TERMINAL_BUSY"),
             PosError::Unsupported { .. } => (1008, "UNSUPPORTED_TRANSACTION"),
             PosError::InvalidAmount { .. } => (1009, "INVALID_AMOUNT"),
             PosError::OriginalNotFound { .. } => (1010, "ORIGINAL_NOT_FOUND"),
@@ -225,7 +241,9 @@ impl PosError {
         vec![
             PosError::InvalidRequest { reason: r() },
             PosError::RequestInProgress { reason: r() },
+            PosError::RequestIdConflict { reason: r() },
             PosError::NotSignedIn { reason: r() },
+            PosError::TerminalBusy { reason: r() },
             PosError::Unsupported { reason: r() },
             PosError::InvalidAmount { reason: r() },
             PosError::OriginalNotFound { reason: r() },
@@ -328,6 +346,8 @@ pub(crate) fn from_engine(e: EngineError, fault: Option<DeviceFault>) -> PosErro
         },
         EngineError::InvalidRequest(_) => PosError::InvalidRequest { reason },
         EngineError::InProgress(_) => PosError::RequestInProgress { reason },
+        EngineError::RequestIdConflict { .. } => PosError::RequestIdConflict { reason },
+        EngineError::TerminalBusy(_) => PosError::TerminalBusy { reason },
         EngineError::HostUnreachable(_) | EngineError::ReversalPending(_) => {
             PosError::NoConnection { reason }
         }

@@ -14,6 +14,7 @@ use crate::model::{
     QrVoidRequest, RefundRequest, SaleRequest, SettlementReport, StartupReport, VoidRequest,
 };
 use crate::services::card::{self, CardDone};
+use crate::services::idempotency::CASHIER_SCOPE;
 use crate::services::qr::QrService;
 use crate::services::session::{Downloads, Session};
 use crate::services::{forward, printing, settlement, Online};
@@ -135,7 +136,7 @@ impl Engine {
             flush(ctx, qr).map(|_| ())
         };
         match run(ctx, &mut online)? {
-            CardDone::Stored(outcome) => Ok(outcome),
+            CardDone::Stored(outcome) => Ok(*outcome),
             CardDone::Recorded { row, print } => {
                 let mut outcome = Outcome::from_record(&row);
                 if print {
@@ -218,7 +219,7 @@ impl Engine {
     // ---- queries ---------------------------------------------------------------------------
 
     pub(crate) fn query(&self, request_id: &str) -> Result<Option<Outcome>, EngineError> {
-        match self.ctx.store.by_request_id(request_id)? {
+        match self.ctx.store.by_request_id(CASHIER_SCOPE, request_id)? {
             Some(r) => Ok(Some(Outcome::from_record(&r))),
             None => self.qr.projected(&self.ctx, request_id),
         }

@@ -20,6 +20,20 @@ pub enum EngineError {
     /// A request with this id is already being processed.
     #[error("request {0} is already in progress")]
     InProgress(String),
+    /// The request id was already used for another request (another kind, amount or
+    /// original): nothing was done; use a new id for a new request.
+    #[error(
+        "request id {request_id} was already used for another request ({used_for}); use a new id"
+    )]
+    RequestIdConflict {
+        /// The reused id.
+        request_id: String,
+        /// What it was first used for (kind, amount, original; no card data).
+        used_for: String,
+    },
+    /// Another process owns this terminal's database (one owner per terminal database).
+    #[error("the terminal is busy: another process is using its database ({0}); nothing was done")]
+    TerminalBusy(String),
     /// The host could not be reached; nothing was sent, nothing to reverse.
     #[error("cannot reach the host ({0}); nothing was charged, try again")]
     HostUnreachable(String),
@@ -119,13 +133,36 @@ pub struct DeviceError {
 pub struct StorageError {
     /// What the engine was doing.
     pub operation: &'static str,
-    /// The SQLite error.
+    /// What went wrong.
     #[source]
-    pub source: rusqlite::Error,
+    pub source: StorageFault,
+}
+
+/// What went wrong in storage.
+#[derive(Debug, Error)]
+pub enum StorageFault {
+    /// SQLite failed.
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+    /// A stored value cannot be read back (damaged, or written by another program): never
+    /// replaced by a default.
+    #[error("unreadable stored value: {0}")]
+    Corrupt(String),
 }
 
 impl StorageError {
     pub(crate) fn wrap(operation: &'static str) -> impl FnOnce(rusqlite::Error) -> StorageError {
-        move |source| StorageError { operation, source }
+        move |source| StorageError {
+            operation,
+            source: StorageFault::Sqlite(source),
+        }
+    }
+
+    /// A stored value that cannot be read back.
+    pub(crate) fn corrupt(operation: &'static str, what: impl Into<String>) -> StorageError {
+        StorageError {
+            operation,
+            source: StorageFault::Corrupt(what.into()),
+        }
     }
 }

@@ -33,7 +33,7 @@ pub mod vault;
 
 pub use config::{AcquirerProfile, HostAddress, KeyMode, MacScheme, TerminalConfig};
 pub use context::Dependencies;
-pub use error::{DeviceError, EngineError, RuleViolation, StorageError};
+pub use error::{DeviceError, EngineError, RuleViolation, StorageError, StorageFault};
 pub use hardware::SecurityHandle;
 pub use model::response_codes;
 pub use model::*;

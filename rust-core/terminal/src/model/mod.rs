@@ -2,6 +2,7 @@
 //! module depends on nothing else in the crate, so every other module can use it without an
 //! import circle.
 
+mod fingerprint;
 mod outcome;
 mod progress;
 mod qr;
@@ -12,6 +13,7 @@ mod requests;
 pub mod response_codes;
 mod txn;
 
+pub use fingerprint::{same_request, Fingerprint};
 pub use outcome::{parse_balance, Outcome, OutcomeStatus};
 pub use progress::{Progress, ProgressListener};
 pub use qr::{

@@ -115,11 +115,11 @@ impl QrOrderKind {
         }
     }
 
-    pub(crate) fn parse(s: &str) -> QrOrderKind {
-        if s == "dynamic" {
-            QrOrderKind::Dynamic
-        } else {
-            QrOrderKind::Scanned
+    pub(crate) fn parse(s: &str) -> Option<QrOrderKind> {
+        match s {
+            "scanned" => Some(QrOrderKind::Scanned),
+            "dynamic" => Some(QrOrderKind::Dynamic),
+            _ => None,
         }
     }
 }

@@ -8,7 +8,10 @@ use unipos_qr_protocol::Channel;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct OrderRow {
     pub id: i64,
+    pub scope: String,
     pub request_id: String,
+    /// What the attempt asked for (kind, amount, business order).
+    pub fingerprint: String,
     pub order_id: String,
     pub kind: QrOrderKind,
     pub out_trade_no: String,
@@ -39,7 +42,9 @@ pub(crate) struct OrderRow {
 
 /// What is known of a new attempt before it is stored.
 pub(crate) struct NewOrder<'a> {
+    pub scope: &'a str,
     pub request_id: &'a str,
+    pub fingerprint: String,
     pub order_id: &'a str,
     pub kind: QrOrderKind,
     pub channel: Option<Channel>,
@@ -60,7 +65,10 @@ pub(crate) struct NewOrder<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct RefundRow {
     pub id: i64,
+    pub scope: String,
     pub request_id: String,
+    /// What the refund asked for (kind, original, amount).
+    pub fingerprint: String,
     pub order_ref: i64,
     pub out_refund_no: String,
     pub kind: QrRefundKind,
@@ -94,18 +102,21 @@ impl RefundState {
         }
     }
 
-    pub(crate) fn parse(s: &str) -> RefundState {
+    pub(crate) fn parse(s: &str) -> Option<RefundState> {
         match s {
-            "done" => RefundState::Done,
-            "rejected" => RefundState::Rejected,
-            _ => RefundState::Pending,
+            "pending" => Some(RefundState::Pending),
+            "done" => Some(RefundState::Done),
+            "rejected" => Some(RefundState::Rejected),
+            _ => None,
         }
     }
 }
 
 /// What a new refund needs.
 pub(crate) struct NewRefund<'a> {
+    pub scope: &'a str,
     pub request_id: &'a str,
+    pub fingerprint: String,
     pub order: &'a OrderRow,
     pub kind: QrRefundKind,
     pub amount: u64,

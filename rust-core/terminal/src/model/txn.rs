@@ -148,8 +148,13 @@ impl TxnState {
 pub struct TxnRecord {
     /// Row id.
     pub id: i64,
-    /// The caller's idempotency key.
+    /// Whose request id it is (`""`: the cashier; a merchant app's scope otherwise).
+    pub scope: String,
+    /// The caller's idempotency key (unique within its scope).
     pub request_id: String,
+    /// What the request asked for when the id was first used (kind, amount, original):
+    /// a reuse of the id for anything else is a conflict.
+    pub fingerprint: String,
     /// What it is.
     pub kind: TxnKind,
     /// Where it stands.
@@ -240,8 +245,12 @@ impl TxnRecord {
 /// What a new request row holds.
 #[derive(Clone)]
 pub struct NewTxn {
+    /// Whose request id it is.
+    pub scope: String,
     /// Idempotency key.
     pub request_id: String,
+    /// What the request asks for (see [`TxnRecord::fingerprint`]).
+    pub fingerprint: String,
     /// Kind.
     pub kind: TxnKind,
     /// Requested amount.
@@ -296,7 +305,9 @@ pub struct AnswerFields {
 pub struct ReversalRecord {
     /// The transaction to reverse.
     pub txn_id: i64,
-    /// `armed` (request in flight), `pending`, `parked`.
+    /// `pending` (to send before the next transaction) or `parked` (manual handling). A
+    /// request in flight needs no record: its journal row in state `sending` is the armed
+    /// reversal.
     pub state: String,
     /// Field 39 of the 0400: `98`, `96`, `A0`, `06`.
     pub reason: String,

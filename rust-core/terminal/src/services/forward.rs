@@ -88,13 +88,11 @@ fn flush_advices(ctx: &mut Ctx, report: &mut FlushReport) -> Result<(), EngineEr
             Ok(answer) => {
                 let code = answer.response_code().to_owned();
                 if code == "00" {
-                    ctx.store.saf_delivered(entry.id, now)?;
-                    if let Some(row) = &row {
-                        if entry.kind == "advice" {
-                            ctx.store
-                                .advice_approved(row.id, answer.message.text(37), now)?;
-                        }
-                    }
+                    let approved = row
+                        .as_ref()
+                        .filter(|_| entry.kind == "advice")
+                        .map(|r| (r.id, answer.message.text(37)));
+                    ctx.store.saf_delivered(entry.id, approved, now)?;
                     report.advices_sent += 1;
                 } else {
                     ctx.store

@@ -13,6 +13,7 @@
 
 pub(crate) mod card;
 pub(crate) mod forward;
+pub(crate) mod idempotency;
 pub(crate) mod printing;
 pub(crate) mod qr;
 pub(crate) mod session;

@@ -3,7 +3,7 @@
 
 use super::Store;
 use crate::error::StorageError;
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 impl Store {
     /// Adopts a batch number (from sign-in) if the current batch holds no transaction.
@@ -43,15 +43,17 @@ impl Store {
 
     /// Index of the next record of `batch` to upload (0 before the first).
     pub fn upload_next(&self, batch: u32) -> Result<usize, StorageError> {
-        let next: i64 = self
+        let next: Option<i64> = self
             .conn
             .query_row(
                 "SELECT upload_next FROM batch WHERE number = ?1",
                 [batch],
                 |r| r.get(0),
             )
-            .unwrap_or(0);
-        Ok(usize::try_from(next).unwrap_or(0))
+            .optional()
+            .map_err(StorageError::wrap("read upload progress"))?;
+        usize::try_from(next.unwrap_or(0))
+            .map_err(|_| StorageError::corrupt("read upload progress", format!("batch {batch:06}")))
     }
 
     /// Records that the records before `next` are acknowledged.
@@ -115,10 +117,10 @@ impl Store {
         Ok(self
             .conn
             .query_row("SELECT report FROM batch WHERE number = ?1", [batch], |r| {
-                r.get(0)
+                r.get::<_, Option<String>>(0)
             })
-            .map_err(StorageError::wrap("read batch report"))
-            .ok()
+            .optional()
+            .map_err(StorageError::wrap("read batch report"))?
             .flatten())
     }
 }

@@ -25,7 +25,7 @@ impl Store {
                 [kind],
                 |r| r.get::<_, i64>(0),
             )
-            .map(|n| n as u32)
+            .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
             .map_err(StorageError::wrap("count downloads"))
     }
 

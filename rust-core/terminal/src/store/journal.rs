@@ -6,73 +6,91 @@ use crate::error::StorageError;
 use crate::model::{AnswerFields, Begun, NewTxn, OriginalEffect, TxnKind, TxnRecord, TxnState};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-const TXN_COLUMNS: &str = "id, request_id, kind, state, batch, trace, amount, approved_amount, \
-    response_code, rrn, auth_code, settlement_date, card_org, balance, pan_masked, pan_sealed, \
-    expiry, entry_mode, psn, icc_data, domestic, original_id, local_date, local_time, \
-    request_fields, voided, refunded_amount, completed, created_at, updated_at";
+const TXN_COLUMNS: &str = "id, scope, request_id, fingerprint, kind, state, batch, trace, \
+    amount, approved_amount, response_code, rrn, auth_code, settlement_date, card_org, balance, \
+    pan_masked, pan_sealed, expiry, entry_mode, psn, icc_data, domestic, original_id, \
+    local_date, local_time, request_fields, voided, refunded_amount, completed, created_at, \
+    updated_at";
+
+/// A column that must hold a non-negative integer (fen, counts).
+fn unsigned(r: &Row<'_>, idx: usize) -> rusqlite::Result<u64> {
+    let v: i64 = r.get(idx)?;
+    u64::try_from(v).map_err(|_| corrupt(idx, format!("negative value {v}")))
+}
+
+fn corrupt(idx: usize, what: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, what.into())
+}
 
 fn row_to_txn(r: &Row<'_>) -> rusqlite::Result<TxnRecord> {
-    let kind: String = r.get(2)?;
-    let state: String = r.get(3)?;
-    let fields: String = r.get(24)?;
-    let bad = |what: &str| {
-        rusqlite::Error::FromSqlConversionFailure(
-            0,
-            rusqlite::types::Type::Text,
-            format!("unknown {what}").into(),
-        )
-    };
+    let kind: String = r.get(4)?;
+    let state: String = r.get(5)?;
+    let fields: String = r.get(26)?;
     Ok(TxnRecord {
         id: r.get(0)?,
-        request_id: r.get(1)?,
-        kind: TxnKind::parse(&kind).ok_or_else(|| bad("kind"))?,
-        state: TxnState::parse(&state).ok_or_else(|| bad("state"))?,
-        batch: r.get(4)?,
-        trace: r.get(5)?,
-        amount: r.get::<_, i64>(6)? as u64,
-        approved_amount: r.get::<_, Option<i64>>(7)?.map(|v| v as u64),
-        response_code: r.get(8)?,
-        rrn: r.get(9)?,
-        auth_code: r.get(10)?,
-        settlement_date: r.get(11)?,
-        card_org: r.get(12)?,
-        balance: r.get(13)?,
-        pan_masked: r.get(14)?,
-        pan_sealed: r.get(15)?,
-        expiry: r.get(16)?,
-        entry_mode: r.get(17)?,
-        psn: r.get(18)?,
-        icc_data: r.get(19)?,
-        domestic: r.get::<_, i64>(20)? != 0,
-        original_id: r.get(21)?,
-        local_date: r.get(22)?,
-        local_time: r.get(23)?,
-        request_fields: serde_json::from_str(&fields).unwrap_or_default(),
-        voided: r.get::<_, i64>(25)? != 0,
-        refunded_amount: r.get::<_, i64>(26)? as u64,
-        completed: r.get::<_, i64>(27)? != 0,
-        created_at: r.get(28)?,
-        updated_at: r.get(29)?,
+        scope: r.get(1)?,
+        request_id: r.get(2)?,
+        fingerprint: r.get(3)?,
+        kind: TxnKind::parse(&kind).ok_or_else(|| corrupt(4, format!("unknown kind {kind:?}")))?,
+        state: TxnState::parse(&state)
+            .ok_or_else(|| corrupt(5, format!("unknown state {state:?}")))?,
+        batch: r.get(6)?,
+        trace: r.get(7)?,
+        amount: unsigned(r, 8)?,
+        approved_amount: match r.get::<_, Option<i64>>(9)? {
+            None => None,
+            Some(_) => Some(unsigned(r, 9)?),
+        },
+        response_code: r.get(10)?,
+        rrn: r.get(11)?,
+        auth_code: r.get(12)?,
+        settlement_date: r.get(13)?,
+        card_org: r.get(14)?,
+        balance: r.get(15)?,
+        pan_masked: r.get(16)?,
+        pan_sealed: r.get(17)?,
+        expiry: r.get(18)?,
+        entry_mode: r.get(19)?,
+        psn: r.get(20)?,
+        icc_data: r.get(21)?,
+        domestic: r.get::<_, i64>(22)? != 0,
+        original_id: r.get(23)?,
+        local_date: r.get(24)?,
+        local_time: r.get(25)?,
+        request_fields: serde_json::from_str(&fields)
+            .map_err(|e| corrupt(26, format!("request fields: {e}")))?,
+        voided: r.get::<_, i64>(27)? != 0,
+        refunded_amount: unsigned(r, 28)?,
+        completed: r.get::<_, i64>(29)? != 0,
+        created_at: r.get(30)?,
+        updated_at: r.get(31)?,
     })
 }
 
 impl Store {
-    /// Persists a new request with a fresh trace number and, for reversible kinds, an armed
-    /// reversal record, in one transaction. A known request id returns its existing row.
+    /// Persists a new request with a fresh trace number, in one transaction. The row in state
+    /// `sending` is the armed reversal of a reversible kind: a crash before the answer is
+    /// recorded recovers it as a pending reversal ([`Store::recover`]). A known request id
+    /// (within its scope) returns its existing row.
     pub fn begin(&mut self, new: &NewTxn) -> Result<Begun, StorageError> {
         let tx = self.transaction("begin request")?;
-        if let Some(existing) = find_by(&tx, "request_id = ?1", params![new.request_id])? {
+        if let Some(existing) = find_by(
+            &tx,
+            "scope = ?1 AND request_id = ?2",
+            params![new.scope, new.request_id],
+        )? {
             return Ok(Begun::Existing(existing));
         }
         let trace = bump_trace(&tx)?;
         let batch = batch_in(&tx)?;
-        let fields = serde_json::to_string(&new.request_fields).unwrap_or_else(|_| "{}".into());
+        let fields = serde_json::to_string(&new.request_fields)
+            .map_err(|e| StorageError::corrupt("insert request", e.to_string()))?;
         tx.execute(
-            "INSERT INTO txn (request_id, kind, state, batch, trace, amount, pan_masked, \
-             pan_sealed, expiry, entry_mode, psn, icc_data, domestic, original_id, local_date, \
-             local_time, request_fields, created_at, updated_at) \
-             VALUES (?1, ?2, 'sending', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, \
-             ?16, ?17, ?17)",
+            "INSERT INTO txn (scope, request_id, fingerprint, kind, state, batch, trace, amount, \
+             pan_masked, pan_sealed, expiry, entry_mode, psn, icc_data, domestic, original_id, \
+             local_date, local_time, request_fields, created_at, updated_at) \
+             VALUES (?18, ?1, ?19, ?2, 'sending', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, \
+             ?14, ?15, ?16, ?17, ?17)",
             params![
                 new.request_id,
                 new.kind.as_str(),
@@ -85,28 +103,20 @@ impl Store {
                 new.entry_mode,
                 new.psn,
                 new.icc_data,
-                new.domestic as i64,
+                i64::from(new.domestic),
                 new.original_id,
                 new.local_date,
                 new.local_time,
                 fields,
                 new.now,
+                new.scope,
+                new.fingerprint,
             ],
         )
         .map_err(StorageError::wrap("insert request"))?;
         let id = tx.last_insert_rowid();
-        if new.kind.reversible() {
-            tx.execute(
-                "INSERT INTO reversal (txn_id, state, reason, updated_at) \
-                 VALUES (?1, 'armed', '98', ?2)",
-                params![id, new.now],
-            )
-            .map_err(StorageError::wrap("arm reversal"))?;
-        }
-        let row = find_by(&tx, "id = ?1", params![id])?.ok_or(StorageError {
-            operation: "read back request",
-            source: rusqlite::Error::QueryReturnedNoRows,
-        })?;
+        let row = find_by(&tx, "id = ?1", params![id])?
+            .ok_or_else(|| StorageError::corrupt("read back request", "the new row is missing"))?;
         tx.commit().map_err(StorageError::wrap("commit request"))?;
         Ok(Begun::New(row))
     }
@@ -163,19 +173,17 @@ impl Store {
         Ok(())
     }
 
-    /// No valid answer: the reversal becomes pending with `reason` (field 39 of the 0400).
-    /// Kinds that are not reversible end in `not_sent`-like failure states instead.
+    /// No valid answer: a reversible request gets its pending reversal with `reason` (field
+    /// 39 of the 0400); a request that moves no money (balance inquiry) is closed as not sent.
     pub fn mark_unknown(&mut self, id: i64, reason: &str, now: i64) -> Result<(), StorageError> {
         let tx = self.transaction("begin unknown")?;
-        let has_reversal: bool = tx
-            .query_row(
-                "SELECT COUNT(*) FROM reversal WHERE txn_id = ?1",
-                [id],
-                |r| r.get::<_, i64>(0),
-            )
-            .map_err(StorageError::wrap("find reversal"))?
-            > 0;
-        let state = if has_reversal {
+        let kind: String = tx
+            .query_row("SELECT kind FROM txn WHERE id = ?1", [id], |r| r.get(0))
+            .map_err(StorageError::wrap("find request"))?;
+        let reversible = TxnKind::parse(&kind)
+            .ok_or_else(|| StorageError::corrupt("find request", format!("unknown kind {kind:?}")))?
+            .reversible();
+        let state = if reversible {
             TxnState::ReversalPending
         } else {
             TxnState::NotSent
@@ -185,11 +193,16 @@ impl Store {
             params![id, state.as_str(), now],
         )
         .map_err(StorageError::wrap("mark unknown"))?;
-        tx.execute(
-            "UPDATE reversal SET state = 'pending', reason = ?2, updated_at = ?3 WHERE txn_id = ?1",
-            params![id, reason, now],
-        )
-        .map_err(StorageError::wrap("queue reversal"))?;
+        if reversible {
+            tx.execute(
+                "INSERT INTO reversal (txn_id, state, reason, updated_at) \
+                 VALUES (?1, 'pending', ?2, ?3) \
+                 ON CONFLICT(txn_id) DO UPDATE SET state = 'pending', reason = excluded.reason, \
+                 updated_at = excluded.updated_at",
+                params![id, reason, now],
+            )
+            .map_err(StorageError::wrap("queue reversal"))?;
+        }
         tx.commit().map_err(StorageError::wrap("commit unknown"))?;
         Ok(())
     }
@@ -214,7 +227,8 @@ impl Store {
     fn queue_interrupted_advice(&mut self, row: &TxnRecord, now: i64) -> Result<(), StorageError> {
         let mut payload = row.request_fields.clone();
         payload.insert(11, format!("{:06}", row.trace));
-        let json = serde_json::to_string(&payload).unwrap_or_else(|_| "{}".into());
+        let json = serde_json::to_string(&payload)
+            .map_err(|e| StorageError::corrupt("queue interrupted advice", e.to_string()))?;
         let tx = self.transaction("begin advice recovery")?;
         tx.execute(
             "INSERT INTO saf (txn_id, kind, state, payload, created_at, updated_at) \
@@ -236,9 +250,17 @@ impl Store {
         Ok(())
     }
 
-    /// The row of a request id.
-    pub fn by_request_id(&self, request_id: &str) -> Result<Option<TxnRecord>, StorageError> {
-        find_by(&self.conn, "request_id = ?1", params![request_id])
+    /// The row of a request id in `scope`.
+    pub fn by_request_id(
+        &self,
+        scope: &str,
+        request_id: &str,
+    ) -> Result<Option<TxnRecord>, StorageError> {
+        find_by(
+            &self.conn,
+            "scope = ?1 AND request_id = ?2",
+            params![scope, request_id],
+        )
     }
 
     /// A row by id.
@@ -367,7 +389,9 @@ mod tests {
 
     fn new_txn(request_id: &str, kind: TxnKind, amount: u64) -> NewTxn {
         NewTxn {
+            scope: String::new(),
             request_id: request_id.into(),
+            fingerprint: format!("{}:{amount}", kind.as_str()),
             kind,
             amount,
             pan_masked: Some("621234******1265".into()),
@@ -409,7 +433,7 @@ mod tests {
         assert_eq!(pending.len(), 1);
         assert_eq!(pending[0].reason, "98");
         assert_eq!(
-            j.by_request_id("r1").unwrap().unwrap().state,
+            j.by_request_id("", "r1").unwrap().unwrap().state,
             TxnState::ReversalPending
         );
     }

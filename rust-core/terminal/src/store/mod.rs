@@ -55,11 +55,11 @@ impl Store {
             .map_err(StorageError::wrap("enable WAL"))?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(StorageError::wrap("set synchronous=FULL"))?;
-        conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(StorageError::wrap("enable foreign keys"))?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(StorageError::wrap("set busy timeout"))?;
         schema::migrate(&mut conn)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(StorageError::wrap("enable foreign keys"))?;
         Ok(Store { conn })
     }
 
@@ -77,6 +77,7 @@ fn to_i64(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }
 
+/// A sum SQLite computed over non-negative columns.
 fn to_u64(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
 }

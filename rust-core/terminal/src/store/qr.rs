@@ -37,11 +37,12 @@ impl From<StorageError> for RefundRefusal {
 const ORDER_COLUMNS: &str = "id, request_id, order_id, kind, out_trade_no, channel, amount, \
      masked_code, subject, state, paid_amount, refunded_amount, reverse_refunded, late_success, \
      voided, acknowledged, error_code, last_error, channel_trade_no, paid_time, code_url, \
-     pay_sent_at, deadline_at, reverse_attempts, batch, card_seq, local_date, local_time";
+     pay_sent_at, deadline_at, reverse_attempts, batch, card_seq, local_date, local_time, scope, \
+     fingerprint";
 
 const REFUND_COLUMNS: &str = "id, request_id, order_ref, out_refund_no, kind, amount, state, \
      error_code, last_error, channel_refund_no, refund_time, attempts, batch, card_seq, \
-     local_date, local_time";
+     local_date, local_time, scope, fingerprint";
 
 const UNRESOLVED: &str = "state IN ('pay_pending', 'querying', 'reversing', 'reverse_pending')";
 
@@ -56,8 +57,9 @@ impl Store {
         tx.execute(
             "INSERT INTO qr_order (request_id, order_id, kind, out_trade_no, channel, amount, \
              masked_code, subject, state, pay_sent_at, deadline_at, batch, card_seq, local_date, \
-             local_time, created_at, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?10, ?10)",
+             local_time, created_at, updated_at, scope, fingerprint) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?10, ?10, \
+             ?16, ?17)",
             params![
                 new.request_id,
                 new.order_id,
@@ -74,15 +76,15 @@ impl Store {
                 card_seq,
                 new.local_date,
                 new.local_time,
+                new.scope,
+                new.fingerprint,
             ],
         )
         .map_err(StorageError::wrap("store QR order"))?;
         let id = tx.last_insert_rowid();
         tx.commit().map_err(StorageError::wrap("commit QR order"))?;
-        self.qr_order_by_id(id)?.ok_or_else(|| StorageError {
-            operation: "read back QR order",
-            source: rusqlite::Error::QueryReturnedNoRows,
-        })
+        self.qr_order_by_id(id)?
+            .ok_or_else(|| StorageError::corrupt("read back QR order", "the new row is missing"))
     }
 
     /// Writes every mutable column of an attempt (one durable statement).
@@ -124,9 +126,14 @@ impl Store {
 
     pub(crate) fn qr_order_by_request_id(
         &self,
+        scope: &str,
         request_id: &str,
     ) -> Result<Option<OrderRow>, StorageError> {
-        find_order(&self.conn, "request_id = ?1", [request_id])
+        find_order(
+            &self.conn,
+            "scope = ?1 AND request_id = ?2",
+            params![scope, request_id],
+        )
     }
 
     /// The oldest unresolved attempt of a business order.
@@ -179,11 +186,16 @@ impl Store {
 
     pub(crate) fn qr_refund_by_request_id(
         &self,
+        scope: &str,
         request_id: &str,
     ) -> Result<Option<RefundRow>, StorageError> {
-        Ok(find_refunds(&self.conn, "request_id = ?1", [request_id])?
-            .into_iter()
-            .next())
+        Ok(find_refunds(
+            &self.conn,
+            "scope = ?1 AND request_id = ?2",
+            params![scope, request_id],
+        )?
+        .into_iter()
+        .next())
     }
 
     pub(crate) fn qr_pending_refunds(&self) -> Result<Vec<RefundRow>, StorageError> {
@@ -231,8 +243,9 @@ impl Store {
         };
         tx.execute(
             "INSERT INTO qr_refund (request_id, order_ref, out_refund_no, kind, amount, state, \
-             batch, card_seq, local_date, local_time, created_at, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?7, ?8, ?9, ?10, ?10)",
+             batch, card_seq, local_date, local_time, created_at, updated_at, scope, \
+             fingerprint) \
+             VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12)",
             params![
                 new.request_id,
                 new.order.id,
@@ -244,16 +257,17 @@ impl Store {
                 new.local_date,
                 new.local_time,
                 new.now,
+                new.scope,
+                new.fingerprint,
             ],
         )
         .map_err(StorageError::wrap("store QR refund"))?;
         tx.commit()
             .map_err(StorageError::wrap("commit QR refund"))?;
         Ok(self
-            .qr_refund_by_request_id(new.request_id)?
-            .ok_or(StorageError {
-                operation: "read back QR refund",
-                source: rusqlite::Error::QueryReturnedNoRows,
+            .qr_refund_by_request_id(new.scope, new.request_id)?
+            .ok_or_else(|| {
+                StorageError::corrupt("read back QR refund", "the new row is missing")
             })?)
     }
 
@@ -306,8 +320,8 @@ impl Store {
                 .query_map([batch], |r| {
                     Ok((
                         r.get::<_, Option<String>>(0)?.unwrap_or_default(),
-                        u32::try_from(r.get::<_, i64>(1)?).unwrap_or(u32::MAX),
-                        to_u64(r.get(2)?),
+                        small(r, 1)?,
+                        unsigned(r, 2)?,
                     ))
                 })
                 .map_err(StorageError::wrap("sum QR payments"))?;
@@ -343,24 +357,46 @@ impl Store {
     }
 }
 
+fn corrupt(idx: usize, what: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, what.into())
+}
+
+fn unsigned(r: &Row<'_>, idx: usize) -> rusqlite::Result<u64> {
+    let v: i64 = r.get(idx)?;
+    u64::try_from(v).map_err(|_| corrupt(idx, format!("negative value {v}")))
+}
+
+fn small(r: &Row<'_>, idx: usize) -> rusqlite::Result<u32> {
+    let v: i64 = r.get(idx)?;
+    u32::try_from(v).map_err(|_| corrupt(idx, format!("value {v} out of range")))
+}
+
 fn row_to_order(r: &Row<'_>) -> rusqlite::Result<OrderRow> {
     let channel: Option<String> = r.get(5)?;
     let state: String = r.get(9)?;
     let kind: String = r.get(3)?;
     Ok(OrderRow {
         id: r.get(0)?,
+        scope: r.get(28)?,
         request_id: r.get(1)?,
+        fingerprint: r.get(29)?,
         order_id: r.get(2)?,
-        kind: QrOrderKind::parse(&kind),
+        kind: QrOrderKind::parse(&kind)
+            .ok_or_else(|| corrupt(3, format!("unknown QR order kind {kind:?}")))?,
         out_trade_no: r.get(4)?,
-        channel: channel.and_then(|c| c.parse().ok()),
-        amount: to_u64(r.get(6)?),
+        channel: channel
+            .map(|c| {
+                c.parse()
+                    .map_err(|_| corrupt(5, format!("unknown QR channel {c:?}")))
+            })
+            .transpose()?,
+        amount: unsigned(r, 6)?,
         masked_code: r.get(7)?,
         subject: r.get(8)?,
-        // An unknown state (a newer build's row) is treated as unresolved: it gets queried.
-        state: QrState::parse(&state).unwrap_or(QrState::Querying),
-        paid_amount: to_u64(r.get(10)?),
-        refunded_amount: to_u64(r.get(11)?),
+        state: QrState::parse(&state)
+            .ok_or_else(|| corrupt(9, format!("unknown QR state {state:?}")))?,
+        paid_amount: unsigned(r, 10)?,
+        refunded_amount: unsigned(r, 11)?,
         reverse_refunded: r.get::<_, i64>(12)? != 0,
         late_success: r.get::<_, i64>(13)? != 0,
         voided: r.get::<_, i64>(14)? != 0,
@@ -372,8 +408,8 @@ fn row_to_order(r: &Row<'_>) -> rusqlite::Result<OrderRow> {
         code_url: r.get(20)?,
         pay_sent_at: r.get(21)?,
         deadline_at: r.get(22)?,
-        reverse_attempts: u32::try_from(r.get::<_, i64>(23)?).unwrap_or(0),
-        batch: u32::try_from(r.get::<_, i64>(24)?).unwrap_or(0),
+        reverse_attempts: small(r, 23)?,
+        batch: small(r, 24)?,
         card_seq: r.get(25)?,
         local_date: r.get(26)?,
         local_time: r.get(27)?,
@@ -385,22 +421,25 @@ fn row_to_refund(r: &Row<'_>) -> rusqlite::Result<RefundRow> {
     let state: String = r.get(6)?;
     Ok(RefundRow {
         id: r.get(0)?,
+        scope: r.get(16)?,
         request_id: r.get(1)?,
+        fingerprint: r.get(17)?,
         order_ref: r.get(2)?,
         out_refund_no: r.get(3)?,
-        kind: if kind == "void" {
-            QrRefundKind::Void
-        } else {
-            QrRefundKind::Refund
+        kind: match kind.as_str() {
+            "void" => QrRefundKind::Void,
+            "refund" => QrRefundKind::Refund,
+            _ => return Err(corrupt(4, format!("unknown QR refund kind {kind:?}"))),
         },
-        amount: to_u64(r.get(5)?),
-        state: RefundState::parse(&state),
+        amount: unsigned(r, 5)?,
+        state: RefundState::parse(&state)
+            .ok_or_else(|| corrupt(6, format!("unknown QR refund state {state:?}")))?,
         error_code: r.get(7)?,
         last_error: r.get(8)?,
         channel_refund_no: r.get(9)?,
         refund_time: r.get(10)?,
-        attempts: u32::try_from(r.get::<_, i64>(11)?).unwrap_or(0),
-        batch: u32::try_from(r.get::<_, i64>(12)?).unwrap_or(0),
+        attempts: small(r, 11)?,
+        batch: small(r, 12)?,
         card_seq: r.get(13)?,
         local_date: r.get(14)?,
         local_time: r.get(15)?,
@@ -414,7 +453,10 @@ fn next_seq(tx: &rusqlite::Transaction<'_>) -> Result<u32, StorageError> {
             r.get(0)
         })
         .map_err(StorageError::wrap("read QR counter"))?;
-    let next = v.parse::<u32>().unwrap_or(0) % 999_999 + 1;
+    let last: u32 = v
+        .parse()
+        .map_err(|_| StorageError::corrupt("read QR counter", format!("qr_seq = {v:?}")))?;
+    let next = last % 999_999 + 1;
     tx.execute(
         "UPDATE meta SET value = ?1 WHERE key = 'qr_seq'",
         [next.to_string()],

@@ -1,5 +1,6 @@
-//! Table `reversal`: one record per reversible request, armed in the same transaction as the
-//! request row, pending once the answer is lost, parked after the retry limit.
+//! Table `reversal`: one record per lost answer, pending until the host acknowledges the 0400,
+//! parked after the retry limit for manual handling. (A request in flight is armed by its own
+//! journal row in state `sending`.)
 
 use super::Store;
 use crate::error::StorageError;
@@ -32,7 +33,13 @@ impl Store {
                     txn_id: r.get(0)?,
                     state: r.get(1)?,
                     reason: r.get(2)?,
-                    attempts: r.get::<_, i64>(3)? as u32,
+                    attempts: u32::try_from(r.get::<_, i64>(3)?).map_err(|_| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            3,
+                            rusqlite::types::Type::Integer,
+                            "reversal attempts out of range".into(),
+                        )
+                    })?,
                     last_error: r.get(4)?,
                 })
             })
@@ -73,7 +80,7 @@ impl Store {
                 |r| r.get(0),
             )
             .map_err(StorageError::wrap("count reversal attempt"))?;
-        let parked = attempts as u32 >= max_attempts;
+        let parked = u32::try_from(attempts).unwrap_or(u32::MAX) >= max_attempts;
         if parked {
             tx.execute(
                 "UPDATE reversal SET state = 'parked' WHERE txn_id = ?1",
@@ -91,21 +98,26 @@ impl Store {
         Ok(parked)
     }
 
-    /// Puts a parked reversal back in the queue (manual handling decided to retry).
-    pub fn retry_parked_reversal(&mut self, txn_id: i64, now: i64) -> Result<(), StorageError> {
-        self.conn
+    /// Puts a parked reversal back in the queue (manual handling decided to retry), in one
+    /// transaction. Returns whether it was parked.
+    pub fn retry_parked_reversal(&mut self, txn_id: i64, now: i64) -> Result<bool, StorageError> {
+        let tx = self.transaction("begin reversal retry")?;
+        let changed = tx
             .execute(
                 "UPDATE reversal SET state = 'pending', attempts = 0, updated_at = ?2 \
                  WHERE txn_id = ?1 AND state = 'parked'",
                 params![txn_id, now],
             )
             .map_err(StorageError::wrap("requeue reversal"))?;
-        self.conn
-            .execute(
+        if changed > 0 {
+            tx.execute(
                 "UPDATE txn SET state = 'reversal_pending', updated_at = ?2 WHERE id = ?1",
                 params![txn_id, now],
             )
             .map_err(StorageError::wrap("requeue reversal"))?;
-        Ok(())
+        }
+        tx.commit()
+            .map_err(StorageError::wrap("commit reversal retry"))?;
+        Ok(changed > 0)
     }
 }

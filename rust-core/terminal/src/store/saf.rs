@@ -24,8 +24,20 @@ impl Store {
                     id: r.get(0)?,
                     txn_id: r.get(1)?,
                     kind: r.get(2)?,
-                    attempts: r.get::<_, i64>(3)? as u32,
-                    payload: serde_json::from_str(&payload).unwrap_or_default(),
+                    attempts: u32::try_from(r.get::<_, i64>(3)?).map_err(|_| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            3,
+                            rusqlite::types::Type::Integer,
+                            "advice attempts out of range".into(),
+                        )
+                    })?,
+                    payload: serde_json::from_str(&payload).map_err(|e| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            4,
+                            rusqlite::types::Type::Text,
+                            format!("advice payload: {e}").into(),
+                        )
+                    })?,
                 })
             })
             .map_err(StorageError::wrap("list advices"))?;
@@ -41,7 +53,8 @@ impl Store {
         payload: &BTreeMap<u8, String>,
         now: i64,
     ) -> Result<(), StorageError> {
-        let json = serde_json::to_string(payload).unwrap_or_else(|_| "{}".into());
+        let json = serde_json::to_string(payload)
+            .map_err(|e| StorageError::corrupt("queue advice", e.to_string()))?;
         self.conn
             .execute(
                 "INSERT INTO saf (txn_id, kind, state, payload, created_at, updated_at) \
@@ -52,15 +65,31 @@ impl Store {
         Ok(())
     }
 
-    /// The host acknowledged message `id`.
-    pub fn saf_delivered(&self, id: i64, now: i64) -> Result<(), StorageError> {
-        self.conn
-            .execute(
-                "UPDATE saf SET state = 'done', updated_at = ?2, last_error = NULL WHERE id = ?1",
-                params![id, now],
+    /// The host acknowledged message `id`; for a completion advice (`approved_txn`) its
+    /// transaction becomes approved, with the host's reference number when the answer carries
+    /// one, in the same transaction.
+    pub fn saf_delivered(
+        &mut self,
+        id: i64,
+        approved_txn: Option<(i64, Option<&str>)>,
+        now: i64,
+    ) -> Result<(), StorageError> {
+        let tx = self.transaction("begin advice delivery")?;
+        tx.execute(
+            "UPDATE saf SET state = 'done', updated_at = ?2, last_error = NULL WHERE id = ?1",
+            params![id, now],
+        )
+        .map_err(StorageError::wrap("update advice"))?;
+        if let Some((txn_id, rrn)) = approved_txn {
+            tx.execute(
+                "UPDATE txn SET state = 'approved', response_code = '00', \
+                 rrn = COALESCE(?2, rrn), updated_at = ?3 WHERE id = ?1",
+                params![txn_id, rrn, now],
             )
-            .map_err(StorageError::wrap("update advice"))?;
-        Ok(())
+            .map_err(StorageError::wrap("record advice answer"))?;
+        }
+        tx.commit()
+            .map_err(StorageError::wrap("commit advice delivery"))
     }
 
     /// An attempt to deliver message `id` failed; it stays queued.
@@ -72,24 +101,6 @@ impl Store {
                 params![id, now, error],
             )
             .map_err(StorageError::wrap("update advice"))?;
-        Ok(())
-    }
-
-    /// A completion advice was acknowledged: its transaction is approved, with the host's
-    /// reference number when the answer carries one.
-    pub fn advice_approved(
-        &self,
-        txn_id: i64,
-        rrn: Option<&str>,
-        now: i64,
-    ) -> Result<(), StorageError> {
-        self.conn
-            .execute(
-                "UPDATE txn SET state = 'approved', response_code = '00', \
-                 rrn = COALESCE(?2, rrn), updated_at = ?3 WHERE id = ?1",
-                params![txn_id, rrn, now],
-            )
-            .map_err(StorageError::wrap("record advice answer"))?;
         Ok(())
     }
 }

@@ -34,10 +34,11 @@ impl Store {
 
     /// The batch whose upload was started and not finished, if any.
     pub fn upload_in_progress(&self) -> Result<Option<u32>, StorageError> {
-        Ok(self
-            .setting(UPLOAD_IN_PROGRESS)?
-            .filter(|v| !v.is_empty())
-            .map(|v| v.parse().unwrap_or(0)))
+        match self.setting(UPLOAD_IN_PROGRESS)? {
+            None => Ok(None),
+            Some(v) if v.is_empty() => Ok(None),
+            Some(v) => parse(UPLOAD_IN_PROGRESS, &v).map(Some),
+        }
     }
 
     /// Durable before the first upload message: no online transaction until it is cleared
@@ -71,7 +72,7 @@ impl Store {
             .conn
             .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
             .map_err(StorageError::wrap("read counter"))?;
-        Ok(v.parse().unwrap_or(0))
+        parse(key, &v)
     }
 
     fn setting(&self, key: &str) -> Result<Option<String>, StorageError> {
@@ -101,13 +102,13 @@ impl Store {
 
 /// The next trace number inside `tx`.
 pub(super) fn bump_trace(tx: &rusqlite::Transaction<'_>) -> Result<u32, StorageError> {
-    let last: u32 = tx
-        .query_row("SELECT value FROM meta WHERE key = 'trace'", [], |r| {
+    let last: u32 = parse(
+        "trace",
+        &tx.query_row("SELECT value FROM meta WHERE key = 'trace'", [], |r| {
             r.get::<_, String>(0)
         })
-        .map_err(StorageError::wrap("read trace"))?
-        .parse()
-        .unwrap_or(0);
+        .map_err(StorageError::wrap("read trace"))?,
+    )?;
     let next = if last >= 999_999 { 1 } else { last + 1 };
     tx.execute(
         "UPDATE meta SET value = ?1 WHERE key = 'trace'",
@@ -119,11 +120,18 @@ pub(super) fn bump_trace(tx: &rusqlite::Transaction<'_>) -> Result<u32, StorageE
 
 /// The current batch inside `tx`.
 pub(super) fn batch_in(tx: &rusqlite::Transaction<'_>) -> Result<u32, StorageError> {
-    Ok(tx
-        .query_row("SELECT value FROM meta WHERE key = 'batch'", [], |r| {
+    parse(
+        "batch",
+        &tx.query_row("SELECT value FROM meta WHERE key = 'batch'", [], |r| {
             r.get::<_, String>(0)
         })
-        .map_err(StorageError::wrap("read batch"))?
+        .map_err(StorageError::wrap("read batch"))?,
+    )
+}
+
+/// A stored number; anything else is a storage error naming the setting, never a default.
+fn parse<T: std::str::FromStr>(key: &str, value: &str) -> Result<T, StorageError> {
+    value
         .parse()
-        .unwrap_or(1))
+        .map_err(|_| StorageError::corrupt("read setting", format!("{key} = {value:?}")))
 }

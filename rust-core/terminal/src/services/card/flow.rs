@@ -11,6 +11,7 @@ use crate::model::response_codes;
 use crate::model::{
     AnswerFields, Begun, NewTxn, OriginalEffect, Outcome, Progress, TxnKind, TxnRecord, TxnState,
 };
+use crate::services::idempotency::CASHIER_SCOPE;
 use crate::services::wire::{rebuild, set};
 use std::collections::BTreeMap;
 use unipos_iso8583::cup::{Field60, OriginalMessage};
@@ -30,6 +31,8 @@ pub(super) enum PinPolicy {
 /// Everything that distinguishes one card transaction from another.
 pub(super) struct TxnPlan {
     pub request_id: String,
+    /// What the request asks for (stored with the id).
+    pub fingerprint: String,
     pub kind: TxnKind,
     pub amount: u64,
     pub original: Option<TxnRecord>,
@@ -142,7 +145,9 @@ pub(super) fn run(ctx: &mut Ctx, plan: TxnPlan) -> Result<CardDone, EngineError>
     }
 
     let new = NewTxn {
+        scope: CASHIER_SCOPE.to_owned(),
         request_id: plan.request_id.clone(),
+        fingerprint: plan.fingerprint.clone(),
         kind: plan.kind,
         amount: plan.amount,
         pan_masked: Some(card.pan.masked()),
@@ -160,7 +165,7 @@ pub(super) fn run(ctx: &mut Ctx, plan: TxnPlan) -> Result<CardDone, EngineError>
     };
     let row = match ctx.store.begin(&new)? {
         Begun::New(row) => row,
-        Begun::Existing(row) => return Ok(CardDone::Stored(Outcome::from_record(&row))),
+        Begun::Existing(row) => return Ok(CardDone::Stored(Box::new(Outcome::from_record(&row)))),
     };
     crate::crash::point("after_journal_commit");
 
@@ -334,7 +339,7 @@ fn finish(
     ctx.store.complete(row.id, state, &fields, effect, now)?;
     let done = recorded(ctx, row.id)?;
     Ok(CardDone::Recorded {
-        row: done,
+        row: Box::new(done),
         print: approved,
     })
 }
@@ -363,7 +368,7 @@ fn queue_advice(ctx: &mut Ctx, plan: &TxnPlan, row: &TxnRecord) -> Result<CardDo
         now,
     )?;
     Ok(CardDone::Recorded {
-        row: recorded(ctx, row.id)?,
+        row: Box::new(recorded(ctx, row.id)?),
         print: false,
     })
 }

@@ -10,11 +10,13 @@ mod rules;
 use self::flow::{PinPolicy, TxnPlan};
 use crate::context::Ctx;
 use crate::error::{EngineError, RuleViolation};
+use crate::model::Fingerprint;
 use crate::model::{
     BalanceRequest, CompletionRequest, CompletionVoidRequest, OriginalEffect, Outcome,
     PreAuthRequest, PreAuthVoidRequest, RefundRequest, SaleRequest, TxnKind, TxnRecord, TxnState,
     VoidRequest,
 };
+use crate::services::idempotency::{known_as, Known, CASHIER_SCOPE};
 use crate::services::Online;
 use unipos_iso8583::cup::OriginalMessage;
 
@@ -22,43 +24,47 @@ use unipos_iso8583::cup::OriginalMessage;
 #[derive(Debug)]
 pub(crate) enum CardDone {
     /// The request id was known: its stored outcome; nothing was read or sent.
-    Stored(Outcome),
+    Stored(Box<Outcome>),
     /// Recorded now; `print` when the host approved (the slips are due).
     Recorded {
         /// The journal row as it stands.
-        row: TxnRecord,
+        row: Box<TxnRecord>,
         /// Print the merchant and customer copies.
         print: bool,
     },
 }
 
-/// Common entry: the request id is well formed and new (a known id answers its stored outcome),
-/// then the engine's pre-step (sign-in when due, the settlement lock, pending reversals).
-fn prepare(
-    ctx: &mut Ctx,
-    request_id: &str,
-    online: Online<'_>,
-) -> Result<Option<Outcome>, EngineError> {
-    rules::check_request_id(request_id)?;
-    if let Some(existing) = ctx.store.by_request_id(request_id)? {
-        return Ok(Some(Outcome::from_record(&existing)));
+/// The stored outcome of a known request id (the same request asked again), or `None` for a
+/// new one; a request id used for another request is a conflict.
+fn stored(ctx: &Ctx, request_id: &str, fingerprint: &str) -> Result<Option<Outcome>, EngineError> {
+    match known_as(ctx, CASHIER_SCOPE, request_id, fingerprint)? {
+        None => Ok(None),
+        Some(Known::Card(row)) => Ok(Some(Outcome::from_record(&row))),
+        // Fingerprints carry the kind: a QR row with a card fingerprint cannot match.
+        Some(_) => Err(EngineError::RequestIdConflict {
+            request_id: request_id.to_owned(),
+            used_for: "a QR request".into(),
+        }),
     }
-    online(ctx)?;
-    Ok(None)
 }
 
+/// Each entry point: inputs first, then the request id (a repeat answers the stored outcome),
+/// then the business rules, then the engine's pre-step, then the card.
 pub(crate) fn balance_inquiry(
     ctx: &mut Ctx,
     req: BalanceRequest,
     online: Online<'_>,
 ) -> Result<CardDone, EngineError> {
-    if let Some(done) = prepare(ctx, &req.request_id, online)? {
-        return Ok(CardDone::Stored(done));
+    let fingerprint = req.fingerprint();
+    if let Some(done) = stored(ctx, &req.request_id, &fingerprint)? {
+        return Ok(CardDone::Stored(Box::new(done)));
     }
+    online(ctx)?;
     flow::run(
         ctx,
         TxnPlan {
             request_id: req.request_id,
+            fingerprint,
             kind: TxnKind::BalanceInquiry,
             amount: 0,
             original: None,
@@ -76,13 +82,16 @@ pub(crate) fn sale(
     online: Online<'_>,
 ) -> Result<CardDone, EngineError> {
     rules::check_amount(req.amount)?;
-    if let Some(done) = prepare(ctx, &req.request_id, online)? {
-        return Ok(CardDone::Stored(done));
+    let fingerprint = req.fingerprint();
+    if let Some(done) = stored(ctx, &req.request_id, &fingerprint)? {
+        return Ok(CardDone::Stored(Box::new(done)));
     }
+    online(ctx)?;
     flow::run(
         ctx,
         TxnPlan {
             request_id: req.request_id,
+            fingerprint,
             kind: TxnKind::Sale,
             amount: req.amount,
             original: None,
@@ -99,9 +108,10 @@ pub(crate) fn void(
     req: VoidRequest,
     online: Online<'_>,
 ) -> Result<CardDone, EngineError> {
-    rules::check_request_id(&req.request_id)?;
-    if let Some(done) = ctx.store.by_request_id(&req.request_id)? {
-        return Ok(CardDone::Stored(Outcome::from_record(&done)));
+    rules::check_trace(req.trace)?;
+    let fingerprint = req.fingerprint();
+    if let Some(done) = stored(ctx, &req.request_id, &fingerprint)? {
+        return Ok(CardDone::Stored(Box::new(done)));
     }
     let original = rules::original_in_batch(ctx, req.trace, TxnKind::Sale)?;
     if original.refunded_amount > 0 {
@@ -110,13 +120,12 @@ pub(crate) fn void(
         )
         .into());
     }
-    if let Some(done) = prepare(ctx, &req.request_id, online)? {
-        return Ok(CardDone::Stored(done));
-    }
+    online(ctx)?;
     flow::run(
         ctx,
         TxnPlan {
             request_id: req.request_id,
+            fingerprint,
             kind: TxnKind::SaleVoid,
             amount: original.effective_amount(),
             extra: rules::original_fields(&original),
@@ -133,11 +142,12 @@ pub(crate) fn refund(
     req: RefundRequest,
     online: Online<'_>,
 ) -> Result<CardDone, EngineError> {
-    rules::check_request_id(&req.request_id)?;
     rules::check_amount(req.amount)?;
-    rules::check_mmdd(&req.date)?;
-    if let Some(done) = ctx.store.by_request_id(&req.request_id)? {
-        return Ok(CardDone::Stored(Outcome::from_record(&done)));
+    rules::check_rrn(&req.rrn)?;
+    rules::check_mmdd("date", &req.date)?;
+    let fingerprint = req.fingerprint();
+    if let Some(done) = stored(ctx, &req.request_id, &fingerprint)? {
+        return Ok(CardDone::Stored(Box::new(done)));
     }
     let original = ctx.store.by_rrn(&req.rrn, &req.date)?.ok_or_else(|| {
         RuleViolation::OriginalNotFound(format!(
@@ -166,9 +176,7 @@ pub(crate) fn refund(
         }
         .into());
     }
-    if let Some(done) = prepare(ctx, &req.request_id, online)? {
-        return Ok(CardDone::Stored(done));
-    }
+    online(ctx)?;
     let extra = vec![
         (37, req.rrn.clone()),
         (
@@ -186,6 +194,7 @@ pub(crate) fn refund(
         ctx,
         TxnPlan {
             request_id: req.request_id,
+            fingerprint,
             kind: TxnKind::Refund,
             amount: req.amount,
             original: Some(original),
@@ -203,13 +212,16 @@ pub(crate) fn preauth(
     online: Online<'_>,
 ) -> Result<CardDone, EngineError> {
     rules::check_amount(req.amount)?;
-    if let Some(done) = prepare(ctx, &req.request_id, online)? {
-        return Ok(CardDone::Stored(done));
+    let fingerprint = req.fingerprint();
+    if let Some(done) = stored(ctx, &req.request_id, &fingerprint)? {
+        return Ok(CardDone::Stored(Box::new(done)));
     }
+    online(ctx)?;
     flow::run(
         ctx,
         TxnPlan {
             request_id: req.request_id,
+            fingerprint,
             kind: TxnKind::PreAuth,
             amount: req.amount,
             original: None,
@@ -226,18 +238,19 @@ pub(crate) fn preauth_void(
     req: PreAuthVoidRequest,
     online: Online<'_>,
 ) -> Result<CardDone, EngineError> {
-    rules::check_request_id(&req.request_id)?;
-    if let Some(done) = ctx.store.by_request_id(&req.request_id)? {
-        return Ok(CardDone::Stored(Outcome::from_record(&done)));
+    rules::check_auth_code(&req.auth_code)?;
+    rules::check_mmdd("date", &req.date)?;
+    let fingerprint = req.fingerprint();
+    if let Some(done) = stored(ctx, &req.request_id, &fingerprint)? {
+        return Ok(CardDone::Stored(Box::new(done)));
     }
     let preauth = rules::live_preauth(ctx, &req.auth_code, &req.date)?;
-    if let Some(done) = prepare(ctx, &req.request_id, online)? {
-        return Ok(CardDone::Stored(done));
-    }
+    online(ctx)?;
     flow::run(
         ctx,
         TxnPlan {
             request_id: req.request_id,
+            fingerprint,
             kind: TxnKind::PreAuthVoid,
             amount: preauth.effective_amount(),
             extra: rules::preauth_reference(&preauth),
@@ -254,10 +267,12 @@ pub(crate) fn completion(
     req: CompletionRequest,
     online: Online<'_>,
 ) -> Result<CardDone, EngineError> {
-    rules::check_request_id(&req.request_id)?;
     rules::check_amount(req.amount)?;
-    if let Some(done) = ctx.store.by_request_id(&req.request_id)? {
-        return Ok(CardDone::Stored(Outcome::from_record(&done)));
+    rules::check_auth_code(&req.auth_code)?;
+    rules::check_mmdd("date", &req.date)?;
+    let fingerprint = req.fingerprint();
+    if let Some(done) = stored(ctx, &req.request_id, &fingerprint)? {
+        return Ok(CardDone::Stored(Box::new(done)));
     }
     let preauth = rules::live_preauth(ctx, &req.auth_code, &req.date)?;
     let limit = preauth.effective_amount().saturating_mul(115) / 100;
@@ -268,13 +283,12 @@ pub(crate) fn completion(
         }
         .into());
     }
-    if let Some(done) = prepare(ctx, &req.request_id, online)? {
-        return Ok(CardDone::Stored(done));
-    }
+    online(ctx)?;
     flow::run(
         ctx,
         TxnPlan {
             request_id: req.request_id,
+            fingerprint,
             kind: if req.advice {
                 TxnKind::CompletionAdvice
             } else {
@@ -295,21 +309,21 @@ pub(crate) fn completion_void(
     req: CompletionVoidRequest,
     online: Online<'_>,
 ) -> Result<CardDone, EngineError> {
-    rules::check_request_id(&req.request_id)?;
-    if let Some(done) = ctx.store.by_request_id(&req.request_id)? {
-        return Ok(CardDone::Stored(Outcome::from_record(&done)));
+    rules::check_trace(req.trace)?;
+    let fingerprint = req.fingerprint();
+    if let Some(done) = stored(ctx, &req.request_id, &fingerprint)? {
+        return Ok(CardDone::Stored(Box::new(done)));
     }
     let completion = rules::original_in_batch(ctx, req.trace, TxnKind::Completion)?;
     let preauth_id = completion.original_id.ok_or_else(|| {
         RuleViolation::WrongOriginal("the completion has no pre-authorisation".into())
     })?;
-    if let Some(done) = prepare(ctx, &req.request_id, online)? {
-        return Ok(CardDone::Stored(done));
-    }
+    online(ctx)?;
     flow::run(
         ctx,
         TxnPlan {
             request_id: req.request_id,
+            fingerprint,
             kind: TxnKind::CompletionVoid,
             amount: completion.effective_amount(),
             extra: rules::original_fields(&completion),

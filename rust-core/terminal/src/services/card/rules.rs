@@ -38,29 +38,50 @@ pub(crate) fn emv_type(kind: TxnKind) -> u8 {
 }
 
 pub(crate) fn check_amount(amount: u64) -> Result<(), EngineError> {
-    if amount == 0 {
-        return Err(EngineError::InvalidRequest(
-            "the amount must be above zero".into(),
-        ));
+    if (1..=999_999_999_999).contains(&amount) {
+        Ok(())
+    } else {
+        Err(EngineError::InvalidRequest(format!(
+            "amount: must be 1 to 999999999999 fen (12 digits), got {amount}"
+        )))
     }
-    if amount > 999_999_999_999 {
-        return Err(EngineError::InvalidRequest(
-            "the amount exceeds 12 digits of fen".into(),
-        ));
-    }
-    Ok(())
 }
 
-pub(crate) fn check_request_id(id: &str) -> Result<(), EngineError> {
-    if id.is_empty() || id.len() > 64 || id.chars().any(char::is_control) {
-        return Err(EngineError::InvalidRequest(
-            "the request id must be 1 to 64 printable characters".into(),
-        ));
+/// A trace number (field 11): 1 to 999999.
+pub(crate) fn check_trace(trace: u32) -> Result<(), EngineError> {
+    if (1..=999_999).contains(&trace) {
+        Ok(())
+    } else {
+        Err(EngineError::InvalidRequest(format!(
+            "trace: must be 1 to 999999, got {trace}"
+        )))
     }
-    Ok(())
 }
 
-pub(crate) fn check_mmdd(date: &str) -> Result<(), EngineError> {
+/// A reference number (field 37): 12 letters or digits.
+pub(crate) fn check_rrn(rrn: &str) -> Result<(), EngineError> {
+    if rrn.len() == 12 && rrn.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        Ok(())
+    } else {
+        Err(EngineError::InvalidRequest(format!(
+            "rrn: must be 12 letters or digits, got '{rrn}'"
+        )))
+    }
+}
+
+/// An authorisation code (field 38): 6 letters or digits.
+pub(crate) fn check_auth_code(code: &str) -> Result<(), EngineError> {
+    if code.len() == 6 && code.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        Ok(())
+    } else {
+        Err(EngineError::InvalidRequest(format!(
+            "auth code: must be 6 letters or digits, got '{code}'"
+        )))
+    }
+}
+
+/// A date MMDD (month 01–12, day 01–31); `field` names it in the error.
+pub(crate) fn check_mmdd(field: &str, date: &str) -> Result<(), EngineError> {
     let ok = date.len() == 4
         && date.bytes().all(|b| b.is_ascii_digit())
         && matches!(
@@ -75,7 +96,7 @@ pub(crate) fn check_mmdd(date: &str) -> Result<(), EngineError> {
         Ok(())
     } else {
         Err(EngineError::InvalidRequest(format!(
-            "the date must be MMDD, got '{date}'"
+            "{field}: must be MMDD (month 01-12, day 01-31), got '{date}'"
         )))
     }
 }
@@ -146,7 +167,7 @@ pub(crate) fn live_preauth(
     auth_code: &str,
     date: &str,
 ) -> Result<TxnRecord, EngineError> {
-    check_mmdd(date)?;
+    check_mmdd("date", date)?;
     let preauth = ctx
         .store
         .preauth_by_auth_code(auth_code, date)?

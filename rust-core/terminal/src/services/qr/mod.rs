@@ -72,7 +72,8 @@ mod views;
 use crate::context::Ctx;
 use crate::error::EngineError;
 use crate::link::qr_gateway::{Exchange, QrGateway};
-use crate::model::{OrderRow, QrOrderKind, QrSettings};
+use crate::model::{OrderRow, QrOrderKind, QrSettings, RefundRow};
+use crate::services::idempotency::{known_as, Known, CASHIER_SCOPE};
 use crate::services::Online;
 use std::time::Duration;
 use unipos_qr_protocol::messages::{OrderRef, QrRequest};
@@ -131,6 +132,14 @@ fn failure_code(state: TradeState) -> ErrorCode {
         TradeState::Payerror => ErrorCode::PaymentDeclined,
         TradeState::Revoked => ErrorCode::OrderRevoked,
         _ => ErrorCode::OrderClosed,
+    }
+}
+
+/// Fingerprints carry the kind, so this is reached only for rows of a kind that cannot match.
+fn conflict(request_id: &str) -> EngineError {
+    EngineError::RequestIdConflict {
+        request_id: request_id.to_owned(),
+        used_for: "another kind of request".into(),
     }
 }
 
@@ -222,14 +231,31 @@ impl QrService {
         Ok(())
     }
 
-    /// The request id is free: not a card transaction.
-    fn check_not_card(ctx: &Ctx, request_id: &str) -> Result<(), EngineError> {
-        if ctx.store.by_request_id(request_id)?.is_some() {
-            return Err(EngineError::InvalidRequest(format!(
-                "request id {request_id} is already used by a card transaction"
-            )));
+    /// The stored attempt of a known request id (the same request asked again), `None` for
+    /// a new id; an id used for another request is a conflict.
+    fn known_order(
+        ctx: &Ctx,
+        request_id: &str,
+        fingerprint: &str,
+    ) -> Result<Option<OrderRow>, EngineError> {
+        match known_as(ctx, CASHIER_SCOPE, request_id, fingerprint)? {
+            None => Ok(None),
+            Some(Known::QrOrder(o)) => Ok(Some(o)),
+            Some(_) => Err(conflict(request_id)),
         }
-        Ok(())
+    }
+
+    /// As [`QrService::known_order`], for refunds and voids.
+    fn known_refund(
+        ctx: &Ctx,
+        request_id: &str,
+        fingerprint: &str,
+    ) -> Result<Option<RefundRow>, EngineError> {
+        match known_as(ctx, CASHIER_SCOPE, request_id, fingerprint)? {
+            None => Ok(None),
+            Some(Known::QrRefund(r)) => Ok(Some(r)),
+            Some(_) => Err(conflict(request_id)),
+        }
     }
 
     /// No double charge of a business order: refuse a new attempt while an older one is

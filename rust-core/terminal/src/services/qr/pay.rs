@@ -7,11 +7,13 @@ use super::{as_i64, check_amount, check_id, millis, QrService, PNG_SCALE, WAITIN
 use crate::context::Ctx;
 use crate::error::{EngineError, RuleViolation};
 use crate::link::qr_gateway::Exchange;
+use crate::model::Fingerprint;
 use crate::model::{
     NewOrder, OrderRow, Progress, QrDynamicCode, QrDynamicRequest, QrOrderKind, QrOutcome,
     QrPayRequest, QrState, QrStatus,
 };
 use crate::qr_code::render_qr;
+use crate::services::idempotency::CASHIER_SCOPE;
 use crate::services::Online;
 use unipos_qr_protocol::messages::{CreateRequest, PayRequest};
 use unipos_qr_protocol::outcome::QueryReason;
@@ -24,23 +26,13 @@ impl QrService {
         online: Online<'_>,
         req: QrPayRequest,
     ) -> Result<QrOutcome, EngineError> {
-        check_id("request id", &req.request_id)?;
         check_id("order id", &req.order_id)?;
         check_amount(req.amount)?;
-        if let Some(existing) = ctx.store.qr_order_by_request_id(&req.request_id)? {
-            if existing.kind != QrOrderKind::Scanned
-                || existing.amount != req.amount
-                || existing.order_id != req.order_id
-            {
-                return Err(EngineError::InvalidRequest(format!(
-                    "request id {} was used for another QR payment",
-                    req.request_id
-                )));
-            }
+        let fingerprint = req.fingerprint();
+        if let Some(existing) = Self::known_order(ctx, &req.request_id, &fingerprint)? {
             // A repeat never pays again: resolve the attempt if it is open, then answer.
             return self.resume_foreground(ctx, online, existing);
         }
-        Self::check_not_card(ctx, &req.request_id)?;
         // Route before anything is stored or sent; the error never repeats the code.
         let channel = match self.settings.router.route(&req.code) {
             Ok(Route::Channel(c)) => Some(c),
@@ -56,7 +48,9 @@ impl QrService {
         let timers = self.channel_timers(channel);
         let local = ctx.local();
         let new = NewOrder {
+            scope: CASHIER_SCOPE,
             request_id: &req.request_id,
+            fingerprint,
             order_id: &req.order_id,
             kind: QrOrderKind::Scanned,
             channel,
@@ -156,7 +150,7 @@ impl QrService {
     ) -> Result<QrOutcome, EngineError> {
         let o = ctx
             .store
-            .qr_order_by_request_id(request_id)?
+            .qr_order_by_request_id(CASHIER_SCOPE, request_id)?
             .ok_or_else(|| {
                 RuleViolation::OriginalNotFound(format!(
                     "no QR payment with request id {request_id}"
@@ -184,16 +178,10 @@ impl QrService {
         online: Online<'_>,
         req: QrDynamicRequest,
     ) -> Result<QrDynamicCode, EngineError> {
-        check_id("request id", &req.request_id)?;
         check_id("order id", &req.order_id)?;
         check_amount(req.amount)?;
-        if let Some(existing) = ctx.store.qr_order_by_request_id(&req.request_id)? {
-            if existing.kind != QrOrderKind::Dynamic || existing.amount != req.amount {
-                return Err(EngineError::InvalidRequest(format!(
-                    "request id {} was used for another QR order",
-                    req.request_id
-                )));
-            }
+        let fingerprint = req.fingerprint();
+        if let Some(existing) = Self::known_order(ctx, &req.request_id, &fingerprint)? {
             let url = existing.code_url.clone().ok_or_else(|| {
                 EngineError::InvalidRequest(format!(
                     "dynamic order {} has no code ({}); use qr_query",
@@ -203,13 +191,14 @@ impl QrService {
             })?;
             return Self::dynamic_code(existing, url);
         }
-        Self::check_not_card(ctx, &req.request_id)?;
         self.begin(ctx, online)?;
         Self::check_business_order(ctx, &req.order_id)?;
         let timers = self.settings.timers.dynamic;
         let local = ctx.local();
         let new = NewOrder {
+            scope: CASHIER_SCOPE,
             request_id: &req.request_id,
+            fingerprint,
             order_id: &req.order_id,
             kind: QrOrderKind::Dynamic,
             channel: None,
@@ -305,7 +294,7 @@ impl QrService {
     ) -> Result<QrOutcome, EngineError> {
         let o = ctx
             .store
-            .qr_order_by_request_id(request_id)?
+            .qr_order_by_request_id(CASHIER_SCOPE, request_id)?
             .ok_or_else(|| {
                 RuleViolation::OriginalNotFound(format!("no QR order with request id {request_id}"))
             })?;

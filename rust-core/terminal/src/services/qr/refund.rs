@@ -2,16 +2,17 @@
 //! and reused on every retry; refunds never exceed the paid amount.
 
 use super::{
-    check_amount, check_id, code_message, QrService, REFUND_FOREGROUND_ATTEMPTS,
-    REFUND_RETRY_INTERVAL,
+    check_amount, code_message, QrService, REFUND_FOREGROUND_ATTEMPTS, REFUND_RETRY_INTERVAL,
 };
 use crate::context::Ctx;
 use crate::error::{EngineError, RuleViolation};
 use crate::link::qr_gateway::Exchange;
+use crate::model::Fingerprint;
 use crate::model::{
     NewRefund, OrderRow, Progress, QrRefundKind, QrRefundOutcome, QrRefundRequest, QrRefundStatus,
     QrState, QrVoidRequest, RefundRow, RefundState,
 };
+use crate::services::idempotency::CASHIER_SCOPE;
 use crate::services::Online;
 use crate::store::RefundRefusal;
 use unipos_qr_protocol::messages::RefundRequest;
@@ -20,6 +21,7 @@ use unipos_qr_protocol::{QrProtocolError, RefundOutcome};
 /// A new refund or void, once the original is known to be refundable.
 pub(super) struct RefundAsk<'a> {
     request_id: &'a str,
+    fingerprint: String,
     original: &'a OrderRow,
     kind: QrRefundKind,
     amount: u64,
@@ -33,16 +35,10 @@ impl QrService {
         online: Online<'_>,
         req: QrRefundRequest,
     ) -> Result<QrRefundOutcome, EngineError> {
-        check_id("request id", &req.request_id)?;
         check_amount(req.amount)?;
-        if let Some(existing) = ctx.store.qr_refund_by_request_id(&req.request_id)? {
-            return self.refund_repeat(
-                ctx,
-                online,
-                existing,
-                &req.original_request_id,
-                Some(req.amount),
-            );
+        let fingerprint = req.fingerprint();
+        if let Some(existing) = Self::known_refund(ctx, &req.request_id, &fingerprint)? {
+            return self.refund_repeat(ctx, online, existing);
         }
         let original = self.refundable(ctx, &req.original_request_id)?;
         self.new_refund(
@@ -50,6 +46,7 @@ impl QrService {
             online,
             RefundAsk {
                 request_id: &req.request_id,
+                fingerprint,
                 original: &original,
                 kind: QrRefundKind::Refund,
                 amount: req.amount,
@@ -64,9 +61,9 @@ impl QrService {
         online: Online<'_>,
         req: QrVoidRequest,
     ) -> Result<QrRefundOutcome, EngineError> {
-        check_id("request id", &req.request_id)?;
-        if let Some(existing) = ctx.store.qr_refund_by_request_id(&req.request_id)? {
-            return self.refund_repeat(ctx, online, existing, &req.original_request_id, None);
+        let fingerprint = req.fingerprint();
+        if let Some(existing) = Self::known_refund(ctx, &req.request_id, &fingerprint)? {
+            return self.refund_repeat(ctx, online, existing);
         }
         let original = self.refundable(ctx, &req.original_request_id)?;
         let today = ctx.local().mmdd();
@@ -95,6 +92,7 @@ impl QrService {
             online,
             RefundAsk {
                 request_id: &req.request_id,
+                fingerprint,
                 original: &original,
                 kind: QrRefundKind::Void,
                 amount,
@@ -110,7 +108,7 @@ impl QrService {
     ) -> Result<OrderRow, EngineError> {
         let original = ctx
             .store
-            .qr_order_by_request_id(original_request_id)?
+            .qr_order_by_request_id(CASHIER_SCOPE, original_request_id)?
             .ok_or_else(|| {
                 RuleViolation::OriginalNotFound(format!(
                     "no QR payment with request id {original_request_id}"
@@ -134,23 +132,10 @@ impl QrService {
         ctx: &mut Ctx,
         online: Online<'_>,
         mut r: RefundRow,
-        original_request_id: &str,
-        amount: Option<u64>,
     ) -> Result<QrRefundOutcome, EngineError> {
-        let original = ctx.store.qr_order_by_id(r.order_ref)?;
-        let same = original
-            .as_ref()
-            .is_some_and(|o| o.request_id == original_request_id)
-            && amount.is_none_or(|a| a == r.amount);
-        if !same {
-            return Err(EngineError::InvalidRequest(format!(
-                "request id {} was used for another refund",
-                r.request_id
-            )));
-        }
         if r.state == RefundState::Pending {
             self.begin(ctx, online)?;
-            if let Some(fresh) = ctx.store.qr_refund_by_request_id(&r.request_id)? {
+            if let Some(fresh) = ctx.store.qr_refund_by_request_id(&r.scope, &r.request_id)? {
                 r = fresh;
             }
             self.refund_attempts(ctx, &mut r, None)?;
@@ -166,21 +151,18 @@ impl QrService {
     ) -> Result<QrRefundOutcome, EngineError> {
         let RefundAsk {
             request_id,
+            fingerprint,
             original,
             kind,
             amount,
             reason,
         } = ask;
-        Self::check_not_card(ctx, request_id)?;
-        if ctx.store.qr_order_by_request_id(request_id)?.is_some() {
-            return Err(EngineError::InvalidRequest(format!(
-                "request id {request_id} is already used by a QR payment"
-            )));
-        }
         self.begin(ctx, online)?;
         let local = ctx.local();
         let new = NewRefund {
+            scope: CASHIER_SCOPE,
             request_id,
+            fingerprint,
             order: original,
             kind,
             amount,

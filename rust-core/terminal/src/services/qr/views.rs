@@ -7,6 +7,7 @@ use crate::error::EngineError;
 use crate::model::{
     OrderRow, Outcome, QrOrderSummary, QrOutcome, QrRefundOutcome, QrState, QrStatus,
 };
+use crate::services::idempotency::CASHIER_SCOPE;
 use unipos_qr_protocol::Channel;
 
 pub(super) fn outcome(o: &OrderRow) -> QrOutcome {
@@ -78,10 +79,16 @@ impl QrService {
         ctx: &Ctx,
         request_id: &str,
     ) -> Result<Option<Outcome>, EngineError> {
-        if let Some(o) = ctx.store.qr_order_by_request_id(request_id)? {
+        if let Some(o) = ctx
+            .store
+            .qr_order_by_request_id(CASHIER_SCOPE, request_id)?
+        {
             return Ok(Some(outcome(&o).to_outcome()));
         }
-        match ctx.store.qr_refund_by_request_id(request_id)? {
+        match ctx
+            .store
+            .qr_refund_by_request_id(CASHIER_SCOPE, request_id)?
+        {
             Some(r) => Ok(Some(self.refund_outcome(ctx, &r)?.to_outcome())),
             None => Ok(None),
         }
@@ -121,7 +128,7 @@ impl QrService {
     ) -> Result<Option<QrOutcome>, EngineError> {
         Ok(ctx
             .store
-            .qr_order_by_request_id(request_id)?
+            .qr_order_by_request_id(CASHIER_SCOPE, request_id)?
             .map(|o| outcome(&o)))
     }
 
@@ -130,7 +137,10 @@ impl QrService {
         ctx: &Ctx,
         request_id: &str,
     ) -> Result<Option<QrRefundOutcome>, EngineError> {
-        match ctx.store.qr_refund_by_request_id(request_id)? {
+        match ctx
+            .store
+            .qr_refund_by_request_id(CASHIER_SCOPE, request_id)?
+        {
             Some(r) => Ok(Some(self.refund_outcome(ctx, &r)?)),
             None => Ok(None),
         }
@@ -146,7 +156,10 @@ impl QrService {
     }
 
     pub(crate) fn acknowledge(&self, ctx: &mut Ctx, request_id: &str) -> Result<bool, EngineError> {
-        match ctx.store.qr_order_by_request_id(request_id)? {
+        match ctx
+            .store
+            .qr_order_by_request_id(CASHIER_SCOPE, request_id)?
+        {
             Some(mut o) if o.state.is_final() => {
                 o.acknowledged = true;
                 Self::save(ctx, &o)?;
