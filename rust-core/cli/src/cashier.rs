@@ -13,9 +13,11 @@ use unipos_hostsim::defaults;
 use unipos_terminal::hardware::sim::SimCard;
 use unipos_terminal::model::Outcome;
 use unipos_terminal::receipt::yuan;
+use unipos_terminal::validate::{self, Validate};
 use unipos_terminal::{
-    BalanceRequest, CompletionRequest, CompletionVoidRequest, HostAddress, PreAuthRequest,
-    PreAuthVoidRequest, RefundRequest, SaleRequest, TerminalConfig, VoidRequest,
+    BalanceRequest, CompletionRequest, CompletionVoidRequest, EngineError, FlushReport,
+    HostAddress, JournalReader, PreAuthRequest, PreAuthVoidRequest, RefundRequest, SaleRequest,
+    Terminal, TerminalConfig, VoidRequest,
 };
 
 /// Where the terminal's host is, stored beside the database by `startup`.
@@ -66,16 +68,27 @@ pub struct CardArgs {
 }
 
 impl CardArgs {
-    fn card(&self) -> SimCard {
+    /// The simulated card, its number, expiry and PIN checked first (the engine checks what a
+    /// reader hands over again before sending).
+    fn card(&self) -> Result<SimCard, CliError> {
+        validate::card_number(&self.card)?;
+        validate::expiry(&self.expiry)?;
+        let pin_ok =
+            (4..=12).contains(&self.pin.len()) && self.pin.bytes().all(|b| b.is_ascii_digit());
+        if !self.pin.is_empty() && !pin_ok {
+            return Err(CliError::bad(
+                "--pin: must be 4 to 12 digits, or empty for no PIN",
+            ));
+        }
         let pin = (!self.pin.is_empty()).then_some(self.pin.as_str());
         let card = match self.entry {
             Entry::Swipe => SimCard::magstripe(&self.card, &self.expiry, pin),
             Entry::Insert | Entry::Tap => SimCard::chip(&self.card, &self.expiry, pin),
         };
-        match self.entry {
+        Ok(match self.entry {
             Entry::Tap => card.contactless(),
             _ => card,
-        }
+        })
     }
 }
 
@@ -149,7 +162,11 @@ pub enum CashierCommand {
         trace: Option<u32>,
     },
     /// Send pending reversals and advices now.
-    Flush,
+    Flush {
+        /// First put the reversals parked for manual handling back in the queue.
+        #[arg(long)]
+        retry_parked: bool,
+    },
 }
 
 /// The pre-authorisation commands.
@@ -373,144 +390,230 @@ fn startup(db: &Path, a: &StartupArgs) -> Result<String, CliError> {
     let json = serde_json::to_string_pretty(&stored).map_err(|e| CliError::bad(e.to_string()))?;
     std::fs::write(sidecar(db), json)?;
     Ok(format!(
-        "ready: batch {:06}, {} parameter(s), {} CA key(s), {} AID(s), {} reversal(s) sent",
-        report.batch, report.parameters, report.ca_keys, report.aids, report.reversals_sent
+        "ready: batch {:06}, {} parameter(s), {} CA key(s), {} AID(s); {}",
+        report.batch,
+        report.parameters,
+        report.ca_keys,
+        report.aids,
+        flush_line(&report.flushed)
     ))
 }
 
-/// Runs one cashier command on the database `db`.
-pub fn run(db: &Path, cmd: CashierCommand) -> Result<String, CliError> {
-    if let CashierCommand::Startup(a) = &cmd {
-        return startup(db, a);
+/// A card transaction, built and checked before anything is opened or sent.
+enum CardJob {
+    Sale(SaleRequest),
+    Void(VoidRequest),
+    Refund(RefundRequest),
+    Balance(BalanceRequest),
+    PreAuth(PreAuthRequest),
+    PreAuthVoid(PreAuthVoidRequest),
+    Completion(CompletionRequest),
+    CompletionVoid(CompletionVoidRequest),
+}
+
+impl CardJob {
+    fn validate(&self) -> Result<(), CliError> {
+        Ok(match self {
+            CardJob::Sale(r) => r.validate(),
+            CardJob::Void(r) => r.validate(),
+            CardJob::Refund(r) => r.validate(),
+            CardJob::Balance(r) => r.validate(),
+            CardJob::PreAuth(r) => r.validate(),
+            CardJob::PreAuthVoid(r) => r.validate(),
+            CardJob::Completion(r) => r.validate(),
+            CardJob::CompletionVoid(r) => r.validate(),
+        }?)
     }
-    let stored = load(db)?;
-    let t = open(db, &stored)?;
-    let needs_host = !matches!(
-        cmd,
-        CashierCommand::Query { .. } | CashierCommand::Last | CashierCommand::Journal { .. }
-    );
-    if needs_host {
-        t.terminal.resume()?;
+
+    fn run(self, t: &Terminal) -> Result<Outcome, EngineError> {
+        match self {
+            CardJob::Sale(r) => t.sale(r),
+            CardJob::Void(r) => t.void(r),
+            CardJob::Refund(r) => t.refund(r),
+            CardJob::Balance(r) => t.balance_inquiry(r),
+            CardJob::PreAuth(r) => t.preauth(r),
+            CardJob::PreAuthVoid(r) => t.preauth_void(r),
+            CardJob::Completion(r) => t.completion(r),
+            CardJob::CompletionVoid(r) => t.completion_void(r),
+        }
     }
-    let term = &t.terminal;
-    let outcome = match cmd {
-        CashierCommand::Startup(a) => return startup(db, &a),
+}
+
+/// The card job of a command, or `None` for the other commands.
+fn card_job(cmd: &CashierCommand) -> Result<Option<(CardJob, SimCard)>, CliError> {
+    let id = |given: &Option<String>| request_id(given);
+    Ok(Some(match cmd {
         CashierCommand::Sale {
             amount,
             card,
-            request_id: id,
-        } => {
-            t.holder.present(card.card());
-            term.sale(SaleRequest {
-                request_id: request_id(&id),
-                amount: parse_yuan(&amount)?,
-            })?
-        }
+            request_id,
+        } => (
+            CardJob::Sale(SaleRequest {
+                request_id: id(request_id),
+                amount: parse_yuan(amount)?,
+            }),
+            card.card()?,
+        ),
         CashierCommand::Void {
             trace,
             card,
-            request_id: id,
-        } => {
-            t.holder.present(card.card());
-            term.void(VoidRequest {
-                request_id: request_id(&id),
-                trace,
-            })?
-        }
+            request_id,
+        } => (
+            CardJob::Void(VoidRequest {
+                request_id: id(request_id),
+                trace: *trace,
+            }),
+            card.card()?,
+        ),
         CashierCommand::Refund {
             amount,
             rrn,
             date,
             card,
-            request_id: id,
-        } => {
-            t.holder.present(card.card());
-            term.refund(RefundRequest {
-                request_id: request_id(&id),
-                amount: parse_yuan(&amount)?,
-                rrn,
-                date,
-            })?
-        }
-        CashierCommand::Balance {
-            card,
-            request_id: id,
-        } => {
-            t.holder.present(card.card());
-            term.balance_inquiry(BalanceRequest {
-                request_id: request_id(&id),
-            })?
-        }
+            request_id,
+        } => (
+            CardJob::Refund(RefundRequest {
+                request_id: id(request_id),
+                amount: parse_yuan(amount)?,
+                rrn: rrn.clone(),
+                date: date.clone(),
+            }),
+            card.card()?,
+        ),
+        CashierCommand::Balance { card, request_id } => (
+            CardJob::Balance(BalanceRequest {
+                request_id: id(request_id),
+            }),
+            card.card()?,
+        ),
         CashierCommand::Preauth(p) => match p {
             PreauthCommand::Auth {
                 amount,
                 card,
-                request_id: id,
-            } => {
-                t.holder.present(card.card());
-                term.preauth(PreAuthRequest {
-                    request_id: request_id(&id),
-                    amount: parse_yuan(&amount)?,
-                })?
-            }
+                request_id,
+            } => (
+                CardJob::PreAuth(PreAuthRequest {
+                    request_id: id(request_id),
+                    amount: parse_yuan(amount)?,
+                }),
+                card.card()?,
+            ),
             PreauthCommand::Void {
                 auth,
                 date,
                 card,
-                request_id: id,
-            } => {
-                t.holder.present(card.card());
-                term.preauth_void(PreAuthVoidRequest {
-                    request_id: request_id(&id),
-                    auth_code: auth,
-                    date,
-                })?
-            }
+                request_id,
+            } => (
+                CardJob::PreAuthVoid(PreAuthVoidRequest {
+                    request_id: id(request_id),
+                    auth_code: auth.clone(),
+                    date: date.clone(),
+                }),
+                card.card()?,
+            ),
             PreauthCommand::Complete {
                 amount,
                 auth,
                 date,
                 advice,
                 card,
-                request_id: id,
-            } => {
-                t.holder.present(card.card());
-                term.completion(CompletionRequest {
-                    request_id: request_id(&id),
-                    amount: parse_yuan(&amount)?,
-                    auth_code: auth,
-                    date,
-                    advice,
-                })?
-            }
+                request_id,
+            } => (
+                CardJob::Completion(CompletionRequest {
+                    request_id: id(request_id),
+                    amount: parse_yuan(amount)?,
+                    auth_code: auth.clone(),
+                    date: date.clone(),
+                    advice: *advice,
+                }),
+                card.card()?,
+            ),
             PreauthCommand::CompleteVoid {
                 trace,
                 card,
-                request_id: id,
-            } => {
-                t.holder.present(card.card());
-                term.completion_void(CompletionVoidRequest {
-                    request_id: request_id(&id),
-                    trace,
-                })?
+                request_id,
+            } => (
+                CardJob::CompletionVoid(CompletionVoidRequest {
+                    request_id: id(request_id),
+                    trace: *trace,
+                }),
+                card.card()?,
+            ),
+        },
+        _ => return Ok(None),
+    }))
+}
+
+/// Query, last and journal: a read-only view that never takes the terminal's lock and never
+/// changes anything (an in-flight request reads as in progress).
+fn read_only(db: &Path, cmd: &CashierCommand) -> Result<Option<String>, CliError> {
+    let open = || {
+        if !db.exists() {
+            return Err(CliError::bad(format!(
+                "no terminal at {}: run `unipos --db {} startup --posp ADDR` first",
+                db.display(),
+                db.display()
+            )));
+        }
+        Ok(JournalReader::open(db)?)
+    };
+    Ok(Some(match cmd {
+        CashierCommand::Query { request_id } => match open()?.query(request_id)? {
+            Some(o) => describe(&o),
+            None => {
+                return Err(CliError::NotFound(format!(
+                    "no request with id {request_id}"
+                )))
             }
         },
-        CashierCommand::Query { request_id } => {
-            return Ok(match term.query(&request_id)? {
-                Some(o) => describe(&o),
-                None => format!("no request with id {request_id}"),
-            })
-        }
-        CashierCommand::Last => {
-            return Ok(match term.query_last()? {
-                Some(o) => describe(&o),
-                None => "the journal is empty".into(),
-            })
-        }
-        CashierCommand::Journal { limit } => {
-            let entries = term.journal_entries(limit)?;
-            return Ok(entries.iter().map(describe).collect::<Vec<_>>().join("\n"));
-        }
+        CashierCommand::Last => match open()?.query_last()? {
+            Some(o) => describe(&o),
+            None => "the journal is empty".into(),
+        },
+        CashierCommand::Journal { limit } => open()?
+            .journal_entries(*limit)?
+            .iter()
+            .map(describe)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => return Ok(None),
+    }))
+}
+
+fn flush_line(r: &FlushReport) -> String {
+    let mut s = format!(
+        "{} reversal(s) sent, {} parked, {} advice(s) sent, {} waiting",
+        r.reversals_sent, r.reversals_parked, r.advices_sent, r.advices_waiting
+    );
+    if let Some(n) = r.parked_notice() {
+        s.push_str(&format!("\n  NOTE: {n}"));
+    }
+    s
+}
+
+/// Runs one cashier command on the database `db`. Every input is checked before the terminal
+/// is opened or the host contacted.
+pub fn run(db: &Path, cmd: CashierCommand) -> Result<String, CliError> {
+    if let CashierCommand::Startup(a) = &cmd {
+        return startup(db, a);
+    }
+    if let Some(out) = read_only(db, &cmd)? {
+        return Ok(out);
+    }
+    let job = card_job(&cmd)?;
+    if let Some((job, _)) = &job {
+        job.validate()?;
+    }
+    let stored = load(db)?;
+    let t = open(db, &stored)?;
+    let resumed = t.terminal.resume()?;
+    let term = &t.terminal;
+    if let Some((job, card)) = job {
+        t.holder.present(card);
+        let outcome = job.run(term)?;
+        return Ok(with_receipts(&t, describe(&outcome)));
+    }
+    match cmd {
         CashierCommand::Settle => {
             let report = term.settle()?;
             term.print_settlement(report.batch)?;
@@ -522,22 +625,28 @@ pub fn run(db: &Path, cmd: CashierCommand) -> Result<String, CliError> {
                     report.records_uploaded
                 )
             };
-            return Ok(with_receipts(
+            Ok(with_receipts(
                 &t,
                 format!("batch {:06} settled: {result}", report.batch),
-            ));
+            ))
         }
         CashierCommand::Reprint { trace } => {
+            if let Some(trace) = trace {
+                validate::trace(trace)?;
+            }
             term.reprint(trace)?;
-            return Ok(with_receipts(&t, "reprinted".into()));
+            Ok(with_receipts(&t, "reprinted".into()))
         }
-        CashierCommand::Flush => {
-            let r = term.flush_pending()?;
-            return Ok(format!(
-                "{} reversal(s) sent, {} parked, {} advice(s) sent, {} waiting",
-                r.reversals_sent, r.reversals_parked, r.advices_sent, r.advices_waiting
-            ));
+        CashierCommand::Flush { retry_parked } => {
+            // What the resume before this command already sent counts too.
+            let mut done = resumed.flushed;
+            if retry_parked {
+                let requeued = term.retry_parked_reversals()?;
+                log::info!("{requeued} parked reversal(s) put back in the queue");
+            }
+            done.add(&term.flush_pending()?);
+            Ok(flush_line(&done))
         }
-    };
-    Ok(with_receipts(&t, describe(&outcome)))
+        _ => Err(CliError::bad("this command needs no terminal")),
+    }
 }

@@ -69,7 +69,7 @@ struct Printer {
 
 impl Printer {
     fn line(&mut self, text: &str) {
-        println!("{text}");
+        let _ = writeln!(std::io::stdout().lock(), "{text}");
         if let Some(f) = &mut self.out {
             let _ = writeln!(f, "{text}");
         }
@@ -113,7 +113,7 @@ impl ProgressListener for StdoutProgress {
             Progress::Settlement(s) => format!("settlement: {s}"),
             Progress::Qr(s) => format!("QR: {s}"),
         };
-        println!("      .. {text}");
+        let _ = writeln!(std::io::stdout().lock(), "      .. {text}");
     }
 }
 

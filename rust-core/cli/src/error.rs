@@ -8,6 +8,9 @@ pub enum CliError {
     /// An argument is malformed.
     #[error("{0}")]
     BadInput(String),
+    /// What was asked for does not exist (exit status 1, like any failure).
+    #[error("{0}")]
+    NotFound(String),
     /// The message does not decode.
     #[error(transparent)]
     Decode(#[from] unipos_iso8583::DecodeError),

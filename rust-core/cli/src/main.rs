@@ -8,6 +8,7 @@
 //!   public interface: integrators script them.
 
 use clap::{Parser, Subcommand};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -63,13 +64,15 @@ fn run(cli: Cli) -> Result<String, CliError> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // `println!` panics when stdout is closed (`unipos journal | head -1`): write, and treat a
+    // reader that went away as the end of the output.
     match run(cli) {
         Ok(output) => {
-            println!("{output}");
+            let _ = writeln!(std::io::stdout().lock(), "{output}");
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            let _ = writeln!(std::io::stderr().lock(), "error: {e}");
             ExitCode::FAILURE
         }
     }

@@ -491,8 +491,12 @@ pub struct StartupReport {
     pub ca_keys: i32,
     /// AIDs stored.
     pub aids: i32,
-    /// Reversals sent during startup.
+    /// Whether it signed in (a resume signs in only when due).
+    pub signed_in: bool,
+    /// Reversals acknowledged during startup.
     pub reversals_sent: i32,
+    /// Reversals parked (manual handling) during startup.
+    pub reversals_parked: i32,
     /// Advices delivered during startup.
     pub advices_sent: i32,
 }
@@ -504,8 +508,10 @@ impl From<t::StartupReport> for StartupReport {
             parameters: to_i32(r.parameters),
             ca_keys: to_i32(r.ca_keys),
             aids: to_i32(r.aids),
-            reversals_sent: to_i32(r.reversals_sent),
-            advices_sent: to_i32(r.advices_sent),
+            signed_in: r.signed_in,
+            reversals_sent: to_i32(r.flushed.reversals_sent),
+            reversals_parked: to_i32(r.flushed.reversals_parked),
+            advices_sent: to_i32(r.flushed.advices_sent),
         }
     }
 }

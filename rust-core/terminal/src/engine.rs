@@ -13,6 +13,7 @@ use crate::model::{
     QrOrderSummary, QrOutcome, QrPayRequest, QrRefundOutcome, QrRefundRequest, QrSettings,
     QrVoidRequest, RefundRequest, SaleRequest, SettlementReport, StartupReport, VoidRequest,
 };
+use crate::queries;
 use crate::services::card::{self, CardDone};
 use crate::services::idempotency::CASHIER_SCOPE;
 use crate::services::qr::QrService;
@@ -42,8 +43,8 @@ fn startup_report(d: Downloads, flushed: FlushReport) -> StartupReport {
         parameters: d.parameters,
         ca_keys: d.ca_keys,
         aids: d.aids,
-        reversals_sent: flushed.reversals_sent + flushed.reversals_parked,
-        advices_sent: flushed.advices_sent,
+        signed_in: d.signed_in,
+        flushed,
     }
 }
 
@@ -127,24 +128,34 @@ impl Engine {
         run: impl FnOnce(&mut Ctx, Online<'_>) -> Result<CardDone, EngineError>,
     ) -> Result<Outcome, EngineError> {
         let Engine { ctx, session, qr } = self;
+        let mut parked = None;
         let mut online = |ctx: &mut Ctx| -> Result<(), EngineError> {
             session.ensure_keys(ctx)?;
             if let Some(batch) = ctx.store.upload_in_progress()? {
                 return Err(EngineError::BatchUploadInProgress(batch));
             }
-            // Reversals go before the next transaction (DOMAIN.md rule 2).
-            flush(ctx, qr).map(|_| ())
+            // Reversals go before the next transaction (DOMAIN.md rule 2): when this returns,
+            // each was acknowledged or parked; the cashier is told of a parked one.
+            parked = flush(ctx, qr)?.parked_notice();
+            Ok(())
         };
-        match run(ctx, &mut online)? {
-            CardDone::Stored(outcome) => Ok(*outcome),
+        let mut outcome = match run(ctx, &mut online)? {
+            CardDone::Stored(outcome) => *outcome,
             CardDone::Recorded { row, print } => {
                 let mut outcome = Outcome::from_record(&row);
                 if print {
                     outcome.notice = printing::print_slips(ctx, &row);
                 }
-                Ok(outcome)
+                outcome
             }
+        };
+        if let Some(notice) = parked {
+            outcome.notice = Some(match outcome.notice {
+                Some(n) => format!("{n}\n{notice}"),
+                None => notice,
+            });
         }
+        Ok(outcome)
     }
 
     pub(crate) fn balance_inquiry(&mut self, req: BalanceRequest) -> Result<Outcome, EngineError> {
@@ -202,11 +213,11 @@ impl Engine {
     }
 
     pub(crate) fn batch_report(&self, batch: u32) -> Result<Option<SettlementReport>, EngineError> {
-        settlement::batch_report(&self.ctx, batch)
+        queries::batch_report(&self.ctx.store, batch)
     }
 
     pub(crate) fn print_settlement(&mut self, batch: u32) -> Result<Vec<String>, EngineError> {
-        let report = settlement::batch_report(&self.ctx, batch)?.ok_or_else(|| {
+        let report = queries::batch_report(&self.ctx.store, batch)?.ok_or_else(|| {
             EngineError::InvalidRequest(format!("batch {batch:06} is not settled"))
         })?;
         printing::print_settlement(&mut self.ctx, &report)
@@ -219,33 +230,19 @@ impl Engine {
     // ---- queries ---------------------------------------------------------------------------
 
     pub(crate) fn query(&self, request_id: &str) -> Result<Option<Outcome>, EngineError> {
-        match self.ctx.store.by_request_id(CASHIER_SCOPE, request_id)? {
-            Some(r) => Ok(Some(Outcome::from_record(&r))),
-            None => self.qr.projected(&self.ctx, request_id),
-        }
+        queries::query(&self.ctx.store, CASHIER_SCOPE, request_id)
     }
 
     pub(crate) fn query_last(&self) -> Result<Option<Outcome>, EngineError> {
-        let card = self.ctx.store.last()?;
-        match (card, self.qr.newest(&self.ctx)?) {
-            // A QR record remembers the newest card row at its creation: it is newer than
-            // every card row up to that one.
-            (Some(c), Some((card_seq, _))) if card_seq < c.id => Ok(Some(Outcome::from_record(&c))),
-            (_, Some((_, qr))) => Ok(Some(qr)),
-            (Some(c), None) => Ok(Some(Outcome::from_record(&c))),
-            (None, None) => Ok(None),
-        }
+        queries::query_last(&self.ctx.store)
+    }
+
+    pub(crate) fn journal(&self, limit: u32) -> Result<Vec<Outcome>, EngineError> {
+        queries::journal(&self.ctx.store, limit)
     }
 
     pub(crate) fn parked_reversals(&self) -> Result<Vec<Outcome>, EngineError> {
-        let store = &self.ctx.store;
-        let mut out = Vec::new();
-        for r in store.parked_reversals()? {
-            if let Some(row) = store.by_id(r.txn_id)? {
-                out.push(Outcome::from_record(&row));
-            }
-        }
-        Ok(out)
+        queries::parked_reversals(&self.ctx.store)
     }
 
     pub(crate) fn retry_parked_reversals(&mut self) -> Result<usize, EngineError> {
@@ -308,18 +305,18 @@ impl Engine {
     }
 
     pub(crate) fn qr_query(&self, request_id: &str) -> Result<Option<QrOutcome>, EngineError> {
-        self.qr.query(&self.ctx, request_id)
+        queries::qr_query(&self.ctx.store, CASHIER_SCOPE, request_id)
     }
 
     pub(crate) fn qr_refund_query(
         &self,
         request_id: &str,
     ) -> Result<Option<QrRefundOutcome>, EngineError> {
-        self.qr.refund_query(&self.ctx, request_id)
+        queries::qr_refund_query(&self.ctx.store, CASHIER_SCOPE, request_id)
     }
 
     pub(crate) fn qr_pending_results(&self) -> Result<Vec<QrOutcome>, EngineError> {
-        self.qr.pending_results(&self.ctx)
+        queries::qr_pending_results(&self.ctx.store)
     }
 
     pub(crate) fn qr_acknowledge(&mut self, request_id: &str) -> Result<bool, EngineError> {
@@ -327,6 +324,6 @@ impl Engine {
     }
 
     pub(crate) fn qr_orders(&self) -> Result<Vec<QrOrderSummary>, EngineError> {
-        self.qr.order_summaries(&self.ctx)
+        queries::qr_orders(&self.ctx.store)
     }
 }

@@ -25,10 +25,13 @@ pub mod hardware;
 mod link;
 pub mod model;
 pub mod qr_code;
+mod queries;
+mod reader;
 pub mod receipt;
 mod services;
 pub mod store;
 mod terminal;
+pub mod validate;
 pub mod vault;
 
 pub use config::{AcquirerProfile, HostAddress, KeyMode, MacScheme, TerminalConfig};
@@ -37,4 +40,5 @@ pub use error::{DeviceError, EngineError, RuleViolation, StorageError, StorageFa
 pub use hardware::SecurityHandle;
 pub use model::response_codes;
 pub use model::*;
+pub use reader::JournalReader;
 pub use terminal::Terminal;

@@ -166,13 +166,7 @@ impl Terminal {
 
     /// The newest `limit` journal entries, newest first.
     pub fn journal_entries(&self, limit: u32) -> Result<Vec<Outcome>, EngineError> {
-        Ok(self
-            .engine()
-            .store()
-            .recent(limit)?
-            .iter()
-            .map(Outcome::from_record)
-            .collect())
+        self.engine().journal(limit)
     }
 
     /// Reversals given up on after the retry limit (manual handling).

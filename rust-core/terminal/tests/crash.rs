@@ -176,3 +176,110 @@ fn sigkill_after_receiving_before_committing() {
     // The host approved and charged; the terminal never recorded it: it must be reversed.
     check_consistent(&host, dir.path(), before, true);
 }
+
+/// One owner per terminal database (issue 15 item 2): while the child has a sale in flight
+/// (stopped right after committing it, before sending), a second owner is refused with
+/// "terminal busy" and changes nothing, and a read-only view shows the sale in progress
+/// without touching it. Once the owner is killed, the next owner recovers the sale as a
+/// reversal.
+#[test]
+fn a_second_owner_is_refused_and_a_reader_changes_nothing() {
+    let clock = clock();
+    let host = host(&clock);
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args(["--exact", "crash_child", "--nocapture", "--test-threads=1"])
+        .env(
+            CHILD,
+            format!("{}|{}", dir.path().display(), host.posp_addr()),
+        )
+        .env("UNIPOS_CRASH_AT", "after_journal_commit")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut child = cmd.spawn().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    assert!(
+        lines.any(|l| l.unwrap().contains("CRASH_POINT after_journal_commit")),
+        "the child never reached its sale"
+    );
+    let db = dir.path().join("journal.db");
+    let state = || -> String {
+        let conn =
+            rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .unwrap();
+        conn.query_row(
+            "SELECT state FROM txn WHERE request_id = 'crash-sale'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(state(), "sending");
+
+    // A second owner: refused before it recovers anything.
+    let holder = unipos_terminal::hardware::sim::SimCardholder::new();
+    let err = try_open_terminal(
+        terminal_config_for(host.posp_addr()),
+        dir.path(),
+        &clock,
+        &holder,
+    )
+    .err()
+    .unwrap();
+    assert!(
+        matches!(err, unipos_terminal::EngineError::TerminalBusy(_)),
+        "{err}"
+    );
+    assert_eq!(state(), "sending", "the refused owner changed nothing");
+
+    // A reader sees the sale in progress and changes nothing either.
+    let reader = unipos_terminal::JournalReader::open(&db).unwrap();
+    let seen = reader.query("crash-sale").unwrap().unwrap();
+    assert_eq!(seen.status, OutcomeStatus::InProgress);
+    assert_eq!(
+        reader.query_last().unwrap().unwrap().request_id,
+        "crash-sale"
+    );
+    assert!(reader.pending_reversals().unwrap().is_empty());
+    drop(reader);
+    assert_eq!(state(), "sending");
+
+    // The owner dies; the kernel releases its lock; the next owner recovers the sale.
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let (terminal, _) = open_terminal(
+        terminal_config_for(host.posp_addr()),
+        dir.path(),
+        &clock,
+        &holder,
+    );
+    assert_eq!(
+        terminal.query("crash-sale").unwrap().unwrap().status,
+        OutcomeStatus::ReversalPending
+    );
+}
+
+#[test]
+fn two_owners_in_one_process_are_refused_too() {
+    let h = start();
+    let holder = unipos_terminal::hardware::sim::SimCardholder::new();
+    let clock = clock();
+    let err = try_open_terminal(h.config.clone(), h.dir.path(), &clock, &holder)
+        .err()
+        .unwrap();
+    assert!(
+        matches!(err, unipos_terminal::EngineError::TerminalBusy(_)),
+        "{err}"
+    );
+    // The first owner is unaffected.
+    h.holder.present(mag(CREDIT_MAGSTRIPE));
+    let o = h
+        .terminal
+        .sale(SaleRequest {
+            request_id: "still-mine".into(),
+            amount: 100,
+        })
+        .unwrap();
+    assert_eq!(o.status, OutcomeStatus::Approved);
+}

@@ -400,7 +400,7 @@ fn gateway_unreachable_loses_nothing() {
         server_name: "localhost".into(),
         ca_pem: h.host.ca_pem().to_owned(),
     });
-    restart(&mut h);
+    let mut h = restart(h);
     h.terminal.startup().unwrap();
     let o = h
         .terminal
@@ -418,7 +418,7 @@ fn gateway_unreachable_loses_nothing() {
     );
     // The business order may try again once the gateway is back.
     h.config.qr_gateway = Some(gateway_address(&h.host));
-    restart(&mut h);
+    let h = restart(h);
     h.terminal.startup().unwrap();
     let o = h
         .terminal

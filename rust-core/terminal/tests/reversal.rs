@@ -115,53 +115,98 @@ fn refused_connection_sends_nothing_and_reverses_nothing() {
     assert!(terminal.parked_reversals().unwrap().is_empty());
 }
 
+/// The seeds' rule: before the next transaction the reversal is sent again and again until it
+/// is acknowledged (or the retry limit parks it); the next sale never goes out while a reversal
+/// is unacknowledged.
 #[test]
-fn a_lost_reversal_is_retried() {
+fn a_lost_reversal_is_retried_before_the_next_sale_goes_out() {
     let h = start();
     let before = h.available(CREDIT_MAGSTRIPE);
     h.host.faults().add(once("0200", FaultAction::NoAnswer));
-    h.host.faults().add(once("0400", FaultAction::NoAnswer));
+    let mut twice = FaultRule::posp("0400", FaultAction::NoAnswer);
+    twice.count = Some(2);
+    h.host.faults().add(twice);
     sale(&h, "lost", 900).unwrap_err();
-    // First reversal attempt: answer lost (the host did reverse). Still pending.
-    let report = h.terminal.flush_pending().unwrap();
-    assert_eq!(report.reversals_sent, 0);
-    assert_eq!(
-        h.terminal.query("lost").unwrap().unwrap().status,
-        OutcomeStatus::ReversalPending
-    );
-    // Second attempt: acknowledged (idempotent at the host).
+    // Two reversal answers are lost, the third acknowledges (3 attempts allowed): all within
+    // the pre-step of the next sale, before its 0200.
     let next = sale(&h, "next", 100).unwrap();
     assert_eq!(next.status, OutcomeStatus::Approved);
+    assert!(next.notice.is_none(), "{:?}", next.notice);
     assert_eq!(
         h.terminal.query("lost").unwrap().unwrap().status,
         OutcomeStatus::Reversed
     );
     assert_eq!(h.available(CREDIT_MAGSTRIPE), before - 100);
+    let journal = h.host_journal();
+    let lost = journal.iter().find(|e| e.requested_amount == 900).unwrap();
+    let next = journal.iter().find(|e| e.requested_amount == 100).unwrap();
+    assert!(lost.reversed && next.seq > lost.seq);
 }
 
 #[test]
-fn reversal_parked_after_the_retry_limit_and_sales_go_on() {
+fn a_reversal_is_parked_at_the_retry_limit_the_cashier_is_told_and_sales_go_on() {
     let h = start();
     h.host.faults().add(once("0200", FaultAction::NoAnswer));
     h.host
         .faults()
         .add(FaultRule::posp("0400", FaultAction::DropRequest));
     sale(&h, "lost", 900).unwrap_err();
-    for _ in 0..3 {
-        let _ = h.terminal.flush_pending().unwrap();
-    }
+    // One pre-step: three attempts, then parked, then the sale, with the cashier told.
+    let next = sale(&h, "next", 100).unwrap();
+    assert_eq!(next.status, OutcomeStatus::Approved);
+    let notice = next.notice.unwrap_or_default();
+    assert!(notice.contains("parked"), "{notice}");
     let parked = h.terminal.parked_reversals().unwrap();
     assert_eq!(parked.len(), 1);
     assert_eq!(parked[0].status, OutcomeStatus::ReversalParked);
+    assert!(
+        notice.contains(&format!("{:06}", parked[0].trace)),
+        "{notice}"
+    );
     h.host.faults().clear();
-    let next = sale(&h, "next", 100).unwrap();
-    assert_eq!(next.status, OutcomeStatus::Approved);
     // Manual handling: retry the parked reversal once the host is fine again.
     assert_eq!(h.terminal.retry_parked_reversals().unwrap(), 1);
     assert_eq!(h.terminal.flush_pending().unwrap().reversals_sent, 1);
     assert_eq!(
         h.terminal.query("lost").unwrap().unwrap().status,
         OutcomeStatus::Reversed
+    );
+}
+
+/// Nothing goes out while an unparked reversal waits for a host that cannot be reached: not
+/// a sale, not a settlement.
+#[test]
+fn an_unreachable_host_holds_every_transaction_and_settlement_behind_the_reversal() {
+    let h = start();
+    h.host.faults().add(once("0200", FaultAction::NoAnswer));
+    sale(&h, "lost", 900).unwrap_err();
+    let Harness {
+        host,
+        terminal,
+        holder,
+        ..
+    } = h;
+    host.shutdown();
+    holder.present(mag(CREDIT_MAGSTRIPE));
+    let err = terminal
+        .sale(SaleRequest {
+            request_id: "next".into(),
+            amount: 100,
+        })
+        .unwrap_err();
+    assert!(matches!(err, EngineError::ReversalPending(_)), "{err}");
+    assert!(terminal.query("next").unwrap().is_none(), "nothing stored");
+    assert_eq!(
+        terminal.query("lost").unwrap().unwrap().status,
+        OutcomeStatus::ReversalPending
+    );
+    let err = terminal.settle().unwrap_err();
+    assert!(
+        matches!(
+            err,
+            EngineError::ReversalPending(_) | EngineError::HostUnreachable(_)
+        ),
+        "{err}"
     );
 }
 

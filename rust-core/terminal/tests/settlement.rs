@@ -283,7 +283,7 @@ fn tc_uploads_are_delivered_once() {
 /// keys the terminal now holds. Nothing is applied twice.
 #[test]
 fn advice_retransmitted_after_a_restart_under_new_keys() {
-    let mut h = start();
+    let h = start();
     h.holder.present(chip(DEBIT_IC));
     let p = h
         .terminal
@@ -307,7 +307,7 @@ fn advice_retransmitted_after_a_restart_under_new_keys() {
         })
         .unwrap();
     assert_eq!(c.status, OutcomeStatus::AdvicePending);
-    h.restart();
+    let h = h.restart();
     h.terminal.resume().unwrap();
     let r = h.terminal.flush_pending().unwrap();
     assert_eq!(r.advices_waiting, 0, "{r:?}");

@@ -13,23 +13,54 @@ pub struct StartupReport {
     pub ca_keys: u32,
     /// AIDs stored.
     pub aids: u32,
-    /// Reversals sent (or parked) during startup.
-    pub reversals_sent: u32,
-    /// Store-and-forward messages delivered during startup.
-    pub advices_sent: u32,
+    /// Whether it signed in (a resume signs in only when due: new day, host request, keys).
+    pub signed_in: bool,
+    /// What the flush at its end did (reversals, advices).
+    pub flushed: FlushReport,
 }
 
 /// What a flush did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FlushReport {
     /// Reversals acknowledged by the host.
     pub reversals_sent: u32,
     /// Reversals that reached the retry limit and were parked for manual handling.
     pub reversals_parked: u32,
+    /// Trace numbers of the reversals parked by this flush.
+    pub parked_traces: Vec<u32>,
     /// Store-and-forward messages acknowledged.
     pub advices_sent: u32,
     /// Store-and-forward messages still queued (host unreachable or no answer).
     pub advices_waiting: u32,
+}
+
+impl FlushReport {
+    /// Adds what another flush did.
+    pub fn add(&mut self, other: &FlushReport) {
+        self.reversals_sent += other.reversals_sent;
+        self.reversals_parked += other.reversals_parked;
+        self.parked_traces.extend_from_slice(&other.parked_traces);
+        self.advices_sent += other.advices_sent;
+        self.advices_waiting = other.advices_waiting;
+    }
+
+    /// What the cashier must be told when reversals were parked (`None` otherwise).
+    pub fn parked_notice(&self) -> Option<String> {
+        if self.parked_traces.is_empty() {
+            return None;
+        }
+        let traces: Vec<String> = self
+            .parked_traces
+            .iter()
+            .map(|t| format!("{t:06}"))
+            .collect();
+        Some(format!(
+            "冲正失败，已转人工处理 / The reversal of trace {} could not be delivered and was \
+             parked for manual handling: the customer may still be charged; the supervisor can \
+             retry it",
+            traces.join(", ")
+        ))
+    }
 }
 
 /// Counts and amounts of one kind of transaction.

@@ -16,49 +16,60 @@ pub(crate) fn flush(ctx: &mut Ctx) -> Result<FlushReport, EngineError> {
     Ok(report)
 }
 
-/// Sends every pending reversal. Stops with an error only when the host cannot be reached
-/// (nothing sent); failed attempts count towards parking.
+/// Sends every pending reversal, each again and again until the host acknowledges it or the
+/// retry limit parks it for manual handling (the seeds' rule: 冲正成功或超过最大冲正次数). So
+/// when this returns `Ok`, no unparked reversal is left. It stops with an error only when the
+/// host cannot be reached (nothing sent): the reversal stays pending and nothing else may go
+/// out.
 fn flush_reversals(ctx: &mut Ctx, report: &mut FlushReport) -> Result<(), EngineError> {
     for reversal in ctx.store.pending_reversals()? {
         let Some(row) = ctx.store.by_id(reversal.txn_id)? else {
-            continue;
+            return Err(EngineError::Storage(crate::error::StorageError::corrupt(
+                "read reversal",
+                format!("reversal of row {} has no journal row", reversal.txn_id),
+            )));
         };
-        ctx.emit(Progress::Reversing(row.trace));
         let mut m = rebuild(ctx, "0400", &row.request_fields, Some(&row))?;
         set(&mut m, 11, wire::trace_field(row.trace))?;
         set(&mut m, 39, reversal.reason.as_str())?;
-        let now = ctx.now();
-        let max = ctx.config.profile.reversal.retries;
-        match ctx.exchange(&m) {
-            Ok(answer) => {
-                let code = answer.response_code().to_owned();
-                // The host acknowledges a reversal with 00, also for an original it never
-                // saw; which other codes mean the same is the acquirer's choice (`25`, original
-                // not found, by default).
-                if ctx.config.profile.reversal_acknowledged(&code) {
-                    ctx.store.reversal_done(row.id, now)?;
-                    report.reversals_sent += 1;
-                    log::info!("reversal of trace {:06} acknowledged", row.trace);
-                } else if ctx.store.reversal_failed(
-                    row.id,
-                    &format!("host answered {code}"),
-                    max,
-                    now,
-                )? {
-                    report.reversals_parked += 1;
+        loop {
+            ctx.emit(Progress::Reversing(row.trace));
+            let now = ctx.now();
+            let max = ctx.config.profile.reversal.retries;
+            let failure = match ctx.exchange(&m) {
+                Ok(answer) => {
+                    let code = answer.response_code().to_owned();
+                    // The host acknowledges a reversal with 00, also for an original it never
+                    // saw; which other codes mean the same is the acquirer's choice (`25`,
+                    // original not found, by default).
+                    if ctx.config.profile.reversal_acknowledged(&code) {
+                        ctx.store.reversal_done(row.id, now)?;
+                        report.reversals_sent += 1;
+                        log::info!("reversal of trace {:06} acknowledged", row.trace);
+                        break;
+                    }
+                    format!("host answered {code}")
                 }
-            }
-            Err(LinkError::NotSent(detail)) | Err(LinkError::Local(detail)) => {
-                return Err(EngineError::ReversalPending(detail));
-            }
-            Err(LinkError::NoAnswer { detail, .. }) => {
-                if ctx.store.reversal_failed(row.id, &detail, max, now)? {
-                    log::warn!(
-                        "reversal of trace {:06} parked after {max} attempts: manual handling",
+                Err(LinkError::NotSent(detail)) => {
+                    return Err(EngineError::ReversalPending(detail));
+                }
+                Err(LinkError::Local(detail)) => {
+                    return Err(EngineError::Protocol(format!(
+                        "the reversal of trace {:06} could not be built: {detail}",
                         row.trace
-                    );
-                    report.reversals_parked += 1;
+                    )));
                 }
+                Err(LinkError::NoAnswer { detail, .. }) => detail,
+            };
+            if ctx.store.reversal_failed(row.id, &failure, max, now)? {
+                log::warn!(
+                    "reversal of trace {:06} parked after {max} attempts ({failure}): manual \
+                     handling",
+                    row.trace
+                );
+                report.reversals_parked += 1;
+                report.parked_traces.push(row.trace);
+                break;
             }
         }
     }

@@ -17,6 +17,7 @@ use unipos_iso8583::Message;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Downloads {
     pub batch: u32,
+    pub signed_in: bool,
     pub parameters: u32,
     pub ca_keys: u32,
     pub aids: u32,
@@ -57,6 +58,7 @@ impl Session {
         ctx.demands.downloads = false;
         Ok(Downloads {
             batch,
+            signed_in: true,
             parameters,
             ca_keys,
             aids,
@@ -75,6 +77,7 @@ impl Session {
         let batch = self.sign_in(ctx)?;
         Ok(Some(Downloads {
             batch,
+            signed_in: true,
             parameters: ctx.store.download_count("param")?,
             ca_keys: ctx.store.download_count("capk")?,
             aids: ctx.store.download_count("aid")?,

@@ -32,13 +32,17 @@ mod settings;
 pub use qr::RefundRefusal;
 pub use schema::SCHEMA_VERSION;
 
-use crate::error::StorageError;
-use rusqlite::Connection;
-use std::path::Path;
+use crate::error::{EngineError, StorageError};
+use rusqlite::{Connection, OpenFlags};
+use std::fs::{File, TryLockError};
+use std::path::{Path, PathBuf};
 
 /// The database of one terminal.
 pub struct Store {
     conn: Connection,
+    /// The exclusive lock of the owner (`None` for a read-only view). Held as long as the
+    /// store lives; the kernel releases it when the process dies, however it dies.
+    _owner: Option<File>,
 }
 
 impl std::fmt::Debug for Store {
@@ -47,9 +51,70 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// The lock file of a database: `<db>.lock` beside it.
+fn lock_path(db: &Path) -> PathBuf {
+    let mut p = db.as_os_str().to_owned();
+    p.push(".lock");
+    PathBuf::from(p)
+}
+
 impl Store {
-    /// Opens (or creates) the database at `path`: WAL, `synchronous=FULL`, migrations.
-    pub fn open(path: &Path) -> Result<Store, StorageError> {
+    /// Opens (or creates) the database at `path` as its one owner: takes the exclusive lock
+    /// first (before any recovery or migration), then WAL, `synchronous=FULL`, migrations. A
+    /// second owner, in this process or another, gets [`EngineError::TerminalBusy`] and
+    /// changes nothing.
+    pub fn open(path: &Path) -> Result<Store, EngineError> {
+        let lock = lock_path(path);
+        let owner = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock)
+            .map_err(|e| EngineError::Config(format!("cannot open {}: {e}", lock.display())))?;
+        match owner.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                return Err(EngineError::TerminalBusy(path.display().to_string()))
+            }
+            Err(TryLockError::Error(e)) => {
+                return Err(EngineError::Config(format!(
+                    "cannot lock {}: {e}",
+                    lock.display()
+                )))
+            }
+        }
+        let mut store = Store::connect(path)?;
+        store._owner = Some(owner);
+        Ok(store)
+    }
+
+    /// A read-only view of the database (queries, the journal, reports), for a process that
+    /// does not own the terminal: no lock, no migration, no recovery, and SQLite refuses any
+    /// write. The database must exist at the current schema.
+    pub fn open_read_only(path: &Path) -> Result<Store, StorageError> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(StorageError::wrap("open database read-only"))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(StorageError::wrap("set busy timeout"))?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(StorageError::wrap("read schema version"))?;
+        if usize::try_from(version).ok() != Some(SCHEMA_VERSION) {
+            return Err(StorageError::corrupt(
+                "open database read-only",
+                format!(
+                    "schema version {version}, this build reads {SCHEMA_VERSION}: open it once \
+                     as the terminal first"
+                ),
+            ));
+        }
+        Ok(Store { conn, _owner: None })
+    }
+
+    fn connect(path: &Path) -> Result<Store, StorageError> {
         let mut conn = Connection::open(path).map_err(StorageError::wrap("open database"))?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(StorageError::wrap("enable WAL"))?;
@@ -60,7 +125,7 @@ impl Store {
         schema::migrate(&mut conn)?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(StorageError::wrap("enable foreign keys"))?;
-        Ok(Store { conn })
+        Ok(Store { conn, _owner: None })
     }
 
     /// Starts a transaction; `what` names it in errors.

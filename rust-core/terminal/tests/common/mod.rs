@@ -60,6 +60,16 @@ pub fn open_terminal(
     clock: &ManualClock,
     holder: &SimCardholder,
 ) -> (Terminal, SecurityHandle) {
+    try_open_terminal(config, dir, clock, holder).unwrap()
+}
+
+/// As [`open_terminal`], with the engine's error.
+pub fn try_open_terminal(
+    config: TerminalConfig,
+    dir: &std::path::Path,
+    clock: &ManualClock,
+    holder: &SimCardholder,
+) -> Result<(Terminal, SecurityHandle), unipos_terminal::EngineError> {
     let tmk = DesKey::from_hex(defaults::TMK_HEX).unwrap();
     let security: SecurityHandle =
         Arc::new(Mutex::new(SoftwareSecurityModule::with_master_key(tmk)));
@@ -79,8 +89,8 @@ pub fn open_terminal(
         vault: Arc::new(vault),
         clock: Arc::new(clock.clone()),
     };
-    let terminal = Terminal::open(config, &dir.join("journal.db"), deps).unwrap();
-    (terminal, security)
+    let terminal = Terminal::open(config, &dir.join("journal.db"), deps)?;
+    Ok((terminal, security))
 }
 
 pub fn start() -> Harness {
@@ -126,15 +136,28 @@ impl Harness {
         self.host.card(pan).unwrap().available
     }
 
-    /// Re-opens the terminal on the same database (a restart).
-    pub fn restart(&mut self) {
-        let (terminal, security) = open_terminal(
-            self.config.clone(),
-            self.dir.path(),
-            &self.clock,
-            &self.holder,
-        );
-        self.terminal = terminal;
-        self.security = security;
+    /// Re-opens the terminal on the same database (a restart): the old one is closed first,
+    /// as one process owns a terminal database at a time.
+    pub fn restart(self) -> Harness {
+        let Harness {
+            host,
+            terminal,
+            holder,
+            clock,
+            dir,
+            config,
+            ..
+        } = self;
+        drop(terminal);
+        let (terminal, security) = open_terminal(config.clone(), dir.path(), &clock, &holder);
+        Harness {
+            host,
+            terminal,
+            holder,
+            clock,
+            dir,
+            config,
+            security,
+        }
     }
 }

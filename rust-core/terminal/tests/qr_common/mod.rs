@@ -76,9 +76,10 @@ pub fn start() -> Harness {
 }
 
 /// Reopens the terminal on the same database (a restart) with the QR settings.
-pub fn restart(h: &mut Harness) {
-    h.restart();
+pub fn restart(h: Harness) -> Harness {
+    let h = h.restart();
     h.terminal.set_qr_settings(qr_settings());
+    h
 }
 
 pub fn pay_request(request_id: &str, order_id: &str, amount: u64, code: &str) -> QrPayRequest {

@@ -98,6 +98,12 @@ pub(super) fn run(ctx: &mut Ctx, plan: TxnPlan) -> Result<CardDone, EngineError>
     let (mti, processing, condition, txn_type) = message_shape(plan.kind);
     let show_amount = (plan.kind != TxnKind::BalanceInquiry).then_some(plan.amount);
     let card = read_card(ctx, show_amount, plan.title)?;
+    // What the reader handed over is input too: a misread number or expiry is refused here,
+    // never sent.
+    crate::validate::card_number(card.pan.expose())?;
+    if let Some(expiry) = &card.expiry {
+        crate::validate::expiry(expiry)?;
+    }
     if let Some(original) = &plan.original {
         check_same_card(ctx, &card, original)?;
     }
@@ -220,12 +226,20 @@ fn finish(
     let now = ctx.now();
     let answer = match result {
         Ok(a) => a,
-        Err(LinkError::NotSent(detail)) | Err(LinkError::Local(detail)) => {
+        Err(LinkError::NotSent(detail)) => {
             if plan.kind == TxnKind::CompletionAdvice {
                 return queue_advice(ctx, &plan, &row);
             }
             ctx.store.mark_not_sent(row.id, now)?;
             return Err(EngineError::HostUnreachable(detail));
+        }
+        // The terminal could not build or MAC its own message: nothing left; a local fault,
+        // never reported as the network's.
+        Err(LinkError::Local(detail)) => {
+            ctx.store.mark_not_sent(row.id, now)?;
+            return Err(EngineError::Protocol(format!(
+                "the request could not be built ({detail}); nothing was sent"
+            )));
         }
         Err(LinkError::NoAnswer { reason, detail }) => {
             if plan.kind == TxnKind::CompletionAdvice {

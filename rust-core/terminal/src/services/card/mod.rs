@@ -18,6 +18,7 @@ use crate::model::{
 };
 use crate::services::idempotency::{known_as, Known, CASHIER_SCOPE};
 use crate::services::Online;
+use crate::validate::Validate;
 use unipos_iso8583::cup::OriginalMessage;
 
 /// What a card request came to.
@@ -55,6 +56,7 @@ pub(crate) fn balance_inquiry(
     req: BalanceRequest,
     online: Online<'_>,
 ) -> Result<CardDone, EngineError> {
+    req.validate()?;
     let fingerprint = req.fingerprint();
     if let Some(done) = stored(ctx, &req.request_id, &fingerprint)? {
         return Ok(CardDone::Stored(Box::new(done)));
@@ -81,7 +83,7 @@ pub(crate) fn sale(
     req: SaleRequest,
     online: Online<'_>,
 ) -> Result<CardDone, EngineError> {
-    rules::check_amount(req.amount)?;
+    req.validate()?;
     let fingerprint = req.fingerprint();
     if let Some(done) = stored(ctx, &req.request_id, &fingerprint)? {
         return Ok(CardDone::Stored(Box::new(done)));
@@ -108,7 +110,7 @@ pub(crate) fn void(
     req: VoidRequest,
     online: Online<'_>,
 ) -> Result<CardDone, EngineError> {
-    rules::check_trace(req.trace)?;
+    req.validate()?;
     let fingerprint = req.fingerprint();
     if let Some(done) = stored(ctx, &req.request_id, &fingerprint)? {
         return Ok(CardDone::Stored(Box::new(done)));
@@ -142,9 +144,7 @@ pub(crate) fn refund(
     req: RefundRequest,
     online: Online<'_>,
 ) -> Result<CardDone, EngineError> {
-    rules::check_amount(req.amount)?;
-    rules::check_rrn(&req.rrn)?;
-    rules::check_mmdd("date", &req.date)?;
+    req.validate()?;
     let fingerprint = req.fingerprint();
     if let Some(done) = stored(ctx, &req.request_id, &fingerprint)? {
         return Ok(CardDone::Stored(Box::new(done)));
@@ -211,7 +211,7 @@ pub(crate) fn preauth(
     req: PreAuthRequest,
     online: Online<'_>,
 ) -> Result<CardDone, EngineError> {
-    rules::check_amount(req.amount)?;
+    req.validate()?;
     let fingerprint = req.fingerprint();
     if let Some(done) = stored(ctx, &req.request_id, &fingerprint)? {
         return Ok(CardDone::Stored(Box::new(done)));
@@ -238,8 +238,7 @@ pub(crate) fn preauth_void(
     req: PreAuthVoidRequest,
     online: Online<'_>,
 ) -> Result<CardDone, EngineError> {
-    rules::check_auth_code(&req.auth_code)?;
-    rules::check_mmdd("date", &req.date)?;
+    req.validate()?;
     let fingerprint = req.fingerprint();
     if let Some(done) = stored(ctx, &req.request_id, &fingerprint)? {
         return Ok(CardDone::Stored(Box::new(done)));
@@ -267,9 +266,7 @@ pub(crate) fn completion(
     req: CompletionRequest,
     online: Online<'_>,
 ) -> Result<CardDone, EngineError> {
-    rules::check_amount(req.amount)?;
-    rules::check_auth_code(&req.auth_code)?;
-    rules::check_mmdd("date", &req.date)?;
+    req.validate()?;
     let fingerprint = req.fingerprint();
     if let Some(done) = stored(ctx, &req.request_id, &fingerprint)? {
         return Ok(CardDone::Stored(Box::new(done)));
@@ -309,7 +306,7 @@ pub(crate) fn completion_void(
     req: CompletionVoidRequest,
     online: Online<'_>,
 ) -> Result<CardDone, EngineError> {
-    rules::check_trace(req.trace)?;
+    req.validate()?;
     let fingerprint = req.fingerprint();
     if let Some(done) = stored(ctx, &req.request_id, &fingerprint)? {
         return Ok(CardDone::Stored(Box::new(done)));

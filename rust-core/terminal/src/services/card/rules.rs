@@ -37,70 +37,6 @@ pub(crate) fn emv_type(kind: TxnKind) -> u8 {
     }
 }
 
-pub(crate) fn check_amount(amount: u64) -> Result<(), EngineError> {
-    if (1..=999_999_999_999).contains(&amount) {
-        Ok(())
-    } else {
-        Err(EngineError::InvalidRequest(format!(
-            "amount: must be 1 to 999999999999 fen (12 digits), got {amount}"
-        )))
-    }
-}
-
-/// A trace number (field 11): 1 to 999999.
-pub(crate) fn check_trace(trace: u32) -> Result<(), EngineError> {
-    if (1..=999_999).contains(&trace) {
-        Ok(())
-    } else {
-        Err(EngineError::InvalidRequest(format!(
-            "trace: must be 1 to 999999, got {trace}"
-        )))
-    }
-}
-
-/// A reference number (field 37): 12 letters or digits.
-pub(crate) fn check_rrn(rrn: &str) -> Result<(), EngineError> {
-    if rrn.len() == 12 && rrn.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        Ok(())
-    } else {
-        Err(EngineError::InvalidRequest(format!(
-            "rrn: must be 12 letters or digits, got '{rrn}'"
-        )))
-    }
-}
-
-/// An authorisation code (field 38): 6 letters or digits.
-pub(crate) fn check_auth_code(code: &str) -> Result<(), EngineError> {
-    if code.len() == 6 && code.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        Ok(())
-    } else {
-        Err(EngineError::InvalidRequest(format!(
-            "auth code: must be 6 letters or digits, got '{code}'"
-        )))
-    }
-}
-
-/// A date MMDD (month 01–12, day 01–31); `field` names it in the error.
-pub(crate) fn check_mmdd(field: &str, date: &str) -> Result<(), EngineError> {
-    let ok = date.len() == 4
-        && date.bytes().all(|b| b.is_ascii_digit())
-        && matches!(
-            date.get(..2).and_then(|m| m.parse::<u32>().ok()),
-            Some(1..=12)
-        )
-        && matches!(
-            date.get(2..).and_then(|d| d.parse::<u32>().ok()),
-            Some(1..=31)
-        );
-    if ok {
-        Ok(())
-    } else {
-        Err(EngineError::InvalidRequest(format!(
-            "{field}: must be MMDD (month 01-12, day 01-31), got '{date}'"
-        )))
-    }
-}
-
 /// Field 55 kept in the journal: without tags that could carry the PAN or track data.
 pub(crate) fn sanitise_icc(icc: &[u8]) -> Option<Vec<u8>> {
     let list = tlv::parse_all(icc).ok()?;
@@ -167,7 +103,6 @@ pub(crate) fn live_preauth(
     auth_code: &str,
     date: &str,
 ) -> Result<TxnRecord, EngineError> {
-    check_mmdd("date", date)?;
     let preauth = ctx
         .store
         .preauth_by_auth_code(auth_code, date)?

@@ -67,7 +67,7 @@
 mod drive;
 mod pay;
 mod refund;
-mod views;
+pub(crate) mod views;
 
 use crate::context::Ctx;
 use crate::error::EngineError;
@@ -89,24 +89,6 @@ const REFUND_RETRY_INTERVAL: Duration = Duration::from_secs(2);
 
 const WAITING_FOR_PASSWORD: &str = "waiting for the customer's password";
 const QUERYING: &str = "querying the payment result";
-
-fn check_id(what: &str, id: &str) -> Result<(), EngineError> {
-    if id.is_empty() || id.len() > 64 || id.chars().any(char::is_control) {
-        return Err(EngineError::InvalidRequest(format!(
-            "the {what} must be 1 to 64 printable characters"
-        )));
-    }
-    Ok(())
-}
-
-fn check_amount(amount: u64) -> Result<(), EngineError> {
-    if amount == 0 || amount > unipos_qr_protocol::messages::MAX_AMOUNT_FEN {
-        return Err(EngineError::InvalidRequest(
-            "the amount must be 1 to 999999999999 fen".into(),
-        ));
-    }
-    Ok(())
-}
 
 fn millis(ms: u64) -> Duration {
     Duration::from_millis(ms)

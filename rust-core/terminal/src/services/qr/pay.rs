@@ -3,7 +3,7 @@
 
 use super::drive::mark_paid;
 use super::views::outcome;
-use super::{as_i64, check_amount, check_id, millis, QrService, PNG_SCALE, WAITING_FOR_PASSWORD};
+use super::{as_i64, millis, QrService, PNG_SCALE, WAITING_FOR_PASSWORD};
 use crate::context::Ctx;
 use crate::error::{EngineError, RuleViolation};
 use crate::link::qr_gateway::Exchange;
@@ -15,6 +15,7 @@ use crate::model::{
 use crate::qr_code::render_qr;
 use crate::services::idempotency::CASHIER_SCOPE;
 use crate::services::Online;
+use crate::validate::Validate;
 use unipos_qr_protocol::messages::{CreateRequest, PayRequest};
 use unipos_qr_protocol::outcome::QueryReason;
 use unipos_qr_protocol::{mask_code, Channel, CreateOutcome, ErrorCode, PayOutcome, Route};
@@ -26,8 +27,7 @@ impl QrService {
         online: Online<'_>,
         req: QrPayRequest,
     ) -> Result<QrOutcome, EngineError> {
-        check_id("order id", &req.order_id)?;
-        check_amount(req.amount)?;
+        req.validate()?;
         let fingerprint = req.fingerprint();
         if let Some(existing) = Self::known_order(ctx, &req.request_id, &fingerprint)? {
             // A repeat never pays again: resolve the attempt if it is open, then answer.
@@ -178,8 +178,7 @@ impl QrService {
         online: Online<'_>,
         req: QrDynamicRequest,
     ) -> Result<QrDynamicCode, EngineError> {
-        check_id("order id", &req.order_id)?;
-        check_amount(req.amount)?;
+        req.validate()?;
         let fingerprint = req.fingerprint();
         if let Some(existing) = Self::known_order(ctx, &req.request_id, &fingerprint)? {
             let url = existing.code_url.clone().ok_or_else(|| {

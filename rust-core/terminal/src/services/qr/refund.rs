@@ -1,20 +1,20 @@
 //! Refunds and voids of paid QR payments: the `out_refund_no` is persisted before the first send
 //! and reused on every retry; refunds never exceed the paid amount.
 
-use super::{
-    check_amount, code_message, QrService, REFUND_FOREGROUND_ATTEMPTS, REFUND_RETRY_INTERVAL,
-};
+use super::views::refund_outcome;
+use super::{QrService, REFUND_FOREGROUND_ATTEMPTS, REFUND_RETRY_INTERVAL};
 use crate::context::Ctx;
 use crate::error::{EngineError, RuleViolation};
 use crate::link::qr_gateway::Exchange;
 use crate::model::Fingerprint;
 use crate::model::{
-    NewRefund, OrderRow, Progress, QrRefundKind, QrRefundOutcome, QrRefundRequest, QrRefundStatus,
-    QrState, QrVoidRequest, RefundRow, RefundState,
+    NewRefund, OrderRow, Progress, QrRefundKind, QrRefundOutcome, QrRefundRequest, QrState,
+    QrVoidRequest, RefundRow, RefundState,
 };
 use crate::services::idempotency::CASHIER_SCOPE;
 use crate::services::Online;
 use crate::store::RefundRefusal;
+use crate::validate::Validate;
 use unipos_qr_protocol::messages::RefundRequest;
 use unipos_qr_protocol::{QrProtocolError, RefundOutcome};
 
@@ -35,7 +35,7 @@ impl QrService {
         online: Online<'_>,
         req: QrRefundRequest,
     ) -> Result<QrRefundOutcome, EngineError> {
-        check_amount(req.amount)?;
+        req.validate()?;
         let fingerprint = req.fingerprint();
         if let Some(existing) = Self::known_refund(ctx, &req.request_id, &fingerprint)? {
             return self.refund_repeat(ctx, online, existing);
@@ -61,6 +61,7 @@ impl QrService {
         online: Online<'_>,
         req: QrVoidRequest,
     ) -> Result<QrRefundOutcome, EngineError> {
+        req.validate()?;
         let fingerprint = req.fingerprint();
         if let Some(existing) = Self::known_refund(ctx, &req.request_id, &fingerprint)? {
             return self.refund_repeat(ctx, online, existing);
@@ -140,7 +141,7 @@ impl QrService {
             }
             self.refund_attempts(ctx, &mut r, None)?;
         }
-        self.refund_outcome(ctx, &r)
+        refund_outcome(&ctx.store, &r)
     }
 
     pub(super) fn new_refund(
@@ -185,7 +186,7 @@ impl QrService {
         };
         crate::crash::point("qr_refund_persisted");
         self.refund_attempts(ctx, &mut r, reason)?;
-        self.refund_outcome(ctx, &r)
+        refund_outcome(&ctx.store, &r)
     }
 
     /// A few foreground attempts, always with the stored `out_refund_no`.
@@ -260,48 +261,5 @@ impl QrService {
         let now = ctx.now();
         ctx.store.save_qr_refund(r, now)?;
         Ok(())
-    }
-
-    pub(super) fn refund_outcome(
-        &self,
-        ctx: &Ctx,
-        r: &RefundRow,
-    ) -> Result<QrRefundOutcome, EngineError> {
-        let original = ctx.store.qr_order_by_id(r.order_ref)?;
-        let status = match r.state {
-            RefundState::Done => QrRefundStatus::Refunded,
-            RefundState::Pending => QrRefundStatus::Pending,
-            RefundState::Rejected => QrRefundStatus::Rejected,
-        };
-        let message = match status {
-            QrRefundStatus::Refunded => "退款成功 / Refunded".to_owned(),
-            QrRefundStatus::Pending => {
-                "退款处理中 / Refund pending: the terminal retries it with the same refund number"
-                    .to_owned()
-            }
-            QrRefundStatus::Rejected => format!(
-                "退款失败 / Refund refused: {}",
-                r.error_code.as_deref().map_or("refused", code_message)
-            ),
-        };
-        Ok(QrRefundOutcome {
-            request_id: r.request_id.clone(),
-            original_request_id: original
-                .as_ref()
-                .map(|o| o.request_id.clone())
-                .unwrap_or_default(),
-            kind: r.kind,
-            status,
-            out_refund_no: r.out_refund_no.clone(),
-            amount: r.amount,
-            channel: original.as_ref().and_then(|o| o.channel),
-            refunded_total: original.as_ref().map_or(0, |o| o.refunded_amount),
-            channel_refund_no: r.channel_refund_no.clone(),
-            error_code: r.error_code.clone(),
-            message,
-            date: r.local_date.clone(),
-            time: r.local_time.clone(),
-            batch: r.batch,
-        })
     }
 }

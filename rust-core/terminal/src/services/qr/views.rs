@@ -5,9 +5,11 @@ use super::{code_message, QrService};
 use crate::context::Ctx;
 use crate::error::EngineError;
 use crate::model::{
-    OrderRow, Outcome, QrOrderSummary, QrOutcome, QrRefundOutcome, QrState, QrStatus,
+    OrderRow, Outcome, QrOrderSummary, QrOutcome, QrRefundOutcome, QrRefundStatus, QrState,
+    QrStatus, RefundRow, RefundState,
 };
 use crate::services::idempotency::CASHIER_SCOPE;
+use crate::store::Store;
 use unipos_qr_protocol::Channel;
 
 pub(super) fn outcome(o: &OrderRow) -> QrOutcome {
@@ -72,89 +74,127 @@ pub(super) fn outcome(o: &OrderRow) -> QrOutcome {
     }
 }
 
+/// The QR attempt or refund of a request id, projected onto the card outcome.
+pub(crate) fn projected(
+    store: &Store,
+    scope: &str,
+    request_id: &str,
+) -> Result<Option<Outcome>, EngineError> {
+    if let Some(o) = store.qr_order_by_request_id(scope, request_id)? {
+        return Ok(Some(outcome(&o).to_outcome()));
+    }
+    match store.qr_refund_by_request_id(scope, request_id)? {
+        Some(r) => Ok(Some(refund_outcome(store, &r)?.to_outcome())),
+        None => Ok(None),
+    }
+}
+
+/// The newest QR record (attempt or refund) with the card sequence it was created after.
+pub(crate) fn newest(store: &Store) -> Result<Option<(i64, Outcome)>, EngineError> {
+    let order = store.qr_newest_order()?;
+    let refund = store.qr_newest_refund()?;
+    // Both draw their numbers from the same counter, the last 6 digits of the number.
+    let seq = |no: &str| {
+        no.get(no.len().saturating_sub(6)..)
+            .and_then(|s| s.parse::<u32>().ok())
+    };
+    let pick_refund = match (&order, &refund) {
+        (Some(o), Some(r)) => {
+            (r.card_seq, seq(&r.out_refund_no)) > (o.card_seq, seq(&o.out_trade_no))
+        }
+        (None, Some(_)) => true,
+        _ => false,
+    };
+    if pick_refund {
+        if let Some(r) = refund {
+            return Ok(Some((r.card_seq, refund_outcome(store, &r)?.to_outcome())));
+        }
+    }
+    Ok(order.map(|o| (o.card_seq, outcome(&o).to_outcome())))
+}
+
+pub(crate) fn query(
+    store: &Store,
+    scope: &str,
+    request_id: &str,
+) -> Result<Option<QrOutcome>, EngineError> {
+    Ok(store
+        .qr_order_by_request_id(scope, request_id)?
+        .map(|o| outcome(&o)))
+}
+
+pub(crate) fn refund_query(
+    store: &Store,
+    scope: &str,
+    request_id: &str,
+) -> Result<Option<QrRefundOutcome>, EngineError> {
+    match store.qr_refund_by_request_id(scope, request_id)? {
+        Some(r) => Ok(Some(refund_outcome(store, &r)?)),
+        None => Ok(None),
+    }
+}
+
+pub(crate) fn pending_results(store: &Store) -> Result<Vec<QrOutcome>, EngineError> {
+    Ok(store.qr_pending_results()?.iter().map(outcome).collect())
+}
+
+pub(crate) fn order_summaries(store: &Store) -> Result<Vec<QrOrderSummary>, EngineError> {
+    Ok(store
+        .qr_all_orders()?
+        .into_iter()
+        .map(|o| QrOrderSummary {
+            returned_amount: o.refunded_amount + if o.reverse_refunded { o.paid_amount } else { 0 },
+            out_trade_no: o.out_trade_no,
+            request_id: o.request_id,
+            state: o.state,
+            channel: o.channel,
+            amount: o.amount,
+            paid_amount: o.paid_amount,
+        })
+        .collect())
+}
+
+/// The outcome of a refund or void as stored.
+pub(crate) fn refund_outcome(store: &Store, r: &RefundRow) -> Result<QrRefundOutcome, EngineError> {
+    let original = store.qr_order_by_id(r.order_ref)?;
+    let status = match r.state {
+        RefundState::Done => QrRefundStatus::Refunded,
+        RefundState::Pending => QrRefundStatus::Pending,
+        RefundState::Rejected => QrRefundStatus::Rejected,
+    };
+    let message = match status {
+        QrRefundStatus::Refunded => "退款成功 / Refunded".to_owned(),
+        QrRefundStatus::Pending => {
+            "退款处理中 / Refund pending: the terminal retries it with the same refund number"
+                .to_owned()
+        }
+        QrRefundStatus::Rejected => format!(
+            "退款失败 / Refund refused: {}",
+            r.error_code.as_deref().map_or("refused", code_message)
+        ),
+    };
+    Ok(QrRefundOutcome {
+        request_id: r.request_id.clone(),
+        original_request_id: original
+            .as_ref()
+            .map(|o| o.request_id.clone())
+            .unwrap_or_default(),
+        kind: r.kind,
+        status,
+        out_refund_no: r.out_refund_no.clone(),
+        amount: r.amount,
+        channel: original.as_ref().and_then(|o| o.channel),
+        refunded_total: original.as_ref().map_or(0, |o| o.refunded_amount),
+        channel_refund_no: r.channel_refund_no.clone(),
+        error_code: r.error_code.clone(),
+        message,
+        date: r.local_date.clone(),
+        time: r.local_time.clone(),
+        batch: r.batch,
+    })
+}
+
 impl QrService {
-    /// The QR attempt or refund of a request id, projected onto the card outcome.
-    pub(crate) fn projected(
-        &self,
-        ctx: &Ctx,
-        request_id: &str,
-    ) -> Result<Option<Outcome>, EngineError> {
-        if let Some(o) = ctx
-            .store
-            .qr_order_by_request_id(CASHIER_SCOPE, request_id)?
-        {
-            return Ok(Some(outcome(&o).to_outcome()));
-        }
-        match ctx
-            .store
-            .qr_refund_by_request_id(CASHIER_SCOPE, request_id)?
-        {
-            Some(r) => Ok(Some(self.refund_outcome(ctx, &r)?.to_outcome())),
-            None => Ok(None),
-        }
-    }
-
-    /// The newest QR record (attempt or refund) with the card sequence it was created after.
-    pub(crate) fn newest(&self, ctx: &Ctx) -> Result<Option<(i64, Outcome)>, EngineError> {
-        let order = ctx.store.qr_newest_order()?;
-        let refund = ctx.store.qr_newest_refund()?;
-        // Both draw their numbers from the same counter, the last 6 digits of the number.
-        let seq = |no: &str| {
-            no.get(no.len().saturating_sub(6)..)
-                .and_then(|s| s.parse::<u32>().ok())
-        };
-        let pick_refund = match (&order, &refund) {
-            (Some(o), Some(r)) => {
-                (r.card_seq, seq(&r.out_refund_no)) > (o.card_seq, seq(&o.out_trade_no))
-            }
-            (None, Some(_)) => true,
-            _ => false,
-        };
-        if pick_refund {
-            if let Some(r) = refund {
-                return Ok(Some((
-                    r.card_seq,
-                    self.refund_outcome(ctx, &r)?.to_outcome(),
-                )));
-            }
-        }
-        Ok(order.map(|o| (o.card_seq, outcome(&o).to_outcome())))
-    }
-
-    pub(crate) fn query(
-        &self,
-        ctx: &Ctx,
-        request_id: &str,
-    ) -> Result<Option<QrOutcome>, EngineError> {
-        Ok(ctx
-            .store
-            .qr_order_by_request_id(CASHIER_SCOPE, request_id)?
-            .map(|o| outcome(&o)))
-    }
-
-    pub(crate) fn refund_query(
-        &self,
-        ctx: &Ctx,
-        request_id: &str,
-    ) -> Result<Option<QrRefundOutcome>, EngineError> {
-        match ctx
-            .store
-            .qr_refund_by_request_id(CASHIER_SCOPE, request_id)?
-        {
-            Some(r) => Ok(Some(self.refund_outcome(ctx, &r)?)),
-            None => Ok(None),
-        }
-    }
-
-    pub(crate) fn pending_results(&self, ctx: &Ctx) -> Result<Vec<QrOutcome>, EngineError> {
-        Ok(ctx
-            .store
-            .qr_pending_results()?
-            .iter()
-            .map(outcome)
-            .collect())
-    }
-
     pub(crate) fn acknowledge(&self, ctx: &mut Ctx, request_id: &str) -> Result<bool, EngineError> {
         match ctx
             .store
@@ -167,23 +207,5 @@ impl QrService {
             }
             _ => Ok(false),
         }
-    }
-
-    pub(crate) fn order_summaries(&self, ctx: &Ctx) -> Result<Vec<QrOrderSummary>, EngineError> {
-        Ok(ctx
-            .store
-            .qr_all_orders()?
-            .into_iter()
-            .map(|o| QrOrderSummary {
-                returned_amount: o.refunded_amount
-                    + if o.reverse_refunded { o.paid_amount } else { 0 },
-                out_trade_no: o.out_trade_no,
-                request_id: o.request_id,
-                state: o.state,
-                channel: o.channel,
-                amount: o.amount,
-                paid_amount: o.paid_amount,
-            })
-            .collect())
     }
 }

@@ -45,9 +45,10 @@ fn exchange_settlement(ctx: &mut Ctx, what: &str, m: &Message) -> Result<Message
             }
             Ok(answer.message)
         }
-        Err(LinkError::NotSent(d)) | Err(LinkError::Local(d)) => {
-            Err(EngineError::HostUnreachable(d))
-        }
+        Err(LinkError::NotSent(d)) => Err(EngineError::HostUnreachable(d)),
+        Err(LinkError::Local(d)) => Err(EngineError::Protocol(format!(
+            "{what} could not be built ({d}); nothing was sent"
+        ))),
         Err(LinkError::NoAnswer { detail, .. }) => Err(EngineError::Protocol(format!(
             "{what}: no valid answer ({detail}); settle again to resume"
         ))),
@@ -129,14 +130,6 @@ fn sign_out(ctx: &mut Ctx) -> Result<(), EngineError> {
     }
     ctx.demands.sign_in = true;
     Ok(())
-}
-
-/// The report of a closed batch.
-pub(crate) fn batch_report(ctx: &Ctx, batch: u32) -> Result<Option<SettlementReport>, EngineError> {
-    Ok(ctx
-        .store
-        .batch_report_json(batch)?
-        .and_then(|j| serde_json::from_str(&j).ok()))
 }
 
 /// QR lines of a batch's settlement report: per channel, payments and refunds (listed apart:

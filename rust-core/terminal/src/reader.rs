@@ -1,0 +1,73 @@
+//! [`JournalReader`]: the terminal's journal for a process that does not own the terminal
+//! (the CLI's `last`, `journal` and `query`, a diagnostics screen). It never takes the owner's
+//! lock, never recovers, never changes anything: an in-flight request reads as in progress.
+
+use crate::error::EngineError;
+use crate::model::{Outcome, QrOutcome, QrRefundOutcome, SettlementReport};
+use crate::queries;
+use crate::services::idempotency::CASHIER_SCOPE;
+use crate::store::Store;
+use std::path::Path;
+
+/// A read-only view of a terminal database.
+#[derive(Debug)]
+pub struct JournalReader {
+    store: Store,
+}
+
+impl JournalReader {
+    /// Opens `db` read-only; it must exist at this build's schema.
+    pub fn open(db: &Path) -> Result<JournalReader, EngineError> {
+        Ok(JournalReader {
+            store: Store::open_read_only(db)?,
+        })
+    }
+
+    /// The stored outcome of a request id (`None` if unknown).
+    pub fn query(&self, request_id: &str) -> Result<Option<Outcome>, EngineError> {
+        queries::query(&self.store, CASHIER_SCOPE, request_id)
+    }
+
+    /// The outcome of the last request, card or QR.
+    pub fn query_last(&self) -> Result<Option<Outcome>, EngineError> {
+        queries::query_last(&self.store)
+    }
+
+    /// The newest `limit` journal entries, newest first.
+    pub fn journal_entries(&self, limit: u32) -> Result<Vec<Outcome>, EngineError> {
+        queries::journal(&self.store, limit)
+    }
+
+    /// Reversals given up on after the retry limit.
+    pub fn parked_reversals(&self) -> Result<Vec<Outcome>, EngineError> {
+        queries::parked_reversals(&self.store)
+    }
+
+    /// Reversals still to send before the next transaction.
+    pub fn pending_reversals(&self) -> Result<Vec<Outcome>, EngineError> {
+        queries::pending_reversals(&self.store)
+    }
+
+    /// The full QR outcome of an attempt.
+    pub fn qr_query(&self, request_id: &str) -> Result<Option<QrOutcome>, EngineError> {
+        queries::qr_query(&self.store, CASHIER_SCOPE, request_id)
+    }
+
+    /// The outcome of a QR refund or void.
+    pub fn qr_refund_query(
+        &self,
+        request_id: &str,
+    ) -> Result<Option<QrRefundOutcome>, EngineError> {
+        queries::qr_refund_query(&self.store, CASHIER_SCOPE, request_id)
+    }
+
+    /// The current batch number.
+    pub fn current_batch(&self) -> Result<u32, EngineError> {
+        Ok(self.store.current_batch()?)
+    }
+
+    /// The report of a closed batch.
+    pub fn batch_report(&self, batch: u32) -> Result<Option<SettlementReport>, EngineError> {
+        queries::batch_report(&self.store, batch)
+    }
+}

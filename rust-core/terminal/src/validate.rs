@@ -1,0 +1,270 @@
+//! Inputs first: every field of a request, and the card data a reader hands over, is checked
+//! before anything is stored or sent, with an error naming the field. The engine's entry points
+//! run these; a front end (the CLI, the app) runs the same ones before it even connects, so a
+//! mistyped amount is never reported as "cannot reach the host".
+
+use crate::error::EngineError;
+use crate::model::{
+    BalanceRequest, CompletionRequest, CompletionVoidRequest, PreAuthRequest, PreAuthVoidRequest,
+    QrDynamicRequest, QrPayRequest, QrRefundRequest, QrVoidRequest, RefundRequest, SaleRequest,
+    VoidRequest,
+};
+
+/// The largest amount: the 12 digits of field 4, in fen.
+pub const MAX_AMOUNT_FEN: u64 = 999_999_999_999;
+
+fn invalid(field: &str, why: String) -> EngineError {
+    EngineError::InvalidRequest(format!("{field}: {why}"))
+}
+
+/// The request id (or another caller id, named by `field`): 1 to 64 printable characters.
+pub fn id(field: &str, id: &str) -> Result<(), EngineError> {
+    if id.is_empty() || id.len() > 64 || id.chars().any(char::is_control) {
+        return Err(invalid(
+            field,
+            "must be 1 to 64 printable characters".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// An amount in fen: 1 to [`MAX_AMOUNT_FEN`].
+pub fn amount(amount: u64) -> Result<(), EngineError> {
+    if (1..=MAX_AMOUNT_FEN).contains(&amount) {
+        Ok(())
+    } else {
+        Err(invalid(
+            "amount",
+            format!("must be 1 to {MAX_AMOUNT_FEN} fen (12 digits), got {amount}"),
+        ))
+    }
+}
+
+/// A trace number (field 11): 1 to 999999.
+pub fn trace(trace: u32) -> Result<(), EngineError> {
+    if (1..=999_999).contains(&trace) {
+        Ok(())
+    } else {
+        Err(invalid(
+            "trace",
+            format!("must be 1 to 999999, got {trace}"),
+        ))
+    }
+}
+
+/// A reference number (field 37): 12 letters or digits.
+pub fn rrn(rrn: &str) -> Result<(), EngineError> {
+    if rrn.len() == 12 && rrn.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        Ok(())
+    } else {
+        Err(invalid(
+            "rrn",
+            format!("must be 12 letters or digits, got '{rrn}'"),
+        ))
+    }
+}
+
+/// An authorisation code (field 38): 6 letters or digits.
+pub fn auth_code(code: &str) -> Result<(), EngineError> {
+    if code.len() == 6 && code.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        Ok(())
+    } else {
+        Err(invalid(
+            "auth code",
+            format!("must be 6 letters or digits, got '{code}'"),
+        ))
+    }
+}
+
+/// A date MMDD (month 01–12, day 01–31); `field` names it in the error.
+pub fn mmdd(field: &str, date: &str) -> Result<(), EngineError> {
+    let ok = date.len() == 4
+        && date.bytes().all(|b| b.is_ascii_digit())
+        && matches!(
+            date.get(..2).and_then(|m| m.parse::<u32>().ok()),
+            Some(1..=12)
+        )
+        && matches!(
+            date.get(2..).and_then(|d| d.parse::<u32>().ok()),
+            Some(1..=31)
+        );
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid(
+            field,
+            format!("must be MMDD (month 01-12, day 01-31), got '{date}'"),
+        ))
+    }
+}
+
+/// A card number: 13 to 19 digits with a valid check digit (ISO/IEC 7812). The error never
+/// repeats the number.
+pub fn card_number(pan: &str) -> Result<(), EngineError> {
+    if !(13..=19).contains(&pan.len()) || !pan.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(invalid(
+            "card number",
+            format!("must be 13 to 19 digits ({} characters given)", pan.len()),
+        ));
+    }
+    if !unipos_crypto::pan::luhn_check(pan) {
+        return Err(invalid(
+            "card number",
+            "the check digit is wrong (mistyped or misread): read the card again".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// An expiry date YYMM (month 01–12).
+pub fn expiry(yymm: &str) -> Result<(), EngineError> {
+    let ok = yymm.len() == 4
+        && yymm.bytes().all(|b| b.is_ascii_digit())
+        && matches!(
+            yymm.get(2..).and_then(|m| m.parse::<u32>().ok()),
+            Some(1..=12)
+        );
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid(
+            "expiry",
+            format!("must be YYMM with month 01-12, got '{yymm}'"),
+        ))
+    }
+}
+
+/// A request whose fields can be checked on their own (before any lookup or connection).
+pub trait Validate {
+    /// Checks every field; the error names the first bad one.
+    fn validate(&self) -> Result<(), EngineError>;
+}
+
+impl Validate for BalanceRequest {
+    fn validate(&self) -> Result<(), EngineError> {
+        id("request id", &self.request_id)
+    }
+}
+
+impl Validate for SaleRequest {
+    fn validate(&self) -> Result<(), EngineError> {
+        id("request id", &self.request_id)?;
+        amount(self.amount)
+    }
+}
+
+impl Validate for VoidRequest {
+    fn validate(&self) -> Result<(), EngineError> {
+        id("request id", &self.request_id)?;
+        trace(self.trace)
+    }
+}
+
+impl Validate for RefundRequest {
+    fn validate(&self) -> Result<(), EngineError> {
+        id("request id", &self.request_id)?;
+        amount(self.amount)?;
+        rrn(&self.rrn)?;
+        mmdd("date", &self.date)
+    }
+}
+
+impl Validate for PreAuthRequest {
+    fn validate(&self) -> Result<(), EngineError> {
+        id("request id", &self.request_id)?;
+        amount(self.amount)
+    }
+}
+
+impl Validate for PreAuthVoidRequest {
+    fn validate(&self) -> Result<(), EngineError> {
+        id("request id", &self.request_id)?;
+        auth_code(&self.auth_code)?;
+        mmdd("date", &self.date)
+    }
+}
+
+impl Validate for CompletionRequest {
+    fn validate(&self) -> Result<(), EngineError> {
+        id("request id", &self.request_id)?;
+        amount(self.amount)?;
+        auth_code(&self.auth_code)?;
+        mmdd("date", &self.date)
+    }
+}
+
+impl Validate for CompletionVoidRequest {
+    fn validate(&self) -> Result<(), EngineError> {
+        id("request id", &self.request_id)?;
+        trace(self.trace)
+    }
+}
+
+impl Validate for QrPayRequest {
+    /// The code's shape is checked by the router, before anything is stored.
+    fn validate(&self) -> Result<(), EngineError> {
+        id("request id", &self.request_id)?;
+        id("order id", &self.order_id)?;
+        amount(self.amount)
+    }
+}
+
+impl Validate for QrDynamicRequest {
+    fn validate(&self) -> Result<(), EngineError> {
+        id("request id", &self.request_id)?;
+        id("order id", &self.order_id)?;
+        amount(self.amount)
+    }
+}
+
+impl Validate for QrRefundRequest {
+    fn validate(&self) -> Result<(), EngineError> {
+        id("request id", &self.request_id)?;
+        id("original request id", &self.original_request_id)?;
+        amount(self.amount)
+    }
+}
+
+impl Validate for QrVoidRequest {
+    fn validate(&self) -> Result<(), EngineError> {
+        id("request id", &self.request_id)?;
+        id("original request id", &self.original_request_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field_of(r: Result<(), EngineError>) -> String {
+        match r {
+            Err(EngineError::InvalidRequest(m)) => m.split(':').next().unwrap_or("").to_owned(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn each_bad_field_is_named() {
+        assert_eq!(field_of(amount(0)), "amount");
+        assert_eq!(field_of(amount(MAX_AMOUNT_FEN + 1)), "amount");
+        assert!(amount(MAX_AMOUNT_FEN).is_ok());
+        assert_eq!(field_of(trace(0)), "trace");
+        assert_eq!(field_of(rrn("12345")), "rrn");
+        assert_eq!(field_of(auth_code("12345!")), "auth code");
+        assert_eq!(field_of(mmdd("date", "1399")), "date");
+        assert_eq!(field_of(mmdd("date", "0132")), "date");
+        assert!(mmdd("date", "1231").is_ok());
+        assert_eq!(field_of(expiry("13AB")), "expiry");
+        assert_eq!(field_of(expiry("2613")), "expiry");
+        assert!(expiry("3012").is_ok());
+        assert_eq!(field_of(card_number("6212345678901233")), "card number");
+        assert_eq!(field_of(card_number("62123456789")), "card number");
+        assert!(card_number("6212345678901232").is_ok());
+        let r = card_number("6212345678901233");
+        assert!(
+            !format!("{r:?}").contains("6212345678901233"),
+            "no PAN in errors"
+        );
+        assert_eq!(field_of(id("request id", "")), "request id");
+    }
+}
