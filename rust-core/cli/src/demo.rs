@@ -191,12 +191,14 @@ fn day(
     profile: &unipos_terminal::AcquirerProfile,
 ) -> Result<String, CliError> {
     let clock = today_at_nine();
-    let host = HostSim::start(
-        HostSimConfig::default()
-            .with_seed(20_261_121)
-            .with_clock(Arc::new(clock.clone()) as Arc<dyn Clock>)
-            .with_profile(profile)?,
-    )?;
+    let mut host_config = HostSimConfig::default()
+        .with_seed(20_261_121)
+        .with_clock(Arc::new(clock.clone()) as Arc<dyn Clock>)
+        .with_profile(profile)?;
+    // The demo injects a lost answer: its host manages a 2 s answer timeout (parameter DF04),
+    // not the usual minute.
+    host_config.host.response_timeout_secs = 2;
+    let host = HostSim::start(host_config)?;
     p.line(&format!(
         "host simulator: POSP {} (TCP), HTTPS {}",
         host.posp_addr(),
@@ -209,8 +211,6 @@ fn day(
     );
     config.merchant_name = defaults::MERCHANT_NAME.into();
     config.profile = profile.clone();
-    // The demo injects a lost answer: wait 2 s for it, not the profile's minute.
-    config.profile.timeouts.response_ms = 2000;
     if let Some(addr) = host.https_addr() {
         config.qr_gateway = Some(HostAddress::Https {
             addr,

@@ -87,7 +87,11 @@ pub fn read_profile(path: &Path) -> Result<AcquirerProfile, CliError> {
 /// Parses an amount typed as yuan with at most two decimals (`12.34`, `5`, `0.5`) into fen.
 /// Money never goes through a float.
 pub fn parse_yuan(text: &str) -> Result<u64, CliError> {
-    let bad = || CliError::bad(format!("'{text}' is not an amount in yuan such as 12.34"));
+    let bad = || {
+        CliError::bad(format!(
+            "amount: '{text}' is not an amount in yuan such as 12.34"
+        ))
+    };
     let (whole, frac) = match text.split_once('.') {
         Some((_, "")) => return Err(bad()),
         Some((w, f)) => (w, f),

@@ -249,7 +249,10 @@ fn random_kills_never_lose_or_double_charge() {
         .unwrap_or(30);
     let dir = tempfile::tempdir().unwrap();
     let ca = dir.path().join("ca.pem");
-    let host: RunningHost = HostSim::start(HostSimConfig::default().with_seed(9)).unwrap();
+    let mut host_config = HostSimConfig::default().with_seed(9);
+    // The host manages the answer timeout (DF04): 3 s, as the child's profile.
+    host_config.host.response_timeout_secs = 3;
+    let host: RunningHost = HostSim::start(host_config).unwrap();
     std::fs::write(&ca, host.ca_pem()).unwrap();
     let db = dir.path().join("journal.db");
     let https = host.https_addr().unwrap();

@@ -3,6 +3,7 @@
 //! state and meet only here and in the engine.
 
 use crate::config::TerminalConfig;
+use crate::error::StorageError;
 use crate::hardware::{CancelToken, Hardware, SecurityHandle};
 use crate::link::posp::{Answer, HostDemands, HostLink, LinkError};
 use crate::model::{MerchantInfo, Progress, ProgressListener};
@@ -37,6 +38,8 @@ pub(crate) struct Ctx {
     pub posp: HostLink,
     /// What the host asked for in answers (new sign-in, new downloads).
     pub demands: HostDemands,
+    /// The QR gateway path the host announced when it is not the one this terminal speaks.
+    pub qr_path_refused: Option<String>,
     pub security: SecurityHandle,
     pub hardware: Hardware,
     pub vault: Arc<dyn Vault>,
@@ -61,14 +64,30 @@ impl Ctx {
     }
 
     /// A financial or settlement exchange with the POSP (field 64 MAC'd and checked). What the
-    /// answer asks for, and keys that failed, are noted in [`Ctx::demands`].
+    /// answer asks for, and keys that failed, are noted in [`Ctx::demands`] and stored before
+    /// this returns.
     pub(crate) fn exchange(&mut self, request: &Message) -> Result<Answer, LinkError> {
         let result = self.posp.exchange(&self.security, request, true);
+        let mut demands = self.demands;
         match &result {
-            Ok(answer) => self.demands.note_answer(answer),
-            Err(e) => self.demands.note_failure(e),
+            Ok(answer) => demands.note_answer(answer),
+            Err(e) => demands.note_failure(e),
+        }
+        if let Err(e) = self.set_demands(demands) {
+            // The answer is what matters now; the demand is noted in memory and retried.
+            log::error!("cannot store the host's demand: {e}");
         }
         result
+    }
+
+    /// Replaces what the host asked for, durably when it changed.
+    pub(crate) fn set_demands(&mut self, demands: HostDemands) -> Result<(), StorageError> {
+        if demands == self.demands {
+            return Ok(());
+        }
+        self.demands = demands;
+        self.store
+            .set_host_demands(demands.sign_in, demands.downloads)
     }
 
     /// A management exchange (sign-in, downloads, sign-out): no MAC, and the answer's header

@@ -62,7 +62,7 @@ impl Engine {
         if recovered > 0 {
             log::warn!("{recovered} interrupted request(s) found at start: reversals queued");
         }
-        Ok(Engine {
+        let mut engine = Engine {
             ctx: Ctx {
                 config,
                 store,
@@ -74,10 +74,13 @@ impl Engine {
                 clock: deps.clock,
                 progress: None,
                 cancel,
+                qr_path_refused: None,
             },
-            session: Session::default(),
+            session: Session::idle(),
             qr: QrService::default(),
-        })
+        };
+        engine.session = Session::restore(&mut engine.ctx)?;
+        Ok(engine)
     }
 
     pub(crate) fn set_progress_listener(&mut self, listener: Option<Arc<dyn ProgressListener>>) {
@@ -106,7 +109,7 @@ impl Engine {
     pub(crate) fn resume(&mut self) -> Result<StartupReport, EngineError> {
         let Engine { ctx, session, qr } = self;
         session.begin_startup();
-        let Some(downloads) = session.sign_in_for_resume(ctx)? else {
+        let Some(downloads) = session.resume(ctx)? else {
             return self.startup();
         };
         let flushed = flush(ctx, qr)?;

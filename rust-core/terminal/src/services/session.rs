@@ -24,7 +24,7 @@ pub(crate) struct Downloads {
 }
 
 /// The session state of one terminal.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Session {
     /// Startup (or resume) completed.
     ready: bool,
@@ -33,6 +33,37 @@ pub(crate) struct Session {
 }
 
 impl Session {
+    /// The session as the database left it: the day of the last sign-in and what the host
+    /// asked for (a process that ended before doing it leaves it to this one), and the
+    /// downloaded parameters in force.
+    pub(crate) fn restore(ctx: &mut Ctx) -> Result<Session, EngineError> {
+        let (sign_in, downloads) = ctx.store.host_demands()?;
+        ctx.demands = crate::link::posp::HostDemands { sign_in, downloads };
+        apply_parameters(ctx)?;
+        Ok(Session {
+            ready: false,
+            signed_in_day: ctx.store.signed_in_day()?,
+        })
+    }
+
+    /// Whether a sign-in is due: the host asked, the keys failed or are gone, or a new day.
+    fn sign_in_due(&self, ctx: &Ctx) -> bool {
+        let keys = ctx
+            .security
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .has_work_keys();
+        ctx.demands.sign_in || !keys || self.signed_in_day != Some(ctx.local().day_number())
+    }
+
+    /// A session before [`Session::restore`].
+    pub(crate) fn idle() -> Session {
+        Session {
+            ready: false,
+            signed_in_day: None,
+        }
+    }
+
     /// Whether startup has completed.
     pub(crate) fn is_ready(&self) -> bool {
         self.ready
@@ -55,7 +86,10 @@ impl Session {
         let ca_keys = download_list(ctx, true)?;
         let aids = download_list(ctx, false)?;
         ctx.store.set_downloads_done()?;
-        ctx.demands.downloads = false;
+        ctx.set_demands(crate::link::posp::HostDemands {
+            downloads: false,
+            ..ctx.demands
+        })?;
         Ok(Downloads {
             batch,
             signed_in: true,
@@ -65,19 +99,24 @@ impl Session {
         })
     }
 
-    /// A restart of a terminal that completed startup before: sign-in only, the downloads are
-    /// in the database. `None` when they are not: the whole startup is needed.
-    pub(crate) fn sign_in_for_resume(
-        &mut self,
-        ctx: &mut Ctx,
-    ) -> Result<Option<Downloads>, EngineError> {
+    /// A restart of a terminal that completed startup before: the downloads are in the
+    /// database, and a sign-in happens only when it is due (new day, host request, keys gone).
+    /// `None` when the downloads are not there: the whole startup is needed.
+    pub(crate) fn resume(&mut self, ctx: &mut Ctx) -> Result<Option<Downloads>, EngineError> {
         if !ctx.store.downloads_done()? {
             return Ok(None);
         }
-        let batch = self.sign_in(ctx)?;
+        let signed_in = self.sign_in_due(ctx);
+        if signed_in {
+            self.sign_in(ctx)?;
+        }
+        if ctx.demands.downloads {
+            self.download_demanded(ctx)?;
+        }
+        let batch = ctx.store.current_batch()?;
         Ok(Some(Downloads {
             batch,
-            signed_in: true,
+            signed_in,
             parameters: ctx.store.download_count("param")?,
             ca_keys: ctx.store.download_count("capk")?,
             aids: ctx.store.download_count("aid")?,
@@ -92,16 +131,24 @@ impl Session {
                 "run startup (sign-in and downloads) first".into(),
             ));
         }
-        let today = ctx.local().day_number();
-        if ctx.demands.sign_in || self.signed_in_day != Some(today) {
+        if self.sign_in_due(ctx) {
             self.sign_in(ctx)?;
         }
         if ctx.demands.downloads {
-            download_parameters(ctx)?;
-            download_list(ctx, true)?;
-            download_list(ctx, false)?;
-            ctx.demands.downloads = false;
+            self.download_demanded(ctx)?;
         }
+        Ok(())
+    }
+
+    /// The downloads the host asked for (response header), then the demand is cleared.
+    fn download_demanded(&mut self, ctx: &mut Ctx) -> Result<(), EngineError> {
+        download_parameters(ctx)?;
+        download_list(ctx, true)?;
+        download_list(ctx, false)?;
+        ctx.set_demands(crate::link::posp::HostDemands {
+            downloads: false,
+            ..ctx.demands
+        })?;
         Ok(())
     }
 
@@ -150,8 +197,13 @@ impl Session {
             let now = ctx.now();
             ctx.store.adopt_batch(batch, now)?;
         }
-        self.signed_in_day = Some(ctx.local().day_number());
-        ctx.demands.sign_in = false;
+        let today = ctx.local().day_number();
+        ctx.store.set_signed_in_day(today)?;
+        self.signed_in_day = Some(today);
+        ctx.set_demands(crate::link::posp::HostDemands {
+            sign_in: false,
+            ..ctx.demands
+        })?;
         let batch = ctx.store.current_batch()?;
         log::info!("signed in; batch {batch:06}");
         Ok(batch)
@@ -210,7 +262,59 @@ fn download_parameters(ctx: &mut Ctx) -> Result<u32, EngineError> {
             t.value_bytes().unwrap_or_default(),
         )?;
     }
+    apply_parameters(ctx)?;
     Ok(payload.entries.len() as u32)
+}
+
+/// The host-managed parameters (PROTOCOL.md §1.9, docs/protocol-profile.md) take effect over
+/// the profile's defaults: DF01 merchant name (receipts), DF03 reversal retries, DF04 answer
+/// timeout (seconds). DF02, the QR gateway's path, is checked: this terminal speaks the
+/// `/qr/v1/` contract and refuses QR against a gateway announcing another one. A value outside
+/// what the terminal can use is logged and the profile's value kept.
+pub(crate) fn apply_parameters(ctx: &mut Ctx) -> Result<(), EngineError> {
+    let param = |ctx: &Ctx, tag: &str| ctx.store.download("param", tag);
+    if let Some(name) = param(ctx, "DF01")? {
+        match String::from_utf8(name) {
+            Ok(name) if !name.trim().is_empty() => ctx.config.merchant_name = name,
+            _ => log::warn!("parameter DF01 (merchant name) is not text; kept"),
+        }
+    }
+    if let Some(path) = param(ctx, "DF02")? {
+        let path = String::from_utf8_lossy(&path).into_owned();
+        ctx.qr_path_refused = (path != unipos_qr_protocol::messages::PATH_PREFIX).then(|| {
+            log::warn!("the host announces QR gateway path {path:?}; this terminal speaks /qr/v1/");
+            path
+        });
+    }
+    let before = (
+        ctx.config.profile.reversal.retries,
+        ctx.config.profile.timeouts.response_ms,
+    );
+    match param(ctx, "DF03")?.as_deref() {
+        Some([n @ 1..=99]) => ctx.config.profile.reversal.retries = u32::from(*n),
+        Some(other) => log::warn!("parameter DF03 (reversal retries) {other:02X?} unusable; kept"),
+        None => {}
+    }
+    match param(ctx, "DF04")?.as_deref() {
+        Some([s @ 1..=255]) => ctx.config.profile.timeouts.response_ms = u64::from(*s) * 1000,
+        Some(other) => log::warn!("parameter DF04 (answer timeout) {other:02X?} unusable; kept"),
+        None => {}
+    }
+    if before
+        != (
+            ctx.config.profile.reversal.retries,
+            ctx.config.profile.timeouts.response_ms,
+        )
+    {
+        log::info!(
+            "host parameters in force: {} reversal attempt(s), {} s answer timeout",
+            ctx.config.profile.reversal.retries,
+            ctx.config.profile.timeouts.response_ms / 1000
+        );
+        ctx.posp = crate::link::posp::HostLink::new(&ctx.config)
+            .map_err(|e| EngineError::Config(e.to_string()))?;
+    }
+    Ok(())
 }
 
 /// Query, then download each item, then send the end message (CA keys or AIDs).

@@ -11,6 +11,10 @@ const UPLOAD_IN_PROGRESS: &str = "upload_in_progress";
 const DOWNLOADS_DONE: &str = "downloads_done";
 /// Local day number of the last settlement (automatic settlement runs once a day).
 const LAST_SETTLED_DAY: &str = "last_settled_day";
+/// Local day number of the last successful sign-in (a new day means a new sign-in).
+const SIGNED_IN_DAY: &str = "signed_in_day";
+/// What the host asked for and the terminal has not done yet: `sign_in`, `downloads`.
+const HOST_DEMANDS: &str = "host_demands";
 
 impl Store {
     /// The current batch number.
@@ -65,6 +69,51 @@ impl Store {
     /// Records the day of a settlement.
     pub fn set_last_settled_day(&self, day: i64) -> Result<(), StorageError> {
         self.set_setting(LAST_SETTLED_DAY, &day.to_string())
+    }
+
+    /// Local day number of the last successful sign-in.
+    pub fn signed_in_day(&self) -> Result<Option<i64>, StorageError> {
+        self.setting(SIGNED_IN_DAY)?
+            .map(|v| parse(SIGNED_IN_DAY, &v))
+            .transpose()
+    }
+
+    /// Records a successful sign-in on `day`.
+    pub fn set_signed_in_day(&self, day: i64) -> Result<(), StorageError> {
+        self.set_setting(SIGNED_IN_DAY, &day.to_string())
+    }
+
+    /// What the host asked for and is not done yet: (sign in, downloads).
+    pub fn host_demands(&self) -> Result<(bool, bool), StorageError> {
+        let Some(v) = self.setting(HOST_DEMANDS)? else {
+            return Ok((false, false));
+        };
+        let mut demands = (false, false);
+        for part in v.split(',').filter(|p| !p.is_empty()) {
+            match part {
+                "sign_in" => demands.0 = true,
+                "downloads" => demands.1 = true,
+                other => {
+                    return Err(StorageError::corrupt(
+                        "read setting",
+                        format!("{HOST_DEMANDS} = {other:?}"),
+                    ))
+                }
+            }
+        }
+        Ok(demands)
+    }
+
+    /// Records what the host asked for (durably, before it is acted on: a process that ends
+    /// first leaves it to the next).
+    pub fn set_host_demands(&self, sign_in: bool, downloads: bool) -> Result<(), StorageError> {
+        let v = match (sign_in, downloads) {
+            (true, true) => "sign_in,downloads",
+            (true, false) => "sign_in",
+            (false, true) => "downloads",
+            (false, false) => "",
+        };
+        self.set_setting(HOST_DEMANDS, v)
     }
 
     fn counter(&self, key: &str) -> Result<u32, StorageError> {

@@ -29,10 +29,22 @@ pub fn clock() -> ManualClock {
     ManualClock::at_local(2026, 11, 21, 10, 0, 0, unipos_clock::CHINA_OFFSET_MINUTES)
 }
 
+/// The answer timeout of these tests, ms: short, so lost answers cost little test time;
+/// emulated runs (qemu) set a longer one.
+pub fn response_timeout_ms() -> u64 {
+    std::env::var("UNIPOS_TEST_RESPONSE_TIMEOUT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(400)
+}
+
 pub fn host(clock: &ManualClock) -> RunningHost {
-    let config = HostSimConfig::default()
+    let mut config = HostSimConfig::default()
         .with_seed(42)
         .with_clock(Arc::new(clock.clone()) as Arc<dyn Clock>);
+    // The host manages the answer timeout (parameter DF04, whole seconds): the shortest one.
+    config.host.response_timeout_secs =
+        u8::try_from(response_timeout_ms().div_ceil(1000)).unwrap_or(u8::MAX);
     HostSim::start(config).unwrap()
 }
 
@@ -43,12 +55,8 @@ pub fn terminal_config(host: &RunningHost) -> TerminalConfig {
         HostAddress::Tcp(host.posp_addr()),
     );
     config.merchant_name = defaults::MERCHANT_NAME.into();
-    // Short, so lost answers cost little test time; emulated runs (qemu) set a longer one.
-    let timeout_ms = std::env::var("UNIPOS_TEST_RESPONSE_TIMEOUT_MS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(400);
-    config.profile.timeouts.response_ms = timeout_ms;
+    // Until the parameter download replaces it with the host's.
+    config.profile.timeouts.response_ms = response_timeout_ms();
     config.profile.timeouts.connect_ms = 2000;
     config
 }
@@ -73,6 +81,18 @@ pub fn try_open_terminal(
     let tmk = DesKey::from_hex(defaults::TMK_HEX).unwrap();
     let security: SecurityHandle =
         Arc::new(Mutex::new(SoftwareSecurityModule::with_master_key(tmk)));
+    open_terminal_with(config, dir, clock, holder, security)
+}
+
+/// Opens a terminal with a given security module (a restart of a terminal whose PIN pad
+/// kept its keys).
+pub fn open_terminal_with(
+    config: TerminalConfig,
+    dir: &std::path::Path,
+    clock: &ManualClock,
+    holder: &SimCardholder,
+    security: SecurityHandle,
+) -> Result<(Terminal, SecurityHandle), unipos_terminal::EngineError> {
     let key_path = dir.join("vault.key");
     let key = match std::fs::read(&key_path) {
         Ok(k) => k,

@@ -153,6 +153,12 @@ impl QrService {
             .qr_gateway
             .as_ref()
             .ok_or_else(|| EngineError::Config("no QR gateway is configured".into()))?;
+        if let Some(path) = &ctx.qr_path_refused {
+            return Err(EngineError::Config(format!(
+                "the host's QR gateway is at {path}; this terminal speaks {}",
+                unipos_qr_protocol::messages::PATH_PREFIX
+            )));
+        }
         let reply = QrGateway {
             address,
             settings: &self.settings,
@@ -160,7 +166,10 @@ impl QrService {
         }
         .exchange(request, timeout)?;
         if reply.key_refused {
-            ctx.demands.sign_in = true;
+            ctx.set_demands(crate::link::posp::HostDemands {
+                sign_in: true,
+                ..ctx.demands
+            })?;
         }
         Ok(reply.exchange)
     }

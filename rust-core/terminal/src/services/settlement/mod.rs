@@ -128,7 +128,10 @@ fn sign_out(ctx: &mut Ctx) -> Result<(), EngineError> {
     if let Err(e) = ctx.exchange_management(&m) {
         log::warn!("sign-out not acknowledged: {e:?}");
     }
-    ctx.demands.sign_in = true;
+    ctx.set_demands(crate::link::posp::HostDemands {
+        sign_in: true,
+        ..ctx.demands
+    })?;
     Ok(())
 }
 
