@@ -30,9 +30,9 @@ pub fn setup(dir: &Path) -> (RunningHost, Terminal, SimCardholder) {
 pub fn setup_with(dir: &Path, link: Link) -> (RunningHost, Terminal, SimCardholder) {
     let host = HostSim::start(HostSimConfig::default().with_seed(1)).unwrap();
     let posp = match link {
-        Link::Tcp => HostAddress::Tcp(host.posp_addr()),
+        Link::Tcp => HostAddress::tcp(host.posp_addr()),
         Link::Https => HostAddress::Https {
-            addr: host.https_addr().unwrap(),
+            addresses: vec![host.https_addr().unwrap().to_string()],
             server_name: "localhost".into(),
             ca_pem: host.ca_pem().to_owned(),
         },

@@ -7,7 +7,7 @@ use std::sync::PoisonError;
 use unipos_crypto::MacPadding;
 use unipos_iso8583::cup::{self, CupHeader, ProcessingRequirement};
 use unipos_iso8583::{FrameLayout, Message, Tpdu};
-use unipos_net::{ExchangeError, Transport};
+use unipos_net::{ConfigError, ExchangeError, Transport};
 
 /// The reversal reason for an answer that is missing or unusable (PROTOCOL.md §1.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,7 +82,7 @@ impl std::fmt::Debug for HostLink {
 
 impl HostLink {
     /// A link for the configured POSP.
-    pub fn new(config: &TerminalConfig) -> Result<HostLink, ExchangeError> {
+    pub fn new(config: &TerminalConfig) -> Result<HostLink, ConfigError> {
         let transport = Transport::new(config.posp.endpoint(), config.profile.timeouts())?;
         Ok(HostLink {
             transport,
@@ -124,11 +124,13 @@ impl HostLink {
             .transport
             .exchange_frame(2, &body, "/posp")
             .map_err(|e| match e {
-                ExchangeError::NotSent(m) => LinkError::NotSent(m),
-                ExchangeError::Config(m) => LinkError::NotSent(format!("configuration: {m}")),
-                ExchangeError::NoAnswer(m) => LinkError::NoAnswer {
+                ExchangeError::NotSent(reason) => LinkError::NotSent(reason.to_string()),
+                // Every way the transport can fail after sending (timeout, reset, close, HTTP
+                // status, a frame that does not even split) is reversed with 98, as before;
+                // 06 and A0 are decided by `check` on answers that did arrive.
+                ExchangeError::NoAnswer(kind) => LinkError::NoAnswer {
                     reason: NoAnswerReason::Timeout,
-                    detail: m,
+                    detail: kind.to_string(),
                 },
             })?;
         self.check(security, &request, &answer, with_mac)

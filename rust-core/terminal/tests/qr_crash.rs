@@ -31,12 +31,12 @@ fn config_for(
     let mut c = TerminalConfig::new(
         defaults::TERMINAL_ID,
         defaults::MERCHANT_ID,
-        HostAddress::Tcp(posp),
+        HostAddress::tcp(posp),
     );
     c.profile.connect_timeout = Duration::from_secs(2);
     c.profile.response_timeout = Duration::from_secs(5);
     c.qr_gateway = Some(HostAddress::Https {
-        addr: https,
+        addresses: vec![https.to_string()],
         server_name: "localhost".into(),
         ca_pem,
     });

@@ -47,7 +47,7 @@ impl Engine {
             .ok_or_else(|| EngineError::Config("no QR gateway is configured".into()))?;
         let timeouts = Timeouts {
             connect: self.qr.connect_timeout.unwrap_or(DEFAULT_CONNECT),
-            read: self.qr.response_timeout.unwrap_or(timeout),
+            exchange: self.qr.response_timeout.unwrap_or(timeout),
         };
         let transport = Transport::new(gateway.endpoint(), timeouts)
             .map_err(|e| EngineError::Config(format!("QR gateway: {e}")))?;
@@ -66,8 +66,8 @@ impl Engine {
         };
         let response = match transport.post(&http) {
             Ok(r) => r,
-            Err(ExchangeError::NotSent(d)) | Err(ExchangeError::Config(d)) => {
-                return Ok(Exchange::NotSent(d))
+            Err(ExchangeError::NotSent(reason)) => {
+                return Ok(Exchange::NotSent(reason.to_string()))
             }
             Err(e @ ExchangeError::NoAnswer(_)) => {
                 return Ok(Exchange::Sent(Err(QrProtocolError::Malformed(
