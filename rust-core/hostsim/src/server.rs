@@ -86,12 +86,14 @@ impl HostSim {
         let runtime = if http_listeners.is_empty() {
             None
         } else {
-            // Two workers: the handlers are short; delays and withheld answers are timers.
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .thread_name("hostsim-http")
-                .enable_all()
-                .build()?;
+            // One thread drives every HTTP connection: the handlers are short and synchronous
+            // (in-memory ledger), delays and withheld answers are timers; a single thread also
+            // answers sooner than a work-stealing pool handing connections between workers.
+            let rt = Arc::new(
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()?,
+            );
             for (listener, api) in http_listeners {
                 listener.set_nonblocking(true)?;
                 let listener = {
@@ -105,7 +107,16 @@ impl HostSim {
                     stop_rx.clone(),
                 ));
             }
-            Some(rt)
+            let driver_rt = Arc::clone(&rt);
+            let mut stopped = stop_rx.clone();
+            let driver = std::thread::Builder::new()
+                .name("hostsim-http".into())
+                .spawn(move || {
+                    driver_rt.block_on(async move {
+                        let _ = stopped.wait_for(|stop| *stop).await;
+                    });
+                })?;
+            Some((rt, driver))
         };
         log::info!(
             "host simulator up: POSP {posp_addr}, HTTPS {https_addr:?}, admin {admin_addr:?}, seed {seed}"
@@ -157,7 +168,7 @@ pub struct RunningHost {
     threads: Vec<JoinHandle<()>>,
     wake: Vec<SocketAddr>,
     http_stop: tokio::sync::watch::Sender<bool>,
-    runtime: Option<tokio::runtime::Runtime>,
+    runtime: Option<(Arc<tokio::runtime::Runtime>, JoinHandle<()>)>,
 }
 
 impl std::fmt::Debug for RunningHost {
@@ -268,8 +279,11 @@ impl RunningHost {
         }
         // The HTTP side: every accept loop, connection and pending answer ends with the runtime.
         let _ = self.http_stop.send(true);
-        if let Some(rt) = self.runtime.take() {
-            rt.shutdown_timeout(Duration::from_secs(2));
+        if let Some((rt, driver)) = self.runtime.take() {
+            let _ = driver.join();
+            if let Ok(rt) = Arc::try_unwrap(rt) {
+                rt.shutdown_timeout(Duration::from_secs(2));
+            }
         }
         // Wake the blocking accepts.
         for addr in &self.wake {

@@ -98,6 +98,10 @@ impl reqwest::dns::Resolve for EntryResolver {
         let entry = self.entry.clone();
         let resolver = Arc::clone(&self.resolver);
         Box::pin(async move {
+            // An IP literal (a DNS server name reaching a configured IP) needs no lookup.
+            if let Some(addr) = entry.socket_addr() {
+                return Ok::<_, BoxError>(Box::new(std::iter::once(addr)) as reqwest::dns::Addrs);
+            }
             let (tx, rx) = tokio::sync::oneshot::channel();
             std::thread::Builder::new()
                 .name("unipos-resolve".into())
