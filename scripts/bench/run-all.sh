@@ -5,7 +5,7 @@
 #                     byte-identical check first)
 #   2. crypto         MAC (CUP ECB, X9.9, X9.19) and PIN block (ISO 0/3) criterion benches
 #                     (scripts/bench/rust/benches/crypto.rs)
-#   3. sale           cargo bench -p unipos-terminal --bench sale: p50/p99 beside fsync
+#   3. sale           cargo bench -p unipos-terminal --bench sale [-- https]: p50/p99 over TCP and HTTPS beside fsync
 #                     (SALE_RUNS runs, default 3; SALE_N sales each, default 500)
 #   4. hostsim        cargo bench -p unipos-hostsim --bench throughput, then
 #                     scripts/bench/hostsim.sh (4 terminals, 5 s, 3 runs)
@@ -75,6 +75,7 @@ runs="${SALE_RUNS:-3}"; [[ -n "$quick" ]] && runs=1
 for i in $(seq 1 "$runs"); do
     echo "-- run $i"
     cargo bench --quiet -p unipos-terminal --bench sale -- "${SALE_N:-500}" 2>&1 | tee -a "$out/sale.txt" | grep -vE '^\s*$|Compiling|Finished'
+    cargo bench --quiet -p unipos-terminal --bench sale -- https "${SALE_N:-500}" 2>&1 | tee -a "$out/sale.txt" | grep -vE '^\s*$|Compiling|Finished'
 done
 
 fi
@@ -102,7 +103,7 @@ echo
 echo "######## done in $((SECONDS - start)) s; logs in $out"
 echo "--- peers"; cat "$out/peers/table.md" 2>/dev/null
 echo "--- MAC / PIN"; cat "$out/crypto.md"
-echo "--- sale / fsync"; grep -E "p50" "$out/sale.txt" 2>/dev/null
+echo "--- sale / fsync"; grep -E "sale end|p50" "$out/sale.txt" 2>/dev/null
 echo "--- host simulator"; grep -E "median|thrpt" "$out"/hostsim-*.txt 2>/dev/null
 echo "--- settlement"; grep -E "settlement|host received|real" "$out/settlement.txt" 2>/dev/null
 }

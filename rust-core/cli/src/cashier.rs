@@ -255,7 +255,7 @@ fn sidecar(db: &Path) -> PathBuf {
 
 fn config_of(stored: &StoredConfig) -> Result<TerminalConfig, CliError> {
     let parse = |a: &str| {
-        a.parse()
+        a.parse::<std::net::SocketAddr>()
             .map_err(|_| CliError::bad(format!("'{a}' is not a host:port address")))
     };
     let https = match (&stored.https, &stored.ca) {
@@ -264,7 +264,7 @@ fn config_of(stored: &StoredConfig) -> Result<TerminalConfig, CliError> {
                 CliError::bad(format!("cannot read the CA file {}: {e}", ca.display()))
             })?;
             Some(HostAddress::Https {
-                addr: parse(addr)?,
+                addresses: vec![parse(addr)?.to_string()],
                 server_name: "127.0.0.1".into(),
                 ca_pem,
             })
@@ -273,7 +273,7 @@ fn config_of(stored: &StoredConfig) -> Result<TerminalConfig, CliError> {
         _ => None,
     };
     let posp = match (&stored.posp, &https) {
-        (Some(addr), _) => HostAddress::Tcp(parse(addr)?),
+        (Some(addr), _) => HostAddress::tcp(parse(addr)?),
         (None, Some(h)) => h.clone(),
         (None, None) => {
             return Err(CliError::bad(

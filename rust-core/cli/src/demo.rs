@@ -207,13 +207,13 @@ fn day(
     let mut config = TerminalConfig::new(
         defaults::TERMINAL_ID,
         defaults::MERCHANT_ID,
-        HostAddress::Tcp(host.posp_addr()),
+        HostAddress::tcp(host.posp_addr()),
     );
     config.merchant_name = defaults::MERCHANT_NAME.into();
     config.profile = profile.clone();
     if let Some(addr) = host.https_addr() {
         config.qr_gateway = Some(HostAddress::Https {
-            addr,
+            addresses: vec![addr.to_string()],
             server_name: "127.0.0.1".into(),
             ca_pem: host.ca_pem().to_owned(),
         });

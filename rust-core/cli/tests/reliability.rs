@@ -29,11 +29,11 @@ fn config(posp: &str, https: &str, ca_pem: &str) -> TerminalConfig {
     let mut c = TerminalConfig::new(
         defaults::TERMINAL_ID,
         defaults::MERCHANT_ID,
-        HostAddress::Tcp(posp.parse().unwrap()),
+        HostAddress::tcp(posp),
     );
     c.profile.timeouts.response_ms = 3000;
     c.qr_gateway = Some(HostAddress::Https {
-        addr: https.parse().unwrap(),
+        addresses: vec![https.to_owned()],
         server_name: "127.0.0.1".into(),
         ca_pem: ca_pem.into(),
     });

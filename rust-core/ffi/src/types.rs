@@ -2,7 +2,6 @@
 //! Amounts are `i64` fen (Kotlin `Long`); trace and batch numbers are `i32` (6 digits).
 
 use crate::error::PosError;
-use std::net::{SocketAddr, ToSocketAddrs};
 use unipos_terminal as t;
 
 /// `u64` fen to `i64` (saturating; amounts are far below 2^63).
@@ -69,30 +68,39 @@ pub struct TlsPin {
 }
 
 /// Where a host is: `host:port`, plain TCP (POSP) / HTTP (QR, tests only) or HTTPS with a
-/// pinned CA.
+/// pinned CA. Host names are resolved at each connection, not when the terminal opens.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct HostEndpoint {
-    /// `host:port`, e.g. `127.0.0.1:9001`.
+    /// `host:port` of the primary, e.g. `127.0.0.1:9001`, `posp.acquirer.cn:5000`, `[::1]:443`.
     pub address: String,
     /// `null` for plain TCP.
     #[uniffi(default = None)]
     pub tls: Option<TlsPin>,
+    /// Further `host:port` addresses, tried in order only when connecting to the ones before
+    /// failed (nothing was sent then).
+    #[uniffi(default = [])]
+    pub fallback_addresses: Vec<String>,
 }
 
 impl HostEndpoint {
-    fn to_engine(&self) -> Result<t::HostAddress, PosError> {
-        let addr: SocketAddr = self
-            .address
-            .to_socket_addrs()
-            .ok()
-            .and_then(|mut a| a.next())
-            .ok_or_else(|| PosError::Configuration {
-                reason: format!("cannot resolve host address {:?}", self.address),
-            })?;
+    /// Checks the syntax of every address (no lookup: that happens at each connection).
+    /// `field` names the record in the error (`posp`, `qrGateway`).
+    fn to_engine(&self, field: &str) -> Result<t::HostAddress, PosError> {
+        let check = |name: String, address: &str| {
+            unipos_net::HostPort::parse(address)
+                .map(|_| address.to_owned())
+                .map_err(|e| PosError::Configuration {
+                    reason: format!("{field}.{name}: {e}"),
+                })
+        };
+        let mut addresses = vec![check("address".into(), &self.address)?];
+        for (i, a) in self.fallback_addresses.iter().enumerate() {
+            addresses.push(check(format!("fallbackAddresses[{i}]"), a)?);
+        }
         Ok(match &self.tls {
-            None => t::HostAddress::Tcp(addr),
+            None => t::HostAddress::Tcp { addresses },
             Some(tls) => t::HostAddress::Https {
-                addr,
+                addresses,
                 server_name: tls.server_name.clone(),
                 ca_pem: tls.ca_pem.clone(),
             },
@@ -174,14 +182,17 @@ impl PosConfig {
                 .filter(|v| *v > 0)
                 .ok_or_else(|| cfg_err(format!("{what} must be positive")))
         };
-        let mut c =
-            t::TerminalConfig::new(&self.terminal_id, &self.merchant_id, self.posp.to_engine()?);
+        let mut c = t::TerminalConfig::new(
+            &self.terminal_id,
+            &self.merchant_id,
+            self.posp.to_engine("posp")?,
+        );
         c.merchant_name.clone_from(&self.merchant_name);
         c.operator.clone_from(&self.operator);
         c.qr_gateway = self
             .qr_gateway
             .as_ref()
-            .map(HostEndpoint::to_engine)
+            .map(|e| e.to_engine("qrGateway"))
             .transpose()?;
         if let Some(json) = &self.profile_json {
             c.profile = t::AcquirerProfile::from_json(json)
@@ -617,5 +628,36 @@ mod tests {
         assert!(request_id("order-1_a.b:c").is_ok());
         assert_eq!(decline_code("51"), 2002);
         assert_eq!(decline_code("05"), 2001);
+    }
+
+    #[test]
+    fn endpoints_are_checked_not_resolved_at_open() {
+        let endpoint = |address: &str, fallbacks: &[&str]| HostEndpoint {
+            address: address.into(),
+            tls: None,
+            fallback_addresses: fallbacks.iter().map(|s| (*s).to_owned()).collect(),
+        };
+        // A name that cannot resolve here is fine at open: it is looked up at each connection.
+        let ok = endpoint(
+            "posp.acquirer.invalid:5000",
+            &["10.0.0.7:5000", "[::1]:5000"],
+        );
+        assert_eq!(
+            ok.to_engine("posp").unwrap().addresses(),
+            ["posp.acquirer.invalid:5000", "10.0.0.7:5000", "[::1]:5000"]
+        );
+        let bad = endpoint("posp.acquirer.invalid", &[]).to_engine("posp");
+        let Err(PosError::Configuration { reason }) = bad else {
+            panic!("{bad:?}")
+        };
+        assert!(reason.starts_with("posp.address: "), "{reason}");
+        let bad = endpoint("127.0.0.1:1", &["127.0.0.1:1", "::1:5"]).to_engine("qrGateway");
+        let Err(PosError::Configuration { reason }) = bad else {
+            panic!("{bad:?}")
+        };
+        assert!(
+            reason.starts_with("qrGateway.fallbackAddresses[1]: "),
+            "{reason}"
+        );
     }
 }

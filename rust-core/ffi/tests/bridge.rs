@@ -63,6 +63,7 @@ fn open(host: &RunningHost, dir: &std::path::Path, tid: &str) -> (Arc<PosTermina
         posp: HostEndpoint {
             address: host.posp_addr().to_string(),
             tls: None,
+            fallback_addresses: vec![],
         },
         merchant_name: String::new(),
         operator: "001".into(),

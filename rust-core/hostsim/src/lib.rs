@@ -26,6 +26,7 @@ pub mod config;
 pub mod emv_data;
 mod error;
 pub mod faults;
+mod http_server;
 pub mod ledger;
 pub mod posp;
 pub mod qr;
@@ -33,6 +34,7 @@ mod qr_link;
 pub mod rng;
 pub mod server;
 pub mod sessions;
+pub mod tls;
 
 pub use config::{defaults, test_cards, CardConfig, HostSimConfig, TerminalConfig};
 pub use error::HostError;

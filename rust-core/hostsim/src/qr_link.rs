@@ -8,12 +8,8 @@ use crate::qr::Gateway;
 
 /// What the server does with a QR request.
 pub(crate) enum QrDelivery {
-    /// Send this response (`times` times: 2 for the duplicate fault).
-    Respond {
-        response: Response,
-        times: usize,
-        delay_ms: u64,
-    },
+    /// Send this response, after a delay.
+    Respond { response: Response, delay_ms: u64 },
     /// Send nothing; keep the connection until the client gives up.
     Withhold,
     /// Close the connection.
@@ -28,37 +24,33 @@ pub(crate) fn route(gateway: &Gateway, faults: &Faults, req: &Request) -> QrDeli
             operation: &info.operation,
         })
     });
-    let respond = |response, times, delay_ms| QrDelivery::Respond {
-        response,
-        times,
-        delay_ms,
-    };
+    let respond = |response, delay_ms| QrDelivery::Respond { response, delay_ms };
     match action {
-        None => respond(gateway.handle(req), 1, 0),
+        None => respond(gateway.handle(req), 0),
         Some(FaultAction::DropRequest) => QrDelivery::Withhold,
         Some(FaultAction::NoAnswer) => {
             let _ = gateway.handle(req);
             QrDelivery::Withhold
         }
-        Some(FaultAction::Delay { ms }) => respond(gateway.handle(req), 1, ms),
+        Some(FaultAction::Delay { ms }) => respond(gateway.handle(req), ms),
         Some(FaultAction::CloseConnection) => QrDelivery::Close,
         Some(FaultAction::Garble) => {
             let mut r = gateway.handle(req);
             for b in r.body.iter_mut() {
                 *b ^= 0x5A;
             }
-            respond(r, 1, 0)
+            respond(r, 0)
         }
-        Some(FaultAction::Duplicate) => respond(gateway.handle(req), 2, 0),
-        Some(FaultAction::HttpStatus { status }) => {
-            respond(Response::json(status, Vec::new()), 1, 0)
-        }
+        // An HTTP server answers a request once; over the terminal's connection per exchange
+        // a second copy was never read anyway. The request is still processed (and counted).
+        Some(FaultAction::Duplicate) => respond(gateway.handle(req), 0),
+        Some(FaultAction::HttpStatus { status }) => respond(Response::json(status, Vec::new()), 0),
         // Not applicable to QR requests (the rule matcher never returns these for QR).
         Some(
             FaultAction::BadMac
             | FaultAction::RespondWith { .. }
             | FaultAction::StaleTrace
             | FaultAction::LoseRecord,
-        ) => respond(gateway.handle(req), 1, 0),
+        ) => respond(gateway.handle(req), 0),
     }
 }

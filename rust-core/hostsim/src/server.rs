@@ -1,19 +1,19 @@
-//! The listeners: TCP POSP (2-byte length framing), HTTPS (`POST /posp`, `/qr/...`) and the
-//! plain-HTTP admin API, a thread per connection, all stopped promptly by
-//! [`RunningHost::shutdown`] (or on drop).
+//! The listeners: TCP POSP (2-byte length framing, a thread per connection), HTTPS
+//! (`POST /posp`, `/qr/...`) and the plain-HTTP admin API (hyper on a small tokio runtime,
+//! see [`crate::http_server`]), all stopped promptly by [`RunningHost::shutdown`] (or on drop).
 
-use crate::admin;
 use crate::config::HostSimConfig;
 use crate::error::HostError;
 use crate::faults::{FaultAction, FaultTarget, Faults};
+use crate::http_server::{self, Api};
 use crate::ledger::{CardSnapshot, JournalEntry};
 use crate::posp::{frame_has_mac, parse, Parsed, PospHost, UploadReport};
 use crate::qr::Gateway;
-use crate::qr_link::{self, QrDelivery};
 use crate::sessions::Sessions;
-use rustls::{ServerConfig, ServerConnection, StreamOwned};
+use crate::tls::TestCa;
+use rustls::ServerConfig;
 use std::collections::HashMap;
-use std::io::{BufReader, Write};
+use std::io::Write;
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -24,8 +24,6 @@ use unipos_clock::Clock;
 use unipos_iso8583::cup::ProcessingRequirement;
 use unipos_iso8583::FrameLayout;
 use unipos_net::frame_io::{read_frame, FrameReadError};
-use unipos_net::http::{read_request, write_response, Response};
-use unipos_net::tls::TestCa;
 
 /// Entry point of the simulator.
 #[derive(Debug)]
@@ -64,33 +62,62 @@ impl HostSim {
             tls: ca.server_config(),
         });
 
-        let mut listeners = Vec::new();
         let posp_listener = bind(&config.listen.posp)?;
         let posp_addr = posp_listener.local_addr()?;
-        listeners.push((posp_listener, Kind::Posp));
+        let mut http_listeners = Vec::new();
         let mut https_addr = None;
         if let Some(a) = &config.listen.https {
             let l = bind(a)?;
             https_addr = Some(l.local_addr()?);
-            listeners.push((l, Kind::Https));
+            http_listeners.push((l, Api::Https));
         }
         let mut admin_addr = None;
         if let Some(a) = &config.listen.admin {
             let l = bind(a)?;
             admin_addr = Some(l.local_addr()?);
-            listeners.push((l, Kind::Admin));
+            http_listeners.push((l, Api::Admin));
         }
-        let mut threads = Vec::new();
-        let mut wake = Vec::new();
-        for (listener, kind) in listeners {
-            wake.push(listener.local_addr()?);
-            let ctx = Arc::clone(&ctx);
-            threads.push(
-                std::thread::Builder::new()
-                    .name(format!("hostsim-{kind:?}-accept"))
-                    .spawn(move || accept_loop(listener, kind, ctx))?,
+        let wake = vec![posp_addr];
+        let posp_ctx = Arc::clone(&ctx);
+        let threads = vec![std::thread::Builder::new()
+            .name("hostsim-posp-accept".into())
+            .spawn(move || accept_loop(posp_listener, posp_ctx))?];
+        let (http_stop, stop_rx) = tokio::sync::watch::channel(false);
+        let runtime = if http_listeners.is_empty() {
+            None
+        } else {
+            // One thread drives every HTTP connection: the handlers are short and synchronous
+            // (in-memory ledger), delays and withheld answers are timers; a single thread also
+            // answers sooner than a work-stealing pool handing connections between workers.
+            let rt = Arc::new(
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()?,
             );
-        }
+            for (listener, api) in http_listeners {
+                listener.set_nonblocking(true)?;
+                let listener = {
+                    let _entered = rt.enter();
+                    tokio::net::TcpListener::from_std(listener)?
+                };
+                rt.spawn(http_server::accept(
+                    listener,
+                    api,
+                    Arc::clone(&ctx),
+                    stop_rx.clone(),
+                ));
+            }
+            let driver_rt = Arc::clone(&rt);
+            let mut stopped = stop_rx.clone();
+            let driver = std::thread::Builder::new()
+                .name("hostsim-http".into())
+                .spawn(move || {
+                    driver_rt.block_on(async move {
+                        let _ = stopped.wait_for(|stop| *stop).await;
+                    });
+                })?;
+            Some((rt, driver))
+        };
         log::info!(
             "host simulator up: POSP {posp_addr}, HTTPS {https_addr:?}, admin {admin_addr:?}, seed {seed}"
         );
@@ -109,6 +136,8 @@ impl HostSim {
             shared,
             threads,
             wake,
+            http_stop,
+            runtime,
         })
     }
 }
@@ -138,6 +167,8 @@ pub struct RunningHost {
     shared: Arc<Shared>,
     threads: Vec<JoinHandle<()>>,
     wake: Vec<SocketAddr>,
+    http_stop: tokio::sync::watch::Sender<bool>,
+    runtime: Option<(Arc<tokio::runtime::Runtime>, JoinHandle<()>)>,
 }
 
 impl std::fmt::Debug for RunningHost {
@@ -246,6 +277,14 @@ impl RunningHost {
         if self.shared.stop.swap(true, Ordering::SeqCst) {
             return;
         }
+        // The HTTP side: every accept loop, connection and pending answer ends with the runtime.
+        let _ = self.http_stop.send(true);
+        if let Some((rt, driver)) = self.runtime.take() {
+            let _ = driver.join();
+            if let Ok(rt) = Arc::try_unwrap(rt) {
+                rt.shutdown_timeout(Duration::from_secs(2));
+            }
+        }
         // Wake the blocking accepts.
         for addr in &self.wake {
             let target = if addr.ip().is_unspecified() {
@@ -307,19 +346,13 @@ pub(crate) struct ServerCtx {
     pub faults: Faults,
     pub gateway: Arc<Gateway>,
     shared: Arc<Shared>,
-    idle: Duration,
-    max_frame: usize,
-    tls: Arc<ServerConfig>,
+    pub idle: Duration,
+    pub max_frame: usize,
+    pub tls: Arc<ServerConfig>,
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Kind {
-    Posp,
-    Https,
-    Admin,
-}
-
-fn accept_loop(listener: TcpListener, kind: Kind, ctx: Arc<ServerCtx>) {
+/// The POSP listener: a thread per connection, the framing of [`unipos_net::frame_io`].
+fn accept_loop(listener: TcpListener, ctx: Arc<ServerCtx>) {
     for stream in listener.incoming() {
         if ctx.shared.stopping() {
             break;
@@ -327,7 +360,7 @@ fn accept_loop(listener: TcpListener, kind: Kind, ctx: Arc<ServerCtx>) {
         let stream = match stream {
             Ok(s) => s,
             Err(e) => {
-                log::warn!("{kind:?} accept failed: {e}");
+                log::warn!("POSP accept failed: {e}");
                 std::thread::sleep(Duration::from_millis(20));
                 continue;
             }
@@ -342,15 +375,11 @@ fn accept_loop(listener: TcpListener, kind: Kind, ctx: Arc<ServerCtx>) {
         }
         let conn_ctx = Arc::clone(&ctx);
         let spawned = std::thread::Builder::new()
-            .name(format!("hostsim-{kind:?}-{id}"))
+            .name(format!("hostsim-posp-{id}"))
             .spawn(move || {
                 let _ = stream.set_nodelay(true);
                 let _ = stream.set_read_timeout(Some(conn_ctx.idle));
-                match kind {
-                    Kind::Posp => serve_posp(&conn_ctx, stream),
-                    Kind::Https => serve_https(&conn_ctx, stream),
-                    Kind::Admin => serve_admin(&conn_ctx, stream),
-                }
+                serve_posp(&conn_ctx, stream);
                 conn_ctx
                     .shared
                     .conns
@@ -375,7 +404,7 @@ fn accept_loop(listener: TcpListener, kind: Kind, ctx: Arc<ServerCtx>) {
 }
 
 /// What to do on the connection after one POSP request.
-enum Delivery {
+pub(crate) enum Delivery {
     /// Write these frames (none = withhold the answer and keep reading), after a delay.
     Frames { frames: Vec<Vec<u8>>, delay_ms: u64 },
     /// Close the connection.
@@ -384,8 +413,8 @@ enum Delivery {
     Status(u16),
 }
 
-/// Processes one POSP frame body through the fault rules.
-fn posp_exchange(ctx: &ServerCtx, body: &[u8]) -> Delivery {
+/// Processes one POSP frame body through the fault rules (TCP and HTTPS alike).
+pub(crate) fn posp_exchange(ctx: &ServerCtx, body: &[u8]) -> Delivery {
     let send = |frames: Vec<Vec<u8>>, delay_ms| Delivery::Frames {
         frames: frames.into_iter().filter(|f| !f.is_empty()).collect(),
         delay_ms,
@@ -523,115 +552,6 @@ fn serve_posp(ctx: &ServerCtx, mut stream: TcpStream) {
                 let _ = stream.shutdown(Shutdown::Both);
                 return;
             }
-        }
-    }
-}
-
-fn serve_https(ctx: &ServerCtx, stream: TcpStream) {
-    let Ok(conn) = ServerConnection::new(Arc::clone(&ctx.tls)) else {
-        return;
-    };
-    let mut reader = BufReader::new(StreamOwned::new(conn, stream));
-    loop {
-        let req = match read_request(&mut reader, ctx.max_frame.max(64 * 1024)) {
-            Ok(Some(r)) => r,
-            Ok(None) => return,
-            Err(e) => {
-                if !ctx.shared.stopping() {
-                    log::info!("HTTPS connection dropped: {e}");
-                }
-                return;
-            }
-        };
-        let (response, times, delay_ms) = if req.path == "/posp" {
-            if req.method != "POST" {
-                (Response::json(405, r#"{"error":"POST only"}"#), 1, 0)
-            } else {
-                match https_posp(ctx, &req.body) {
-                    Some(r) => r,
-                    None => return,
-                }
-            }
-        } else if req.path.starts_with("/qr/") {
-            match qr_link::route(&ctx.gateway, &ctx.faults, &req) {
-                QrDelivery::Respond {
-                    response,
-                    times,
-                    delay_ms,
-                } => (response, times, delay_ms),
-                QrDelivery::Withhold => continue,
-                QrDelivery::Close => return,
-            }
-        } else {
-            (Response::json(404, r#"{"error":"no such path"}"#), 1, 0)
-        };
-        pause(&ctx.shared, delay_ms);
-        for _ in 0..times {
-            if write_response(reader.get_mut(), &response).is_err() {
-                return;
-            }
-        }
-    }
-}
-
-/// `POST /posp`: the body is a whole frame, length prefix included. `None` = close.
-fn https_posp(ctx: &ServerCtx, frame: &[u8]) -> Option<(Response, usize, u64)> {
-    let bad = || {
-        Some((
-            Response::json(400, r#"{"error":"not a length-prefixed frame"}"#),
-            1,
-            0,
-        ))
-    };
-    let Some((prefix, body)) = frame.split_at_checked(2) else {
-        return bad();
-    };
-    if FrameLayout::UNIONPAY.body_len(prefix) != body.len() {
-        return bad();
-    }
-    match posp_exchange(ctx, body) {
-        Delivery::Frames { frames, delay_ms } => {
-            let times = frames.len();
-            let first = frames.into_iter().next();
-            match first {
-                // Withheld answer: the client waits for its timeout.
-                None => Some((Response::default(), 0, 0)),
-                Some(f) => Some((
-                    Response::new(200, "application/octet-stream", f),
-                    times,
-                    delay_ms,
-                )),
-            }
-        }
-        Delivery::Close => None,
-        Delivery::Status(s) => Some((
-            Response::new(s, "application/octet-stream", Vec::new()),
-            1,
-            0,
-        )),
-    }
-}
-
-fn serve_admin(ctx: &ServerCtx, stream: TcpStream) {
-    let Ok(mut writer) = stream.try_clone() else {
-        return;
-    };
-    let mut reader = BufReader::new(stream);
-    loop {
-        let req = match read_request(&mut reader, 1024 * 1024) {
-            Ok(Some(r)) => r,
-            Ok(None) => return,
-            Err(e) => {
-                let _ = write_response(
-                    &mut writer,
-                    &Response::json(400, format!("{{\"error\":{:?}}}", e.to_string())),
-                );
-                return;
-            }
-        };
-        let resp = admin::handle(&ctx.posp, &ctx.faults, &ctx.gateway, &req);
-        if write_response(&mut writer, &resp).is_err() {
-            return;
         }
     }
 }

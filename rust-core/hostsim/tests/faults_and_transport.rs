@@ -12,7 +12,7 @@ use unipos_hostsim::test_cards as cards;
 use unipos_iso8583::cup::{ProcessingRequirement, TransactionType};
 use unipos_iso8583::FrameLayout;
 use unipos_net::http::Request;
-use unipos_net::{Endpoint, ExchangeError, Transport};
+use unipos_net::{Endpoint, ExchangeError, NoAnswerKind, NotSentReason, Transport};
 
 fn sale_msg(t: &mut Term, amount: u64) -> unipos_iso8583::Message {
     let m = t.financial("0200", "000000", "00", TransactionType::Sale, Some(amount));
@@ -165,20 +165,16 @@ fn https_posp_with_a_pinned_ca() {
     assert_eq!((a.code(), a.mac_ok), ("00", Some(true)));
 
     // A client pinning another CA never gets to send.
-    let other = unipos_net::tls::TestCa::generate(&["localhost"]).unwrap();
+    let other = unipos_hostsim::tls::TestCa::generate(&["localhost"]).unwrap();
     let mut stranger = Term::with_endpoint(
-        Endpoint::Https {
-            addr: host.https_addr().unwrap(),
-            server_name: "localhost".into(),
-            ca_pem: other.ca_pem().to_owned(),
-        },
+        Endpoint::https(host.https_addr().unwrap(), "localhost", other.ca_pem()),
         "62969002",
     );
     stranger.mak = t.mak.clone();
     let m = stranger.management("0820", unipos_iso8583::cup::NetworkCode::EchoTest);
     assert!(matches!(
         stranger.try_send(&m),
-        Err(ExchangeError::NotSent(_))
+        Err(ExchangeError::NotSent(NotSentReason::Tls))
     ));
 
     // HTTP-level fault on /posp.
@@ -186,17 +182,11 @@ fn https_posp_with_a_pinned_ca() {
         .add(FaultRule::posp("0200", FaultAction::HttpStatus { status: 503 }).once());
     let m = sale_msg(&mut t, 100);
     let err = t.try_send(&m).err().unwrap();
-    assert!(err.to_string().contains("503"), "{err}");
+    assert_eq!(err, ExchangeError::NoAnswer(NoAnswerKind::HttpStatus(503)));
 }
 
 fn admin(host: &unipos_hostsim::RunningHost) -> Transport {
-    Transport::new(
-        Endpoint::Tcp {
-            addr: host.admin_addr().unwrap(),
-        },
-        timeouts(5_000),
-    )
-    .unwrap()
+    Transport::new(Endpoint::tcp(host.admin_addr().unwrap()), timeouts(5_000)).unwrap()
 }
 
 fn call(tr: &Transport, method: &str, path: &str, body: &str) -> (u16, serde_json::Value) {
@@ -295,11 +285,7 @@ fn shutdown_is_prompt_even_with_open_connections() {
 fn qr_requests_are_routed_through_qr_fault_rules() {
     let (host, _c) = start_host();
     let https = Transport::new(
-        Endpoint::Https {
-            addr: host.https_addr().unwrap(),
-            server_name: "localhost".into(),
-            ca_pem: host.ca_pem().to_owned(),
-        },
+        Endpoint::https(host.https_addr().unwrap(), "localhost", host.ca_pem()),
         timeouts(2_000),
     )
     .unwrap();

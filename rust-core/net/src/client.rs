@@ -1,52 +1,52 @@
-//! One request, one answer, with timeouts and the classification the reversal rules need.
+//! One request, one answer, within one deadline, classified for the reversal rules
+//! (see [`crate::error`]).
 //!
-//! * [`ExchangeError::NotSent`]: no byte of the request can have reached the host (connection
-//!   refused, connect timeout, TLS handshake failure). No reversal is needed.
-//! * [`ExchangeError::NoAnswer`]: the request was (or may have been) sent but no complete
-//!   answer came back (timeout, reset, closed, truncated, HTTP error). The host may have acted:
-//!   the caller must treat the outcome as unknown (reverse, or query).
+//! The deadline is the profile's response timeout and covers the whole exchange: resolving,
+//! connecting (each attempt at most the connect timeout), sending and receiving. A peer that
+//! trickles one byte at a time cannot hold the exchange past it. The configured addresses are
+//! tried in order, and the next one only when connecting failed (nothing sent).
 
+use crate::addr::{HostPort, Resolver, SystemResolver};
+use crate::error::{self, ConfigError, ExchangeError, Garble, NoAnswerKind, NotSentReason};
 use crate::frame_io::{self, FrameReadError};
-use crate::http::{self, HttpError, Request, Response};
-use crate::tls::{pinned_client_config, TlsSetupError};
-use rustls::pki_types::ServerName;
-use rustls::{ClientConfig, ClientConnection, StreamOwned};
-use std::io::{self, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use crate::http::{HttpClients, Request, Response};
+use crate::tls::{pinned_client_config, trust_nothing};
+use std::io::{self, Read, Write};
+use std::net::TcpStream;
 use std::sync::Arc;
-use std::time::Duration;
-use thiserror::Error;
+use std::time::{Duration, Instant};
 
-/// Connect and read timeouts.
+/// Connect timeout and the deadline of a whole exchange.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timeouts {
-    /// Time allowed to establish the connection (TLS handshake included).
+    /// Time allowed for one connection attempt (TLS handshake included).
     pub connect: Duration,
-    /// Time allowed for the answer after the request was written.
-    pub read: Duration,
+    /// The whole exchange: connect, send and receive together (the profile's response timeout).
+    pub exchange: Duration,
 }
 
 impl Default for Timeouts {
     fn default() -> Self {
         Timeouts {
             connect: Duration::from_secs(10),
-            read: Duration::from_secs(60),
+            exchange: Duration::from_secs(60),
         }
     }
 }
 
-/// Where the host is.
+/// Where the host is. Addresses are `host:port` (resolved at each connection); the first is
+/// the primary, the others are fallbacks tried in order when connecting fails.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Endpoint {
-    /// Plain TCP.
+    /// Plain TCP: length-prefixed frames, or plain HTTP for [`Transport::post`].
     Tcp {
-        /// Host address.
-        addr: SocketAddr,
+        /// Host addresses, primary first.
+        addresses: Vec<String>,
     },
     /// HTTPS with a pinned CA.
     Https {
-        /// Host address.
-        addr: SocketAddr,
+        /// Host addresses, primary first.
+        addresses: Vec<String>,
         /// Name to verify in the server certificate (`localhost`, `127.0.0.1`, a DNS name).
         server_name: String,
         /// The CA certificate(s) to trust, PEM.
@@ -54,219 +54,252 @@ pub enum Endpoint {
     },
 }
 
-/// Why an exchange failed, classified by whether the host may have seen the request.
-#[derive(Debug, Error)]
-pub enum ExchangeError {
-    /// Nothing was sent.
-    #[error("could not reach the host: {0}")]
-    NotSent(String),
-    /// Sent (or possibly sent) but no valid answer arrived.
-    #[error("no answer from the host: {0}")]
-    NoAnswer(String),
-    /// The transport is misconfigured (bad pinned CA, bad server name).
-    #[error("transport configuration: {0}")]
-    Config(String),
-}
-
-impl ExchangeError {
-    /// Whether the request may have reached the host.
-    pub fn maybe_sent(&self) -> bool {
-        matches!(self, ExchangeError::NoAnswer(_))
+impl Endpoint {
+    /// Plain TCP to one address.
+    pub fn tcp(address: impl ToString) -> Endpoint {
+        Endpoint::Tcp {
+            addresses: vec![address.to_string()],
+        }
     }
 
-    /// Whether the answer timed out (as opposed to a reset or a close).
-    pub fn is_timeout(&self) -> bool {
-        matches!(self, ExchangeError::NoAnswer(m) if m.starts_with("timed out"))
+    /// HTTPS to one address.
+    pub fn https(
+        address: impl ToString,
+        server_name: impl Into<String>,
+        ca_pem: impl Into<String>,
+    ) -> Endpoint {
+        Endpoint::Https {
+            addresses: vec![address.to_string()],
+            server_name: server_name.into(),
+            ca_pem: ca_pem.into(),
+        }
     }
-}
 
-impl From<TlsSetupError> for ExchangeError {
-    fn from(e: TlsSetupError) -> Self {
-        ExchangeError::Config(e.to_string())
+    /// The addresses, primary first.
+    pub fn addresses(&self) -> &[String] {
+        match self {
+            Endpoint::Tcp { addresses } | Endpoint::Https { addresses, .. } => addresses,
+        }
     }
 }
 
-fn io_detail(e: &io::Error) -> String {
-    match e.kind() {
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => "timed out".to_owned(),
-        io::ErrorKind::ConnectionReset => "connection reset".to_owned(),
-        io::ErrorKind::ConnectionAborted => "connection aborted".to_owned(),
-        io::ErrorKind::UnexpectedEof => "connection closed".to_owned(),
-        _ => e.to_string(),
+/// A socket whose every read and write waits at most until the exchange deadline.
+struct DeadlineStream {
+    tcp: TcpStream,
+    deadline: Instant,
+}
+
+impl DeadlineStream {
+    fn left(&self) -> io::Result<Duration> {
+        self.deadline
+            .checked_duration_since(Instant::now())
+            .filter(|d| !d.is_zero())
+            .ok_or_else(|| io::Error::from(io::ErrorKind::TimedOut))
     }
 }
 
-enum Conn {
-    Tcp(TcpStream),
-    Tls(Box<StreamOwned<ClientConnection, TcpStream>>),
+fn timed_out(r: io::Result<usize>) -> io::Result<usize> {
+    r.map_err(|e| match e.kind() {
+        io::ErrorKind::WouldBlock => io::Error::from(io::ErrorKind::TimedOut),
+        _ => e,
+    })
 }
 
-impl Read for Conn {
+impl Read for DeadlineStream {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self {
-            Conn::Tcp(s) => s.read(buf),
-            Conn::Tls(s) => s.read(buf),
-        }
+        self.tcp.set_read_timeout(Some(self.left()?))?;
+        timed_out(self.tcp.read(buf))
     }
 }
 
-impl Write for Conn {
+impl Write for DeadlineStream {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self {
-            Conn::Tcp(s) => s.write(buf),
-            Conn::Tls(s) => s.write(buf),
-        }
+        self.tcp.set_write_timeout(Some(self.left()?))?;
+        timed_out(self.tcp.write(buf))
     }
     fn flush(&mut self) -> io::Result<()> {
-        match self {
-            Conn::Tcp(s) => s.flush(),
-            Conn::Tls(s) => s.flush(),
-        }
+        self.tcp.flush()
     }
 }
 
-/// A client for one endpoint. Cheap to clone; each exchange opens its own connection, as
-/// POS terminals do (short connections survive NAT and mobile networks best).
+/// A client for one endpoint. Cheap to clone; each exchange opens its own connection, as POS
+/// terminals do (short connections survive NAT and mobile networks best).
 #[derive(Clone)]
 pub struct Transport {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
     endpoint: Endpoint,
     timeouts: Timeouts,
-    tls: Option<Arc<ClientConfig>>,
+    addresses: Vec<HostPort>,
+    resolver: Arc<dyn Resolver>,
+    http: HttpClients,
     max_answer: usize,
 }
 
 impl std::fmt::Debug for Transport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Transport")
-            .field("endpoint", &self.endpoint)
-            .field("timeouts", &self.timeouts)
+            .field("addresses", &self.inner.endpoint.addresses())
+            .field("timeouts", &self.inner.timeouts)
             .finish_non_exhaustive()
     }
 }
 
 impl Transport {
-    /// A transport for `endpoint`. For HTTPS the pinned CA is parsed here, once.
-    pub fn new(endpoint: Endpoint, timeouts: Timeouts) -> Result<Transport, ExchangeError> {
-        let tls = match &endpoint {
-            Endpoint::Tcp { .. } => None,
-            Endpoint::Https { ca_pem, .. } => Some(pinned_client_config(ca_pem)?),
+    /// A transport for `endpoint`. The addresses' syntax, the pinned CA and the server name
+    /// are checked here, once; nothing is resolved or connected.
+    pub fn new(endpoint: Endpoint, timeouts: Timeouts) -> Result<Transport, ConfigError> {
+        Transport::with_resolver(endpoint, timeouts, Arc::new(SystemResolver))
+    }
+
+    /// [`Transport::new`] with another resolver for host names.
+    pub fn with_resolver(
+        endpoint: Endpoint,
+        timeouts: Timeouts,
+        resolver: Arc<dyn Resolver>,
+    ) -> Result<Transport, ConfigError> {
+        let addresses = endpoint
+            .addresses()
+            .iter()
+            .map(|a| HostPort::parse(a))
+            .collect::<Result<Vec<_>, _>>()?;
+        if addresses.is_empty() {
+            return Err(ConfigError::NoAddress);
+        }
+        let http = match &endpoint {
+            Endpoint::Tcp { .. } => HttpClients::new(
+                &addresses,
+                None,
+                trust_nothing()?,
+                timeouts,
+                Arc::clone(&resolver),
+            ),
+            Endpoint::Https {
+                server_name,
+                ca_pem,
+                ..
+            } => HttpClients::new(
+                &addresses,
+                Some(server_name),
+                pinned_client_config(ca_pem, server_name)?,
+                timeouts,
+                Arc::clone(&resolver),
+            ),
         };
         Ok(Transport {
-            endpoint,
-            timeouts,
-            tls,
-            max_answer: 64 * 1024,
+            inner: Arc::new(Inner {
+                endpoint,
+                timeouts,
+                addresses,
+                resolver,
+                http,
+                max_answer: 64 * 1024,
+            }),
         })
     }
 
     /// The endpoint.
     pub fn endpoint(&self) -> &Endpoint {
-        &self.endpoint
+        &self.inner.endpoint
     }
 
     /// The timeouts.
     pub fn timeouts(&self) -> Timeouts {
-        self.timeouts
+        self.inner.timeouts
     }
 
-    fn connect(&self) -> Result<Conn, ExchangeError> {
-        let addr = match &self.endpoint {
-            Endpoint::Tcp { addr } | Endpoint::Https { addr, .. } => *addr,
-        };
-        let tcp = TcpStream::connect_timeout(&addr, self.timeouts.connect)
-            .map_err(|e| ExchangeError::NotSent(io_detail(&e)))?;
-        let _ = tcp.set_nodelay(true);
-        tcp.set_write_timeout(Some(self.timeouts.read))
-            .map_err(|e| ExchangeError::NotSent(e.to_string()))?;
-        match (&self.endpoint, &self.tls) {
-            (Endpoint::Https { server_name, .. }, Some(config)) => {
-                let name = ServerName::try_from(server_name.clone())
-                    .map_err(|_| ExchangeError::Config(format!("bad server name {server_name}")))?;
-                let conn = ClientConnection::new(Arc::clone(config), name)
-                    .map_err(|e| ExchangeError::Config(e.to_string()))?;
-                tcp.set_read_timeout(Some(self.timeouts.connect))
-                    .map_err(|e| ExchangeError::NotSent(e.to_string()))?;
-                let mut stream = StreamOwned::new(conn, tcp);
-                // Finish the handshake before any request byte, so a TLS failure is "not sent".
-                while stream.conn.is_handshaking() {
-                    stream.conn.complete_io(&mut stream.sock).map_err(|e| {
-                        ExchangeError::NotSent(format!("TLS handshake: {}", io_detail(&e)))
-                    })?;
+    fn deadline(&self) -> Instant {
+        Instant::now() + self.inner.timeouts.exchange
+    }
+
+    /// Connects to the first address that accepts, trying each resolved address of each
+    /// configured one in order; every attempt at most `min(connect timeout, time left)`.
+    fn connect_tcp(&self, deadline: Instant) -> Result<TcpStream, ExchangeError> {
+        let mut failure = NotSentReason::Unreachable;
+        for entry in &self.inner.addresses {
+            let left = || {
+                deadline
+                    .checked_duration_since(Instant::now())
+                    .filter(|d| !d.is_zero())
+                    .map(|d| d.min(self.inner.timeouts.connect))
+                    .ok_or(ExchangeError::NotSent(NotSentReason::ConnectTimeout))
+            };
+            let resolved = match entry.resolve_within(&self.inner.resolver, left()?) {
+                Ok(a) => a,
+                Err(_) => {
+                    log::info!("{entry}: the name did not resolve; next address, if any");
+                    failure = NotSentReason::Resolve;
+                    continue;
                 }
-                Ok(Conn::Tls(Box::new(stream)))
+            };
+            for addr in resolved {
+                match TcpStream::connect_timeout(&addr, left()?) {
+                    Ok(tcp) => {
+                        let _ = tcp.set_nodelay(true);
+                        return Ok(tcp);
+                    }
+                    Err(e) => {
+                        failure = error::connect_failure(&e);
+                        log::info!("{entry} ({addr}): {failure}; next address, if any");
+                    }
+                }
             }
-            _ => Ok(Conn::Tcp(tcp)),
         }
+        Err(ExchangeError::NotSent(failure))
     }
 
-    fn set_read_timeout(&self, conn: &Conn) {
-        let t = Some(self.timeouts.read);
-        let _ = match conn {
-            Conn::Tcp(s) => s.set_read_timeout(t),
-            Conn::Tls(s) => s.sock.set_read_timeout(t),
-        };
-    }
-
-    /// Sends one ISO 8583 frame body (TPDU onwards; the length prefix is added here for TCP)
-    /// and returns the answer's body. Over HTTPS the whole frame, length prefix included, is
-    /// the POST body to `path`, and the answer is a whole frame too.
+    /// Sends one ISO 8583 frame body (TPDU onwards; the length prefix is added here) and
+    /// returns the answer's body. Over HTTPS the whole frame, length prefix included, is the
+    /// POST body to `https_path`, and the answer is a whole frame too.
     pub fn exchange_frame(
         &self,
         prefix_len: usize,
         body: &[u8],
         https_path: &str,
     ) -> Result<Vec<u8>, ExchangeError> {
-        match self.endpoint {
+        let deadline = self.deadline();
+        let frame = frame_io::encode_frame(prefix_len, body)
+            .map_err(|_| ExchangeError::NotSent(NotSentReason::FrameTooLong))?;
+        let max = self.inner.max_answer;
+        match self.inner.endpoint {
             Endpoint::Tcp { .. } => {
-                let mut conn = self.connect()?;
-                self.set_read_timeout(&conn);
-                frame_io::write_frame(&mut conn, prefix_len, body)
-                    .map_err(|e| ExchangeError::NoAnswer(io_detail(&e)))?;
-                frame_io::read_frame(&mut conn, prefix_len, self.max_answer).map_err(|e| {
+                let tcp = self.connect_tcp(deadline)?;
+                let mut conn = DeadlineStream { tcp, deadline };
+                // From here on bytes may be on the wire: every failure is "no answer".
+                conn.write_all(&frame)
+                    .and_then(|()| conn.flush())
+                    .map_err(|e| ExchangeError::NoAnswer(error::after_send(&e)))?;
+                frame_io::read_frame(&mut conn, prefix_len, max).map_err(|e| {
                     ExchangeError::NoAnswer(match e {
-                        FrameReadError::Io(io) => io_detail(&io),
-                        other => other.to_string(),
+                        FrameReadError::Io(io) => error::after_send(&io),
+                        FrameReadError::Closed | FrameReadError::Truncated { .. } => {
+                            NoAnswerKind::Closed
+                        }
+                        FrameReadError::TooLong { .. } => NoAnswerKind::Garbled(Garble::TooLarge),
                     })
                 })
             }
             Endpoint::Https { .. } => {
-                let mut frame = Vec::with_capacity(prefix_len + body.len());
-                frame_io::write_frame(&mut frame, prefix_len, body)
-                    .map_err(|e| ExchangeError::Config(e.to_string()))?;
-                let resp = self.post(&Request::post(
-                    https_path,
-                    "application/octet-stream",
-                    frame,
-                ))?;
+                let req = Request::post(https_path, "application/octet-stream", frame);
+                let resp = self.inner.http.send(&req, deadline, max + 8)?;
                 if resp.status != 200 {
-                    return Err(ExchangeError::NoAnswer(format!(
-                        "HTTP status {}",
-                        resp.status
+                    return Err(ExchangeError::NoAnswer(NoAnswerKind::HttpStatus(
+                        resp.status,
                     )));
                 }
-                frame_io::read_frame(&mut resp.body.as_slice(), prefix_len, self.max_answer)
-                    .map_err(|e| ExchangeError::NoAnswer(format!("bad frame in HTTP body: {e}")))
+                frame_io::read_frame(&mut resp.body.as_slice(), prefix_len, max)
+                    .map_err(|_| ExchangeError::NoAnswer(NoAnswerKind::Garbled(Garble::Frame)))
             }
         }
     }
 
-    /// Sends one HTTP request (over TLS for an HTTPS endpoint, plain otherwise) and returns
-    /// the response, whatever its status.
+    /// Sends one HTTP request (over TLS for an HTTPS endpoint, plain HTTP otherwise) and
+    /// returns the answer, whatever its status.
     pub fn post(&self, req: &Request) -> Result<Response, ExchangeError> {
-        let host = match &self.endpoint {
-            Endpoint::Https { server_name, .. } => server_name.clone(),
-            Endpoint::Tcp { addr } => addr.to_string(),
-        };
-        let mut conn = self.connect()?;
-        self.set_read_timeout(&conn);
-        http::write_request(&mut conn, &host, req)
-            .map_err(|e| ExchangeError::NoAnswer(io_detail(&e)))?;
-        let mut reader = BufReader::new(conn);
-        http::read_response(&mut reader, self.max_answer).map_err(|e| {
-            ExchangeError::NoAnswer(match e {
-                HttpError::Io(io) => io_detail(&io),
-                other => other.to_string(),
-            })
-        })
+        self.inner
+            .http
+            .send(req, self.deadline(), self.inner.max_answer)
     }
 }

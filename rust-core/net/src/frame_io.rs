@@ -3,6 +3,37 @@
 use std::io::{self, Read, Write};
 use thiserror::Error;
 
+/// A body the length prefix cannot express: it is refused, never sent with a cut-off length
+/// (a wrapped prefix would make the host read a different message).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[error("a body of {len} bytes cannot be framed behind a {prefix_len}-byte length prefix")]
+pub struct FrameTooLong {
+    /// Body length.
+    pub len: usize,
+    /// Prefix length in bytes.
+    pub prefix_len: usize,
+}
+
+/// Why a frame could not be written.
+#[derive(Debug, Error)]
+pub enum FrameWriteError {
+    /// The body does not fit the prefix (nothing was written).
+    #[error(transparent)]
+    TooLong(#[from] FrameTooLong),
+    /// The write failed.
+    #[error("{0}")]
+    Io(#[from] io::Error),
+}
+
+impl From<FrameWriteError> for io::Error {
+    fn from(e: FrameWriteError) -> Self {
+        match e {
+            FrameWriteError::TooLong(t) => io::Error::new(io::ErrorKind::InvalidInput, t),
+            FrameWriteError::Io(e) => e,
+        }
+    }
+}
+
 /// Why a frame could not be read.
 #[derive(Debug, Error)]
 pub enum FrameReadError {
@@ -30,14 +61,42 @@ pub enum FrameReadError {
     Io(#[from] io::Error),
 }
 
-/// Writes `body` behind a `prefix_len`-byte big-endian length, in one write.
-pub fn write_frame(w: &mut impl Write, prefix_len: usize, body: &[u8]) -> io::Result<()> {
+/// The largest body a `prefix_len`-byte prefix can announce (`None`: prefix length unsupported).
+pub fn max_body_len(prefix_len: usize) -> Option<u64> {
+    match prefix_len {
+        1..=7 => Some((1u64 << (8 * prefix_len)) - 1),
+        8 => Some(u64::MAX),
+        _ => None,
+    }
+}
+
+/// `body` behind its `prefix_len`-byte big-endian length, or [`FrameTooLong`].
+pub fn encode_frame(prefix_len: usize, body: &[u8]) -> Result<Vec<u8>, FrameTooLong> {
+    let too_long = FrameTooLong {
+        len: body.len(),
+        prefix_len,
+    };
+    let len = u64::try_from(body.len()).map_err(|_| too_long)?;
+    if max_body_len(prefix_len).is_none_or(|max| len > max) {
+        return Err(too_long);
+    }
     let mut buf = Vec::with_capacity(prefix_len + body.len());
-    let len = (body.len() as u64).to_be_bytes();
-    buf.extend_from_slice(&len[8usize.saturating_sub(prefix_len)..]);
+    buf.extend_from_slice(&len.to_be_bytes()[8 - prefix_len..]);
     buf.extend_from_slice(body);
+    Ok(buf)
+}
+
+/// Writes `body` behind a `prefix_len`-byte big-endian length, in one write; a body the prefix
+/// cannot express is refused before anything is written.
+pub fn write_frame(
+    w: &mut impl Write,
+    prefix_len: usize,
+    body: &[u8],
+) -> Result<(), FrameWriteError> {
+    let buf = encode_frame(prefix_len, body)?;
     w.write_all(&buf)?;
-    w.flush()
+    w.flush()?;
+    Ok(())
 }
 
 /// Reads one frame and returns its body (without the length prefix).
@@ -99,6 +158,28 @@ mod tests {
         assert_eq!(wire, b"\x00\x05hello");
         let body = read_frame(&mut wire.as_slice(), 2, 100).unwrap();
         assert_eq!(body, b"hello");
+    }
+
+    #[test]
+    fn a_body_the_prefix_cannot_express_is_refused() {
+        let mut wire = Vec::new();
+        assert_eq!(encode_frame(1, &[0u8; 255]).unwrap().len(), 256);
+        let err = write_frame(&mut wire, 1, &[0u8; 256]).unwrap_err();
+        assert!(matches!(
+            err,
+            FrameWriteError::TooLong(FrameTooLong {
+                len: 256,
+                prefix_len: 1
+            })
+        ));
+        assert!(wire.is_empty(), "nothing may be written");
+        assert_eq!(
+            encode_frame(2, &vec![0u8; 65_535]).unwrap()[..2],
+            [0xFF, 0xFF]
+        );
+        assert!(encode_frame(2, &vec![0u8; 65_536]).is_err());
+        assert!(encode_frame(0, b"").is_err());
+        assert!(encode_frame(9, b"x").is_err());
     }
 
     #[test]

@@ -1,26 +1,33 @@
-//! Minimal HTTP/1.1: request line or status line, headers, and a `Content-Length` body.
-//! Chunked transfer encoding is refused with a clear error (no peer of ours sends it).
+//! HTTP requests and answers as plain values, and the client that exchanges them: reqwest's
+//! blocking client on rustls with the pinned-CA configuration. No HTTP is parsed or written
+//! here: hyper (under reqwest) does the wire format, chunked bodies, close-delimited bodies
+//! and `1xx` answers included.
 
-use std::io::{self, BufRead, Read, Write};
-use thiserror::Error;
-
-const MAX_HEADER_LINE: usize = 8 * 1024;
-const MAX_HEADERS: usize = 64;
+use crate::addr::{HostPort, ResolveFailed, Resolver};
+use crate::client::Timeouts;
+use crate::error::{self, ExchangeError, Garble, NoAnswerKind, NotSentReason};
+use reqwest::blocking::Client;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use std::io::Read;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 /// An HTTP request.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Request {
     /// `GET`, `POST`, ...
     pub method: String,
-    /// The path, e.g. `/posp`.
+    /// The path (and query), e.g. `/posp`.
     pub path: String,
-    /// Headers in order, names as sent.
+    /// Headers in order, names as sent. `Host`, `Content-Length` and `Transfer-Encoding` are
+    /// the client's business and are ignored when sending.
     pub headers: Vec<(String, String)>,
     /// The body.
     pub body: Vec<u8>,
 }
 
-/// An HTTP response.
+/// An HTTP answer.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Response {
     /// Status code.
@@ -29,28 +36,6 @@ pub struct Response {
     pub headers: Vec<(String, String)>,
     /// The body.
     pub body: Vec<u8>,
-}
-
-/// Why an HTTP message could not be read.
-#[derive(Debug, Error)]
-pub enum HttpError {
-    /// The connection closed before a message started.
-    #[error("the connection was closed")]
-    Closed,
-    /// The message is not valid HTTP/1.1 as this module understands it.
-    #[error("malformed HTTP: {0}")]
-    Malformed(String),
-    /// The body is larger than allowed.
-    #[error("HTTP body of {len} bytes exceeds the limit of {max}")]
-    TooLarge {
-        /// Announced length.
-        len: usize,
-        /// Limit.
-        max: usize,
-    },
-    /// I/O failure, timeouts included.
-    #[error("{0}")]
-    Io(#[from] io::Error),
 }
 
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -78,7 +63,7 @@ impl Request {
 }
 
 impl Response {
-    /// A response with a status, content type and body.
+    /// An answer with a status, content type and body.
     pub fn new(status: u16, content_type: &str, body: Vec<u8>) -> Self {
         Response {
             status,
@@ -87,7 +72,7 @@ impl Response {
         }
     }
 
-    /// A JSON response.
+    /// A JSON answer.
     pub fn json(status: u16, body: impl Into<Vec<u8>>) -> Self {
         Response::new(status, "application/json", body.into())
     }
@@ -98,200 +83,240 @@ impl Response {
     }
 }
 
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        204 => "No Content",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        409 => "Conflict",
-        413 => "Payload Too Large",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        _ => "Status",
+/// Resolves the one configured address of a client, whatever name the URL carries. The lookup
+/// runs on a detached thread, not the runtime's blocking pool: dropping a client waits for
+/// that pool, and a hung lookup must not hold the caller past its deadline.
+struct EntryResolver {
+    entry: HostPort,
+    resolver: Arc<dyn Resolver>,
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+impl reqwest::dns::Resolve for EntryResolver {
+    fn resolve(&self, _name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let entry = self.entry.clone();
+        let resolver = Arc::clone(&self.resolver);
+        Box::pin(async move {
+            // An IP literal (a DNS server name reaching a configured IP) needs no lookup.
+            if let Some(addr) = entry.socket_addr() {
+                return Ok::<_, BoxError>(Box::new(std::iter::once(addr)) as reqwest::dns::Addrs);
+            }
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            std::thread::Builder::new()
+                .name("unipos-resolve".into())
+                .spawn(move || {
+                    let _ = tx.send(entry.lookup(resolver.as_ref()));
+                })
+                .map_err(|_| ResolveFailed::NotFound)?;
+            let addrs: Vec<SocketAddr> = rx.await.unwrap_or(Err(ResolveFailed::NotFound))?;
+            Ok::<_, BoxError>(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
+        })
     }
 }
 
-/// Writes a request (adds `Host` and `Content-Length`).
-pub fn write_request(w: &mut impl Write, host: &str, req: &Request) -> io::Result<()> {
-    let mut buf = format!("{} {} HTTP/1.1\r\nHost: {host}\r\n", req.method, req.path).into_bytes();
-    write_headers_and_body(&mut buf, &req.headers, &req.body);
-    w.write_all(&buf)?;
-    w.flush()
+/// One configured address and, for the primary, its client, built on first use (each blocking
+/// client is a runtime thread).
+struct Entry {
+    addr: HostPort,
+    /// `scheme://authority` of the URLs sent to this address.
+    base: String,
+    client: Mutex<Option<Client>>,
 }
 
-/// Writes a response (adds `Content-Length`).
-pub fn write_response(w: &mut impl Write, resp: &Response) -> io::Result<()> {
-    let mut buf = format!("HTTP/1.1 {} {}\r\n", resp.status, reason(resp.status)).into_bytes();
-    write_headers_and_body(&mut buf, &resp.headers, &resp.body);
-    w.write_all(&buf)?;
-    w.flush()
+/// The HTTP side of a transport: the configured addresses in order, one TLS configuration.
+pub(crate) struct HttpClients {
+    entries: Vec<Entry>,
+    tls: rustls::ClientConfig,
+    timeouts: Timeouts,
+    resolver: Arc<dyn Resolver>,
 }
 
-fn write_headers_and_body(buf: &mut Vec<u8>, headers: &[(String, String)], body: &[u8]) {
+/// The connect timeout for an attempt with `left` before the deadline: the configured one,
+/// but always a little short of the deadline. reqwest's request timeout and its connect
+/// timeout run on separate timers; if the request timer fired first during the handshake the
+/// error would not say "connect", and a request that never left would count as sent.
+fn connect_budget(connect: Duration, left: Duration) -> Duration {
+    let margin = (left / 10).min(Duration::from_millis(50));
+    connect.min(left.saturating_sub(margin))
+}
+
+impl HttpClients {
+    /// `server_name`: `Some` for HTTPS. A DNS server name is the URL host of every address (so
+    /// SNI and `Host` carry it) while the client's resolver connects to the configured
+    /// address; with an IP server name the URL host is the address itself, and the verifier
+    /// still checks the pinned IP. A URL carries a port only when its host is an IP literal:
+    /// hyper connects to those directly; for a name, the resolver's addresses (with their
+    /// ports) are used as they come.
+    pub(crate) fn new(
+        addrs: &[HostPort],
+        server_name: Option<&str>,
+        tls: rustls::ClientConfig,
+        timeouts: Timeouts,
+        resolver: Arc<dyn Resolver>,
+    ) -> HttpClients {
+        let dns_name = server_name.filter(|n| n.parse::<std::net::IpAddr>().is_err());
+        let scheme = if server_name.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        let entries = addrs
+            .iter()
+            .map(|a| Entry {
+                addr: a.clone(),
+                base: match (dns_name, a.socket_addr()) {
+                    (Some(name), _) => format!("https://{name}"),
+                    (None, Some(_)) => format!("{scheme}://{a}"),
+                    (None, None) => format!("{scheme}://{}", a.host()),
+                },
+                client: Mutex::new(None),
+            })
+            .collect();
+        HttpClients {
+            entries,
+            tls,
+            timeouts,
+            resolver,
+        }
+    }
+
+    /// The primary's client is kept (its connect budget is the same at every exchange); a
+    /// fallback, rare, gets a client for the time that is left.
+    fn client(
+        &self,
+        entry: &Entry,
+        primary: bool,
+        left: Duration,
+    ) -> Result<Client, ExchangeError> {
+        if !primary {
+            return self.build(entry, connect_budget(self.timeouts.connect, left));
+        }
+        let mut slot = entry.client.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(c) = slot.as_ref() {
+            return Ok(c.clone());
+        }
+        let client = self.build(
+            entry,
+            connect_budget(self.timeouts.connect, self.timeouts.exchange),
+        )?;
+        *slot = Some(client.clone());
+        Ok(client)
+    }
+
+    fn build(&self, entry: &Entry, connect: Duration) -> Result<Client, ExchangeError> {
+        Client::builder()
+            .use_preconfigured_tls(self.tls.clone())
+            .dns_resolver(Arc::new(EntryResolver {
+                entry: entry.addr.clone(),
+                resolver: Arc::clone(&self.resolver),
+            }))
+            .connect_timeout(connect)
+            // The exchange deadline is set per request; the blocking default (30 s) is off.
+            .timeout(None::<Duration>)
+            // A fresh connection per exchange: no stale pooled connection can turn a
+            // "nothing sent" into a "sent", and hyper never retries on a new one.
+            .pool_max_idle_per_host(0)
+            .retry(reqwest::retry::never())
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .build()
+            .map_err(|e| {
+                log::warn!("cannot start the HTTP client: {e}");
+                ExchangeError::NotSent(NotSentReason::Local)
+            })
+    }
+
+    /// Sends `req` to the first address that accepts a connection, within `deadline`.
+    pub(crate) fn send(
+        &self,
+        req: &Request,
+        deadline: Instant,
+        max_answer: usize,
+    ) -> Result<Response, ExchangeError> {
+        let method = reqwest::Method::from_bytes(req.method.as_bytes())
+            .map_err(|_| ExchangeError::NotSent(NotSentReason::Local))?;
+        let headers = header_map(&req.headers)?;
+        let mut failure = NotSentReason::Unreachable;
+        for (i, entry) in self.entries.iter().enumerate() {
+            let Some(left) = deadline
+                .checked_duration_since(Instant::now())
+                .filter(|d| !d.is_zero())
+            else {
+                return Err(ExchangeError::NotSent(NotSentReason::ConnectTimeout));
+            };
+            let client = self.client(entry, i == 0, left)?;
+            let sent = client
+                .request(method.clone(), format!("{}{}", entry.base, req.path))
+                .headers(headers.clone())
+                .body(req.body.clone())
+                .timeout(left)
+                .send();
+            match sent {
+                Ok(answer) => return read_answer(answer, max_answer),
+                Err(e) => match error::of_reqwest(&e) {
+                    ExchangeError::NotSent(r) if r.is_connection_failure() => {
+                        log::info!("{}: {r}; trying the next address, if any", entry.addr);
+                        failure = r;
+                    }
+                    other => {
+                        log::info!("{}: {other}", entry.addr);
+                        return Err(other);
+                    }
+                },
+            }
+        }
+        Err(ExchangeError::NotSent(failure))
+    }
+}
+
+fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, ExchangeError> {
+    let bad = ExchangeError::NotSent(NotSentReason::Local);
+    let mut map = HeaderMap::new();
     for (k, v) in headers {
-        if k.eq_ignore_ascii_case("content-length") {
+        let name = HeaderName::from_bytes(k.as_bytes()).map_err(|_| bad)?;
+        if name == reqwest::header::HOST
+            || name == reqwest::header::CONTENT_LENGTH
+            || name == reqwest::header::TRANSFER_ENCODING
+        {
             continue;
         }
-        buf.extend_from_slice(format!("{k}: {v}\r\n").as_bytes());
+        map.append(name, HeaderValue::from_str(v).map_err(|_| bad)?);
     }
-    buf.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
-    buf.extend_from_slice(body);
+    Ok(map)
 }
 
-/// Reads a request; `Ok(None)` when the peer closed the connection between requests.
-pub fn read_request(r: &mut impl BufRead, max_body: usize) -> Result<Option<Request>, HttpError> {
-    let line = match read_line(r)? {
-        Some(l) => l,
-        None => return Ok(None),
-    };
-    let mut parts = line.split(' ');
-    let (method, path, version) = (parts.next(), parts.next(), parts.next());
-    let (Some(method), Some(path), Some(version)) = (method, path, version) else {
-        return Err(HttpError::Malformed("bad request line".into()));
-    };
-    if !version.starts_with("HTTP/1.") {
-        return Err(HttpError::Malformed("only HTTP/1.x is supported".into()));
+fn read_answer(
+    mut answer: reqwest::blocking::Response,
+    max: usize,
+) -> Result<Response, ExchangeError> {
+    let too_large = ExchangeError::NoAnswer(NoAnswerKind::Garbled(Garble::TooLarge));
+    let status = answer.status().as_u16();
+    let headers = answer
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    if answer.content_length().is_some_and(|n| n > max as u64) {
+        return Err(too_large);
     }
-    let headers = read_headers(r)?;
-    let body = read_body(r, &headers, max_body)?;
-    Ok(Some(Request {
-        method: method.to_owned(),
-        path: path.to_owned(),
-        headers,
-        body,
-    }))
-}
-
-/// Reads a response.
-pub fn read_response(r: &mut impl BufRead, max_body: usize) -> Result<Response, HttpError> {
-    let line = read_line(r)?.ok_or(HttpError::Closed)?;
-    let mut parts = line.splitn(3, ' ');
-    let version = parts.next().unwrap_or("");
-    if !version.starts_with("HTTP/1.") {
-        return Err(HttpError::Malformed("bad status line".into()));
+    let mut body = Vec::new();
+    // The request's deadline covers the body too (reqwest's total timeout wraps it).
+    (&mut answer)
+        .take(max as u64 + 1)
+        .read_to_end(&mut body)
+        .map_err(|e| ExchangeError::NoAnswer(error::after_send(&e)))?;
+    if body.len() > max {
+        return Err(too_large);
     }
-    let status = parts
-        .next()
-        .and_then(|s| s.parse::<u16>().ok())
-        .ok_or_else(|| HttpError::Malformed("bad status code".into()))?;
-    let headers = read_headers(r)?;
-    let body = read_body(r, &headers, max_body)?;
     Ok(Response {
         status,
         headers,
         body,
     })
-}
-
-fn read_line(r: &mut impl BufRead) -> Result<Option<String>, HttpError> {
-    let mut buf = Vec::new();
-    let n = r
-        .by_ref()
-        .take(MAX_HEADER_LINE as u64)
-        .read_until(b'\n', &mut buf)?;
-    if n == 0 {
-        return Ok(None);
-    }
-    if buf.last() != Some(&b'\n') {
-        return Err(HttpError::Malformed(
-            "header line too long or cut off".into(),
-        ));
-    }
-    while matches!(buf.last(), Some(b'\n' | b'\r')) {
-        buf.pop();
-    }
-    String::from_utf8(buf)
-        .map(Some)
-        .map_err(|_| HttpError::Malformed("header is not UTF-8".into()))
-}
-
-fn read_headers(r: &mut impl BufRead) -> Result<Vec<(String, String)>, HttpError> {
-    let mut headers = Vec::new();
-    loop {
-        let line = read_line(r)?.ok_or_else(|| HttpError::Malformed("headers cut off".into()))?;
-        if line.is_empty() {
-            return Ok(headers);
-        }
-        if headers.len() >= MAX_HEADERS {
-            return Err(HttpError::Malformed("too many headers".into()));
-        }
-        let (k, v) = line
-            .split_once(':')
-            .ok_or_else(|| HttpError::Malformed("header without ':'".into()))?;
-        headers.push((k.trim().to_owned(), v.trim().to_owned()));
-    }
-}
-
-fn read_body(
-    r: &mut impl BufRead,
-    headers: &[(String, String)],
-    max_body: usize,
-) -> Result<Vec<u8>, HttpError> {
-    if header(headers, "transfer-encoding").is_some() {
-        return Err(HttpError::Malformed(
-            "chunked transfer encoding is not supported".into(),
-        ));
-    }
-    let len = match header(headers, "content-length") {
-        None => 0,
-        Some(v) => v
-            .parse::<usize>()
-            .map_err(|_| HttpError::Malformed("bad Content-Length".into()))?,
-    };
-    if len > max_body {
-        return Err(HttpError::TooLarge { len, max: max_body });
-    }
-    let mut body = vec![0u8; len];
-    r.read_exact(&mut body).map_err(|e| match e.kind() {
-        io::ErrorKind::UnexpectedEof => HttpError::Malformed("body cut off".into()),
-        _ => HttpError::Io(e),
-    })?;
-    Ok(body)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::io::BufReader;
-
-    #[test]
-    fn request_round_trip() {
-        let req = Request::post("/posp", "application/octet-stream", b"\x00\x02ab".to_vec());
-        let mut wire = Vec::new();
-        write_request(&mut wire, "localhost", &req).unwrap();
-        let back = read_request(&mut BufReader::new(wire.as_slice()), 1024)
-            .unwrap()
-            .unwrap();
-        assert_eq!(back.method, "POST");
-        assert_eq!(back.path, "/posp");
-        assert_eq!(back.body, b"\x00\x02ab");
-        assert_eq!(
-            back.header("content-type"),
-            Some("application/octet-stream")
-        );
-    }
-
-    #[test]
-    fn response_round_trip_and_limits() {
-        let resp = Response::json(200, "{}");
-        let mut wire = Vec::new();
-        write_response(&mut wire, &resp).unwrap();
-        let back = read_response(&mut BufReader::new(wire.as_slice()), 1024).unwrap();
-        assert_eq!(back.status, 200);
-        assert_eq!(back.body, b"{}");
-        assert!(matches!(
-            read_response(&mut BufReader::new(wire.as_slice()), 1),
-            Err(HttpError::TooLarge { .. })
-        ));
-        assert!(read_request(&mut BufReader::new(&b""[..]), 10)
-            .unwrap()
-            .is_none());
-        assert!(read_request(&mut BufReader::new(&b"GARBAGE\r\n\r\n"[..]), 10).is_err());
-        let chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
-        assert!(read_response(&mut BufReader::new(&chunked[..]), 10).is_err());
-    }
 }

@@ -1,19 +1,24 @@
-//! `unipos-net`: the blocking transports shared by the terminal engine and the host simulator.
+//! `unipos-net`: the blocking transports of the terminal engine (and the framing the host
+//! simulator shares).
 //!
 //! * [`frame_io`]: read and write length-prefixed frames (the UnionPay TCP framing).
-//! * [`http`]: just enough HTTP/1.1 (Content-Length bodies) for the HTTPS POSP path, the QR
-//!   gateway's JSON API and the simulator's admin endpoint. Small on purpose: it keeps
-//!   `libunipos.so` small and has no async runtime.
-//! * [`tls`]: a test CA generated on the fly, server configs signed by it, and client configs
-//!   that trust only a pinned CA.
-//! * [`client`]: one request/answer exchange with connect/read timeouts, and the error
-//!   classification the reversal rules depend on: *nothing was sent* versus *sent, no answer*.
+//! * [`http`]: HTTP requests and answers as values, exchanged by reqwest's blocking client on
+//!   rustls (HTTPS POSP, the QR gateway's JSON API).
+//! * [`tls`]: client configurations that trust only a pinned CA (ring provider).
+//! * [`client`]: one request/answer exchange within one deadline, over the configured
+//!   addresses in order.
+//! * [`error`]: the classification the reversal rules depend on: *nothing was sent* versus
+//!   *sent, no valid answer*, with typed reasons.
 
 #![warn(missing_docs)]
 
+pub mod addr;
 pub mod client;
+pub mod error;
 pub mod frame_io;
 pub mod http;
 pub mod tls;
 
-pub use client::{Endpoint, ExchangeError, Timeouts, Transport};
+pub use addr::{AddressError, HostPort, Resolver, SystemResolver};
+pub use client::{Endpoint, Timeouts, Transport};
+pub use error::{ConfigError, ExchangeError, Garble, NoAnswerKind, NotSentReason};

@@ -14,13 +14,30 @@ use unipos_terminal::hardware::sim::SimCardholder;
 use unipos_terminal::vault::SoftwareVault;
 use unipos_terminal::{Dependencies, HostAddress, SecurityHandle, Terminal, TerminalConfig};
 
+/// How the terminal reaches the simulator's POSP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    /// Raw TCP, 2-byte length framing.
+    Tcp,
+    /// `POST /posp` over HTTPS with the simulator's pinned CA (a new TLS connection a sale).
+    Https,
+}
+
 pub fn setup(dir: &Path) -> (RunningHost, Terminal, SimCardholder) {
+    setup_with(dir, Link::Tcp)
+}
+
+pub fn setup_with(dir: &Path, link: Link) -> (RunningHost, Terminal, SimCardholder) {
     let host = HostSim::start(HostSimConfig::default().with_seed(1)).unwrap();
-    let config = TerminalConfig::new(
-        defaults::TERMINAL_ID,
-        defaults::MERCHANT_ID,
-        HostAddress::Tcp(host.posp_addr()),
-    );
+    let posp = match link {
+        Link::Tcp => HostAddress::tcp(host.posp_addr()),
+        Link::Https => HostAddress::Https {
+            addresses: vec![host.https_addr().unwrap().to_string()],
+            server_name: "localhost".into(),
+            ca_pem: host.ca_pem().to_owned(),
+        },
+    };
+    let config = TerminalConfig::new(defaults::TERMINAL_ID, defaults::MERCHANT_ID, posp);
     let tmk = DesKey::from_hex(defaults::TMK_HEX).unwrap();
     let security: SecurityHandle =
         Arc::new(Mutex::new(SoftwareSecurityModule::with_master_key(tmk)));

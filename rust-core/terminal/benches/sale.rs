@@ -1,6 +1,7 @@
 //! A sale end to end on loopback, durable commits included (the journal row + armed reversal
 //! before sending, the answer after), beside the fsync latency of the same disk.
-//! `cargo bench -p unipos-terminal --bench sale [-- N]`.
+//! `cargo bench -p unipos-terminal --bench sale [-- [https] N]` (`https`: the POSP over HTTPS
+//! with the pinned CA instead of raw TCP).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -16,8 +17,18 @@ fn main() {
         .filter_map(|a| a.parse().ok())
         .next()
         .unwrap_or(500);
-    let dir = tempfile::tempdir_in(".").unwrap_or_else(|_| tempfile::tempdir().unwrap());
-    let (_host, terminal, holder) = setup(dir.path());
+    let link = if std::env::args().any(|a| a == "https") {
+        Link::Https
+    } else {
+        Link::Tcp
+    };
+    // UNIPOS_BENCH_DIR=/dev/shm puts the journal on tmpfs (fsync is free there), which leaves
+    // the code and the transport; the default is the disk the bench runs on.
+    let dir = match std::env::var_os("UNIPOS_BENCH_DIR") {
+        Some(d) => tempfile::tempdir_in(d).unwrap(),
+        None => tempfile::tempdir_in(".").unwrap_or_else(|_| tempfile::tempdir().unwrap()),
+    };
+    let (_host, terminal, holder) = setup_with(dir.path(), link);
     let mut lat = Vec::with_capacity(n);
     for i in 0..n {
         holder.present(SimCard::magstripe(
@@ -37,7 +48,13 @@ fn main() {
     }
     lat.sort();
     let fsync = fsync_latency(dir.path(), 200);
-    println!("sale end to end on loopback, {n} sales (durable SQLite commits, no printing wait):");
+    let over = match link {
+        Link::Tcp => "TCP",
+        Link::Https => "HTTPS",
+    };
+    println!(
+        "sale end to end on loopback over {over}, {n} sales (durable SQLite commits, no printing wait):"
+    );
     println!(
         "  p50 {}  p99 {}  max {}",
         ms(pct(&lat, 0.5)),

@@ -2,19 +2,23 @@
 //! profile (`unipos-profile`: framing, MAC, key mode, timeouts, reversal and settlement
 //! choices, as data with the UnionPay defaults).
 
-use std::net::SocketAddr;
 use unipos_net::{Endpoint, Timeouts};
 pub use unipos_profile::{AcquirerProfile, KeyMode, MacScheme, ProfileError};
 
-/// How the terminal reaches the POSP and the QR gateway.
+/// How the terminal reaches the POSP and the QR gateway. Addresses are `host:port` strings,
+/// resolved at each connection (not when the terminal opens); the first is the primary, the
+/// others are fallbacks, tried in order only when connecting fails (nothing was sent).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HostAddress {
-    /// Plain TCP with 2-byte framing (POSP only).
-    Tcp(SocketAddr),
+    /// Plain TCP with 2-byte framing (POSP) / plain HTTP (QR gateway, tests only).
+    Tcp {
+        /// `host:port`, primary first.
+        addresses: Vec<String>,
+    },
     /// HTTPS with a pinned CA: `/posp` for 8583 frames, `/qr/v1/...` for QR.
     Https {
-        /// Host address.
-        addr: SocketAddr,
+        /// `host:port`, primary first.
+        addresses: Vec<String>,
         /// Name in the server certificate.
         server_name: String,
         /// Pinned CA certificate, PEM.
@@ -23,15 +27,53 @@ pub enum HostAddress {
 }
 
 impl HostAddress {
+    /// Plain TCP to one `host:port` (anything displayed that way: a `SocketAddr`, a string).
+    pub fn tcp(address: impl ToString) -> HostAddress {
+        HostAddress::Tcp {
+            addresses: vec![address.to_string()],
+        }
+    }
+
+    /// HTTPS to one `host:port`, pinning `ca_pem` and checking `server_name`.
+    pub fn https(
+        address: impl ToString,
+        server_name: impl Into<String>,
+        ca_pem: impl Into<String>,
+    ) -> HostAddress {
+        HostAddress::Https {
+            addresses: vec![address.to_string()],
+            server_name: server_name.into(),
+            ca_pem: ca_pem.into(),
+        }
+    }
+
+    /// Adds fallback addresses after the ones already there.
+    pub fn with_fallbacks<S: ToString>(mut self, fallbacks: impl IntoIterator<Item = S>) -> Self {
+        let list = match &mut self {
+            HostAddress::Tcp { addresses } | HostAddress::Https { addresses, .. } => addresses,
+        };
+        list.extend(fallbacks.into_iter().map(|a| a.to_string()));
+        self
+    }
+
+    /// The addresses, primary first.
+    pub fn addresses(&self) -> &[String] {
+        match self {
+            HostAddress::Tcp { addresses } | HostAddress::Https { addresses, .. } => addresses,
+        }
+    }
+
     pub(crate) fn endpoint(&self) -> Endpoint {
         match self {
-            HostAddress::Tcp(addr) => Endpoint::Tcp { addr: *addr },
+            HostAddress::Tcp { addresses } => Endpoint::Tcp {
+                addresses: addresses.clone(),
+            },
             HostAddress::Https {
-                addr,
+                addresses,
                 server_name,
                 ca_pem,
             } => Endpoint::Https {
-                addr: *addr,
+                addresses: addresses.clone(),
                 server_name: server_name.clone(),
                 ca_pem: ca_pem.clone(),
             },
@@ -39,11 +81,12 @@ impl HostAddress {
     }
 }
 
-/// The time limits of one POSP exchange under `profile`.
+/// The time limits of one POSP exchange under `profile`: the response timeout bounds the
+/// whole exchange (connect, send, receive).
 pub(crate) fn timeouts(profile: &AcquirerProfile) -> Timeouts {
     Timeouts {
         connect: profile.connect_timeout(),
-        read: profile.response_timeout(),
+        exchange: profile.response_timeout(),
     }
 }
 

@@ -57,7 +57,7 @@ impl Engine {
         cancel: crate::hardware::CancelToken,
     ) -> Result<Engine, EngineError> {
         let mut store = Store::open(db_path)?;
-        let posp = HostLink::new(&config).map_err(|e| EngineError::Config(e.to_string()))?;
+        let posp = HostLink::new(&config)?;
         let recovered = store.recover(deps.clock.now_millis())?;
         if recovered > 0 {
             log::warn!("{recovered} interrupted request(s) found at start: reversals queued");

@@ -403,7 +403,7 @@ fn posp_over_https_with_the_pinned_ca() {
     let host = host(&clock);
     let mut config = terminal_config(&host);
     config.posp = unipos_terminal::HostAddress::Https {
-        addr: host.https_addr().unwrap(),
+        addresses: vec![host.https_addr().unwrap().to_string()],
         server_name: "localhost".into(),
         ca_pem: host.ca_pem().to_owned(),
     };
@@ -421,9 +421,9 @@ fn posp_over_https_with_the_pinned_ca() {
     assert_eq!(o.status, OutcomeStatus::Approved);
 
     // Another CA: the handshake fails before any byte of a request, so nothing to reverse.
-    let other = unipos_net::tls::TestCa::generate(&["localhost"]).unwrap();
+    let other = unipos_hostsim::tls::TestCa::generate(&["localhost"]).unwrap();
     config.posp = unipos_terminal::HostAddress::Https {
-        addr: host.https_addr().unwrap(),
+        addresses: vec![host.https_addr().unwrap().to_string()],
         server_name: "localhost".into(),
         ca_pem: other.ca_pem().to_owned(),
     };

@@ -41,7 +41,7 @@ fn terminal_config_for(addr: std::net::SocketAddr) -> unipos_terminal::TerminalC
     let mut c = unipos_terminal::TerminalConfig::new(
         unipos_hostsim::config::defaults::TERMINAL_ID,
         unipos_hostsim::config::defaults::MERCHANT_ID,
-        HostAddress::Tcp(addr),
+        HostAddress::tcp(addr),
     );
     c.profile.timeouts.connect_ms = 2000;
     c

@@ -31,12 +31,12 @@ fn config_for(
     let mut c = TerminalConfig::new(
         defaults::TERMINAL_ID,
         defaults::MERCHANT_ID,
-        HostAddress::Tcp(posp),
+        HostAddress::tcp(posp),
     );
     c.profile.timeouts.connect_ms = 2000;
     c.profile.timeouts.response_ms = 5000;
     c.qr_gateway = Some(HostAddress::Https {
-        addr: https,
+        addresses: vec![https.to_string()],
         server_name: "localhost".into(),
         ca_pem,
     });

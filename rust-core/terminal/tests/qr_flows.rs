@@ -396,7 +396,7 @@ fn gateway_unreachable_loses_nothing() {
     let addr = closed.local_addr().unwrap();
     drop(closed);
     h.config.qr_gateway = Some(HostAddress::Https {
-        addr,
+        addresses: vec![addr.to_string()],
         server_name: "localhost".into(),
         ca_pem: h.host.ca_pem().to_owned(),
     });

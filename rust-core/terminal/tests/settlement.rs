@@ -188,7 +188,7 @@ fn no_transaction_while_batch_upload_is_unfinished_and_a_crash_resumes() {
     let mut config = unipos_terminal::TerminalConfig::new(
         unipos_hostsim::defaults::TERMINAL_ID,
         unipos_hostsim::defaults::MERCHANT_ID,
-        unipos_terminal::HostAddress::Tcp(addr.parse().unwrap()),
+        unipos_terminal::HostAddress::tcp(addr),
     );
     config.profile.timeouts.response_ms = 5000;
     let (t, _) = open_terminal(config, std::path::Path::new(dir), &clock, &holder);

@@ -64,27 +64,18 @@ pub struct Term {
 pub fn timeouts(read_ms: u64) -> Timeouts {
     Timeouts {
         connect: Duration::from_secs(5),
-        read: Duration::from_millis(read_ms),
+        exchange: Duration::from_millis(read_ms),
     }
 }
 
 impl Term {
     pub fn tcp(host: &RunningHost, tid: &str) -> Term {
-        Term::with_endpoint(
-            Endpoint::Tcp {
-                addr: host.posp_addr(),
-            },
-            tid,
-        )
+        Term::with_endpoint(Endpoint::tcp(host.posp_addr()), tid)
     }
 
     pub fn https(host: &RunningHost, tid: &str) -> Term {
         Term::with_endpoint(
-            Endpoint::Https {
-                addr: host.https_addr().unwrap(),
-                server_name: "localhost".into(),
-                ca_pem: host.ca_pem().to_owned(),
-            },
+            Endpoint::https(host.https_addr().unwrap(), "localhost", host.ca_pem()),
             tid,
         )
     }

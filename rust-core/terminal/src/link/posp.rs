@@ -82,14 +82,16 @@ impl std::fmt::Debug for HostLink {
 
 impl HostLink {
     /// A link for the configured POSP.
-    pub fn new(config: &TerminalConfig) -> Result<HostLink, ExchangeError> {
+    pub fn new(config: &TerminalConfig) -> Result<HostLink, crate::error::EngineError> {
         let profile = &config.profile;
-        let transport = Transport::new(config.posp.endpoint(), crate::config::timeouts(profile))?;
-        let bad = |e: unipos_profile::ProfileError| ExchangeError::Config(e.to_string());
+        let bad = |e: String| crate::error::EngineError::Config(format!("POSP: {e}"));
+        let transport = Transport::new(config.posp.endpoint(), crate::config::timeouts(profile))
+            .map_err(|e| bad(e.to_string()))?;
+        let profile_bad = |e: unipos_profile::ProfileError| bad(e.to_string());
         Ok(HostLink {
             transport,
-            tpdu: Tpdu(profile.tpdu_bytes().map_err(bad)?),
-            header: CupHeader(profile.header_bytes().map_err(bad)?),
+            tpdu: Tpdu(profile.tpdu_bytes().map_err(profile_bad)?),
+            header: CupHeader(profile.header_bytes().map_err(profile_bad)?),
             mac_algorithm: config.profile.mac.algorithm(),
             terminal_id: config.terminal_id.clone(),
         })
@@ -126,11 +128,13 @@ impl HostLink {
             .transport
             .exchange_frame(2, &body, "/posp")
             .map_err(|e| match e {
-                ExchangeError::NotSent(m) => LinkError::NotSent(m),
-                ExchangeError::Config(m) => LinkError::NotSent(format!("configuration: {m}")),
-                ExchangeError::NoAnswer(m) => LinkError::NoAnswer {
+                ExchangeError::NotSent(reason) => LinkError::NotSent(reason.to_string()),
+                // Every way the transport can fail after sending (timeout, reset, close, HTTP
+                // status, a frame that does not even split) is reversed with 98, as before;
+                // 06 and A0 are decided by `check` on answers that did arrive.
+                ExchangeError::NoAnswer(kind) => LinkError::NoAnswer {
                     reason: NoAnswerReason::Timeout,
-                    detail: m,
+                    detail: kind.to_string(),
                 },
             })?;
         self.check(security, &request, &answer, with_mac)

@@ -59,7 +59,7 @@ impl QrGateway<'_> {
     ) -> Result<GatewayReply<R::Response>, EngineError> {
         let timeouts = Timeouts {
             connect: self.settings.connect_timeout.unwrap_or(DEFAULT_CONNECT),
-            read: self.settings.response_timeout.unwrap_or(timeout),
+            exchange: self.settings.response_timeout.unwrap_or(timeout),
         };
         let transport = Transport::new(self.address.endpoint(), timeouts)
             .map_err(|e| EngineError::Config(format!("QR gateway: {e}")))?;
@@ -82,9 +82,7 @@ impl QrGateway<'_> {
         };
         let response = match transport.post(&http) {
             Ok(r) => r,
-            Err(ExchangeError::NotSent(d)) | Err(ExchangeError::Config(d)) => {
-                return Ok(not_sent(d))
-            }
+            Err(ExchangeError::NotSent(reason)) => return Ok(not_sent(reason.to_string())),
             Err(e @ ExchangeError::NoAnswer(_)) => {
                 return Ok(GatewayReply {
                     exchange: Exchange::Sent(Err(QrProtocolError::Malformed(e.to_string()))),

@@ -311,8 +311,7 @@ pub(crate) fn apply_parameters(ctx: &mut Ctx) -> Result<(), EngineError> {
             ctx.config.profile.reversal.retries,
             ctx.config.profile.timeouts.response_ms / 1000
         );
-        ctx.posp = crate::link::posp::HostLink::new(&ctx.config)
-            .map_err(|e| EngineError::Config(e.to_string()))?;
+        ctx.posp = crate::link::posp::HostLink::new(&ctx.config)?;
     }
     Ok(())
 }

@@ -52,7 +52,7 @@ pub fn terminal_config(host: &RunningHost) -> TerminalConfig {
     let mut config = TerminalConfig::new(
         defaults::TERMINAL_ID,
         defaults::MERCHANT_ID,
-        HostAddress::Tcp(host.posp_addr()),
+        HostAddress::tcp(host.posp_addr()),
     );
     config.merchant_name = defaults::MERCHANT_NAME.into();
     // Until the parameter download replaces it with the host's.

@@ -34,7 +34,10 @@ pub fn code(channel: Channel, suffix: &str) -> String {
 
 pub fn gateway_address(host: &RunningHost) -> HostAddress {
     HostAddress::Https {
-        addr: host.https_addr().expect("the simulator's HTTPS listener"),
+        addresses: vec![host
+            .https_addr()
+            .expect("the simulator's HTTPS listener")
+            .to_string()],
         server_name: "localhost".into(),
         ca_pem: host.ca_pem().to_owned(),
     }
