@@ -205,7 +205,7 @@ fn day(dir: &Path, p: &mut Printer) -> Result<String, CliError> {
     let t = desktop::open(
         config,
         &dir.join("journal.db"),
-        defaults::TMK_HEX,
+        Some(defaults::TMK_HEX),
         Arc::new(clock.clone()),
     )?;
     t.terminal
