@@ -184,16 +184,24 @@ POM_TEXT="<?xml version=\"1.0\" encoding=\"UTF-8\"?>
     </plugins>
   </build>
 </project>"
-POM_HASH=$(printf '%s' "$POM_TEXT" | sha1sum | cut -d' ' -f1)
-if [ "$FORCE" = 1 ] || [ "$(cat "$MVN_DIR/.stamp" 2>/dev/null)" != "$POM_HASH" ]; then
+# Resolves a generated pom in DIR when its text changed since the last run (its hash is the
+# stamp, written by the caller after its own post-processing as "$RESOLVED_HASH").
+# Returns 1 (nothing to do) when up to date.
+mvn_resolve() { # dir pom-text what
+    local dir="$1" text="$2"
+    RESOLVED_HASH=$(printf '%s' "$text" | sha1sum | cut -d' ' -f1)
+    [ "$FORCE" = 1 ] || [ "$(cat "$dir/.stamp" 2>/dev/null)" != "$RESOLVED_HASH" ] || return 1
     command -v mvn >/dev/null || die "mvn is required"
-    say "resolving Maven Central artifacts (Robolectric $ROBOLECTRIC_VERSION closure, android-all jars, JNA, coroutines)"
-    printf '%s\n' "$POM_TEXT" > "$MVN_DIR/pom.xml"
-    rm -f "$MVN_DIR/.stamp"
-    if ! mvn -B -q -f "$MVN_DIR/pom.xml" -Dmaven.repo.local="$M2" validate >"$MVN_DIR/mvn.log" 2>&1; then
-        cat "$MVN_DIR/mvn.log" >&2
-        die "mvn failed (log above, also in $MVN_DIR/mvn.log)"
+    say "resolving $3"
+    mkdir -p "$dir"
+    printf '%s\n' "$text" > "$dir/pom.xml"
+    rm -f "$dir/.stamp"
+    if ! mvn -B -q -f "$dir/pom.xml" -Dmaven.repo.local="$M2" validate >"$dir/mvn.log" 2>&1; then
+        cat "$dir/mvn.log" >&2
+        die "mvn failed (log above, also in $dir/mvn.log)"
     fi
+}
+if mvn_resolve "$MVN_DIR" "$POM_TEXT" "Maven Central artifacts (Robolectric $ROBOLECTRIC_VERSION closure, android-all jars, JNA, coroutines)"; then
     # lib/: one symlink per runtime jar (no copies: they stay in the cache's Maven repository).
     # An AAR on a JVM classpath is useless, so its classes.jar is extracted, as Gradle does.
     rm -rf "$JVM_HOME/lib"
@@ -210,7 +218,7 @@ if [ "$FORCE" = 1 ] || [ "$(cat "$MVN_DIR/.stamp" 2>/dev/null)" != "$POM_HASH" ]
     done
     # android-all jars were copied out of the Maven repository; do not keep them twice (~300 MB).
     rm -rf "$M2/org/robolectric/android-all" "$M2/org/robolectric/android-all-instrumented"
-    echo "$POM_HASH" > "$MVN_DIR/.stamp"
+    echo "$RESOLVED_HASH" > "$MVN_DIR/.stamp"
 fi
 
 # ---- 3b. APK toolchain from Maven Central ------------------------------------------------------------
@@ -254,19 +262,9 @@ APK_POM_TEXT="<?xml version=\"1.0\" encoding=\"UTF-8\"?>
     </plugins>
   </build>
 </project>"
-APK_POM_HASH=$(printf '%s' "$APK_POM_TEXT" | sha1sum | cut -d' ' -f1)
-if [ "$FORCE" = 1 ] || [ "$(cat "$APK_DIR/.stamp" 2>/dev/null)" != "$APK_POM_HASH" ]; then
-    command -v mvn >/dev/null || die "mvn is required"
-    say "resolving the APK toolchain (r8 $R8_VERSION, android-all $ANDROID_ALL_LINK, animal-sniffer $ANIMAL_SNIFFER_VERSION, $SIG_A)"
-    mkdir -p "$APK_DIR"
-    printf '%s\n' "$APK_POM_TEXT" > "$APK_DIR/pom.xml"
-    rm -f "$APK_DIR/.stamp"
-    if ! mvn -B -q -f "$APK_DIR/pom.xml" -Dmaven.repo.local="$M2" validate >"$APK_DIR/mvn.log" 2>&1; then
-        cat "$APK_DIR/mvn.log" >&2
-        die "mvn failed (log above, also in $APK_DIR/mvn.log)"
-    fi
+if mvn_resolve "$APK_DIR" "$APK_POM_TEXT" "the APK toolchain (r8 $R8_VERSION, android-all $ANDROID_ALL_LINK, animal-sniffer $ANIMAL_SNIFFER_VERSION, $SIG_A)"; then
     rm -rf "$M2/org/robolectric/android-all/$ANDROID_ALL_LINK"
-    echo "$APK_POM_HASH" > "$APK_DIR/.stamp"
+    echo "$RESOLVED_HASH" > "$APK_DIR/.stamp"
 fi
 R8_JAR="$APK_DIR/r8-$R8_VERSION.jar"
 ANDROID_LINK_JAR="$JVM_HOME/android-all/android-all-$ANDROID_ALL_LINK.jar"
