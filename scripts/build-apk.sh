@@ -14,7 +14,7 @@
 # (package, minSdk 24, targetSdk 35, the launcher activity), the manifest (the payment service, the
 # foreground service and its type, the job service, the payment permission signature|knownSigner
 # with knownCerts, the managed-configuration meta-data), dexdump holding every manifest component
-# class (also after R8), no simulated devices in the release dex, and an API 24 check of every
+# class (also after R8), no simulated devices or software key wrapper in the release dex, and an API 24 check of every
 # java.* / android.* call (animal-sniffer with the Android API 24 signature).
 #
 # What the APKs LACK: lib/<abi>/libunipos.so. It needs the Android NDK (bionic), which this machine
@@ -153,6 +153,12 @@ check_variant() { # variant
     gate "dexdump: the core bindings and JNA are in" bash -c "grep -qx com.unipos.core.ffi.PosTerminal '$W/$v/dex-classes.txt' && grep -qx com.sun.jna.Native '$W/$v/dex-classes.txt'"
     if [ "$v" = release ]; then
         gate "dexdump: no simulated devices in the release build" bash -c "! grep -q 'SimulatedHardware' '$W/$v/dex-classes.txt'"
+        # Not referenced by release code (R8 drops it). NB: with no vendor adapter linked in (none is
+        # public), R8 also proves that no VendorHardwareFactory can exist and drops the transacting
+        # path (CoreEngine, the keystore wrapper): this APK can only refuse transactions. A vendor
+        # library module brings its factory (kept by proguard-rules.pro) and with it that path.
+        gate "dexdump: no software key-wrapping stand-in in the release build" bash -c \
+            "! grep -q 'SoftwareKeyWrapper' '$W/$v/dex-classes.txt'"
     fi
     echo "  $(wc -l < "$W/$v/dex-classes.txt") classes in the dex"
 }
