@@ -12,6 +12,14 @@
 #   JNA, kotlinx-coroutines   for the uniffi bindings on the host JVM (JNA's jar carries
 #                             libjnidispatch for linux-x86-64); JNA's Android AAR too
 #
+# and the APK toolchain (scripts/build-apk.sh; android/app's resources for the host tests):
+#   aapt2, apksigner, zipalign  Debian packages android-sdk-build-tools (aapt2 2.19), dexdump
+#   D8 / R8 9.5.28            com.android.tools:r8 (Maven Central)
+#   android-all API 34        org.robolectric:android-all:14-robolectric-10818077: the framework
+#                             `aapt2 link -I` links resources against (the newest aapt2 2.19 reads)
+#   animal-sniffer 1.24       + the Android API 24 signature (net.sf.androidscents.signature:
+#                             android-api-level-24:7.0_r2): java.* and android.* calls vs minSdk
+#
 # Idempotent and non-interactive; a second run only checks a stamp and prints the environment
 # (well under a second). Writes a sourceable file:
 #
@@ -41,6 +49,11 @@ declare -A ANDROID_ALL_INSTRUMENTED=(
     [24]=7.0.0_r1-robolectric-r1-i7
     [30]=11-robolectric-6757853-i7
 )
+# APK toolchain (separate pom and stamp: changing it never re-resolves the test jars above)
+R8_VERSION=9.5.28
+ANDROID_ALL_LINK=14-robolectric-10818077                # API 34: framework for aapt2 link
+ANIMAL_SNIFFER_VERSION=1.24
+ANDROID_SIGNATURE=net.sf.androidscents.signature:android-api-level-24:7.0_r2   # minSdk 24
 
 # ---- options ---------------------------------------------------------------------------------------
 QUIET=0 MODE=summary FORCE=0
@@ -50,7 +63,7 @@ for arg in "$@"; do
         --print-env-file) MODE=envfile; QUIET=1 ;;
         --exports) MODE=exports; QUIET=1 ;;
         --force) FORCE=1 ;;
-        -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
         *) echo "setup-jvm: unknown option $arg" >&2; exit 2 ;;
     esac
 done
@@ -86,6 +99,14 @@ if ! command -v aidl >/dev/null 2>&1; then
     apt_install aidl
 fi
 AIDL_BIN="$(command -v aidl)" || die "aidl not installed"
+# aapt2 (package aapt), apksigner, zipalign come with android-sdk-build-tools; dexdump is its own.
+if ! command -v aapt2 >/dev/null 2>&1 || ! command -v apksigner >/dev/null 2>&1 \
+        || ! command -v zipalign >/dev/null 2>&1 || ! command -v dexdump >/dev/null 2>&1 \
+        || ! command -v zip >/dev/null 2>&1; then
+    say "installing Debian android-sdk-build-tools (aapt2, apksigner, zipalign), dexdump, zip"
+    apt_install android-sdk-build-tools dexdump zip
+fi
+for t in aapt2 apksigner zipalign dexdump zip; do command -v "$t" >/dev/null || die "$t not installed"; done
 
 # ---- 2. kotlinc from npm ---------------------------------------------------------------------------
 KOTLIN_HOME="$JVM_HOME/kotlinc-$KOTLIN_VERSION"
@@ -163,16 +184,24 @@ POM_TEXT="<?xml version=\"1.0\" encoding=\"UTF-8\"?>
     </plugins>
   </build>
 </project>"
-POM_HASH=$(printf '%s' "$POM_TEXT" | sha1sum | cut -d' ' -f1)
-if [ "$FORCE" = 1 ] || [ "$(cat "$MVN_DIR/.stamp" 2>/dev/null)" != "$POM_HASH" ]; then
+# Resolves a generated pom in DIR when its text changed since the last run (its hash is the
+# stamp, written by the caller after its own post-processing as "$RESOLVED_HASH").
+# Returns 1 (nothing to do) when up to date.
+mvn_resolve() { # dir pom-text what
+    local dir="$1" text="$2"
+    RESOLVED_HASH=$(printf '%s' "$text" | sha1sum | cut -d' ' -f1)
+    [ "$FORCE" = 1 ] || [ "$(cat "$dir/.stamp" 2>/dev/null)" != "$RESOLVED_HASH" ] || return 1
     command -v mvn >/dev/null || die "mvn is required"
-    say "resolving Maven Central artifacts (Robolectric $ROBOLECTRIC_VERSION closure, android-all jars, JNA, coroutines)"
-    printf '%s\n' "$POM_TEXT" > "$MVN_DIR/pom.xml"
-    rm -f "$MVN_DIR/.stamp"
-    if ! mvn -B -q -f "$MVN_DIR/pom.xml" -Dmaven.repo.local="$M2" validate >"$MVN_DIR/mvn.log" 2>&1; then
-        cat "$MVN_DIR/mvn.log" >&2
-        die "mvn failed (log above, also in $MVN_DIR/mvn.log)"
+    say "resolving $3"
+    mkdir -p "$dir"
+    printf '%s\n' "$text" > "$dir/pom.xml"
+    rm -f "$dir/.stamp"
+    if ! mvn -B -q -f "$dir/pom.xml" -Dmaven.repo.local="$M2" validate >"$dir/mvn.log" 2>&1; then
+        cat "$dir/mvn.log" >&2
+        die "mvn failed (log above, also in $dir/mvn.log)"
     fi
+}
+if mvn_resolve "$MVN_DIR" "$POM_TEXT" "Maven Central artifacts (Robolectric $ROBOLECTRIC_VERSION closure, android-all jars, JNA, coroutines)"; then
     # lib/: one symlink per runtime jar (no copies: they stay in the cache's Maven repository).
     # An AAR on a JVM classpath is useless, so its classes.jar is extracted, as Gradle does.
     rm -rf "$JVM_HOME/lib"
@@ -189,8 +218,60 @@ if [ "$FORCE" = 1 ] || [ "$(cat "$MVN_DIR/.stamp" 2>/dev/null)" != "$POM_HASH" ]
     done
     # android-all jars were copied out of the Maven repository; do not keep them twice (~300 MB).
     rm -rf "$M2/org/robolectric/android-all" "$M2/org/robolectric/android-all-instrumented"
-    echo "$POM_HASH" > "$MVN_DIR/.stamp"
+    echo "$RESOLVED_HASH" > "$MVN_DIR/.stamp"
 fi
+
+# ---- 3b. APK toolchain from Maven Central ------------------------------------------------------------
+APK_DIR="$JVM_HOME/apk-tools"
+SIG_G=${ANDROID_SIGNATURE%%:*}; SIG_REST=${ANDROID_SIGNATURE#*:}; SIG_A=${SIG_REST%%:*}; SIG_V=${SIG_REST#*:}
+APK_POM_TEXT="<?xml version=\"1.0\" encoding=\"UTF-8\"?>
+<!-- generated by scripts/setup-jvm.sh; do not edit -->
+<project xmlns=\"http://maven.apache.org/POM/4.0.0\">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>com.unipos.toolchain</groupId>
+  <artifactId>unipos-apk-tools</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency><groupId>org.codehaus.mojo</groupId><artifactId>animal-sniffer</artifactId><version>$ANIMAL_SNIFFER_VERSION</version></dependency>
+  </dependencies>
+  <build>
+    <plugins>
+      <plugin>
+        <groupId>org.apache.maven.plugins</groupId>
+        <artifactId>maven-dependency-plugin</artifactId>
+        <version>$DEPENDENCY_PLUGIN_VERSION</version>
+        <executions>
+          <execution>
+            <id>sniffer-classpath</id><phase>validate</phase><goals><goal>build-classpath</goal></goals>
+            <configuration><outputFile>\${project.basedir}/sniffer-classpath.txt</outputFile><includeScope>runtime</includeScope></configuration>
+          </execution>
+          <execution>
+            <id>apk-tools</id><phase>validate</phase><goals><goal>copy</goal></goals>
+            <configuration>
+              <outputDirectory>\${project.basedir}</outputDirectory>
+              <artifactItems>
+              <artifactItem><groupId>com.android.tools</groupId><artifactId>r8</artifactId><version>$R8_VERSION</version></artifactItem>
+              <artifactItem><groupId>$SIG_G</groupId><artifactId>$SIG_A</artifactId><version>$SIG_V</version><type>signature</type></artifactItem>
+              <artifactItem><groupId>org.robolectric</groupId><artifactId>android-all</artifactId><version>$ANDROID_ALL_LINK</version><outputDirectory>\${project.basedir}/../android-all</outputDirectory></artifactItem>
+              </artifactItems>
+            </configuration>
+          </execution>
+        </executions>
+      </plugin>
+    </plugins>
+  </build>
+</project>"
+if mvn_resolve "$APK_DIR" "$APK_POM_TEXT" "the APK toolchain (r8 $R8_VERSION, android-all $ANDROID_ALL_LINK, animal-sniffer $ANIMAL_SNIFFER_VERSION, $SIG_A)"; then
+    rm -rf "$M2/org/robolectric/android-all/$ANDROID_ALL_LINK"
+    echo "$RESOLVED_HASH" > "$APK_DIR/.stamp"
+fi
+R8_JAR="$APK_DIR/r8-$R8_VERSION.jar"
+ANDROID_LINK_JAR="$JVM_HOME/android-all/android-all-$ANDROID_ALL_LINK.jar"
+SIGNATURE_FILE="$APK_DIR/$SIG_A-$SIG_V.signature"
+SNIFFER_CP=$(cat "$APK_DIR/sniffer-classpath.txt" 2>/dev/null || true)
+for f in "$R8_JAR" "$ANDROID_LINK_JAR" "$SIGNATURE_FILE"; do [ -f "$f" ] || die "missing $f (run with --force)"; done
+case "$SNIFFER_CP" in *animal-sniffer-$ANIMAL_SNIFFER_VERSION.jar*) ;; *) die "animal-sniffer classpath missing (run with --force)" ;; esac
 
 LIB="$JVM_HOME/lib"
 AA="$JVM_HOME/android-all"
@@ -237,7 +318,13 @@ export UNIPOS_TEST_CP=\"$TEST_CP\"
 export UNIPOS_JUNIT_CP=\"$JUNIT_CP\"
 export UNIPOS_JNA_JAR=\"$JNA_JAR\"
 export UNIPOS_JNA_AAR=\"$JVM_HOME/android-libs/jna-$JNA_VERSION.aar\"
-export UNIPOS_COROUTINES_JAR=\"$COROUTINES_JAR\""
+export UNIPOS_COROUTINES_JAR=\"$COROUTINES_JAR\"
+# APK toolchain (scripts/build-apk.sh): aapt2/apksigner/zipalign/dexdump are on PATH (Debian)
+export UNIPOS_R8_JAR=\"$R8_JAR\"
+# the framework aapt2 links resources against (API 34: the newest Debian's aapt2 2.19 can read)
+export UNIPOS_ANDROID_LINK_JAR=\"$ANDROID_LINK_JAR\"
+export UNIPOS_ANDROID_SIGNATURE=\"$SIGNATURE_FILE\"
+export UNIPOS_ANIMAL_SNIFFER_CP=\"$SNIFFER_CP\""
 if [ "$(cat "$ENV_FILE" 2>/dev/null)" != "$ENV_TEXT" ]; then
     printf '%s\n' "$ENV_TEXT" > "$ENV_FILE.tmp" && mv "$ENV_FILE.tmp" "$ENV_FILE"
 fi
@@ -251,5 +338,6 @@ case "$MODE" in
         say "  kotlinc $KOTLIN_VERSION ($KOTLIN_HOME), aidl ($AIDL_BIN)"
         say "  android-all compile jar API 24; Robolectric $ROBOLECTRIC_VERSION offline SDKs: $ANDROID_ALL_RUNTIME_SDKS"
         say "  JUnit $JUNIT_VERSION, hamcrest-core $HAMCREST_VERSION, JNA $JNA_VERSION, kotlinx-coroutines $COROUTINES_VERSION"
+        say "  APK: aapt2 $(aapt2 version 2>&1 | head -1), r8 $R8_VERSION, android-all API 34 (link), animal-sniffer $ANIMAL_SNIFFER_VERSION + API 24 signature"
         say "  source it:  . $ENV_FILE" ;;
 esac

@@ -7,8 +7,8 @@
 # Fresh machine: installs what it needs through scripts/setup-jvm.sh (kotlinc from npm; JUnit, JNA,
 # kotlinx-coroutines from Maven Central; idempotent, ~1 s when already installed).
 #
-# Environment: CARGO_TARGET_DIR (default: <repo>/target), UNIPOS_JVM_HOME (see setup-jvm.sh),
-#              UNIPOS_HOSTSIM=example|cli (default: cli if `unipos host run` works, else example)
+# Environment: CARGO_TARGET_DIR (default: <repo>/target), UNIPOS_JVM_HOME (see setup-jvm.sh)
+
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -33,21 +33,10 @@ cargo build -q -p unipos-ffi --features bindgen --lib --bin uniffi-bindgen
 LIB="$TARGET/debug/libunipos.so"
 [ -f "$LIB" ] || { echo "missing $LIB" >&2; exit 1; }
 
-HOSTSIM_MODE="${UNIPOS_HOSTSIM:-}"
-if [ -z "$HOSTSIM_MODE" ]; then
-    HOSTSIM_MODE=example
-    if cargo build -q -p unipos-cli 2>/dev/null && "$TARGET/debug/unipos" host run --help >/dev/null 2>&1; then
-        HOSTSIM_MODE=cli
-    fi
-fi
-if [ "$HOSTSIM_MODE" = cli ]; then
-    cargo build -q -p unipos-cli
-    HOSTSIM_CMD=("$TARGET/debug/unipos" host run)
-else
-    say "\`unipos host run\` not available: using the unipos-ffi hostsim example (same simulator library)"
-    cargo build -q -p unipos-ffi --example hostsim
-    HOSTSIM_CMD=("$TARGET/debug/examples/hostsim")
-fi
+# The host hands out a 3 s answer timeout (DF04) so that lost-answer tests give up quickly.
+cargo build -q -p unipos-cli
+HOSTSIM_CMD=("$TARGET/debug/unipos" host run --answer-timeout 3)
+
 
 # ---- 3. bindings from the built library (library mode: same metadata, same checksums) ----------------
 say "uniffi-bindgen generate --language kotlin"
@@ -84,7 +73,7 @@ done
 [ -n "$POSP" ] && [ -n "$ADMIN" ] || { cat "$HOSTLOG" >&2; echo "host simulator addresses not found" >&2; exit 1; }
 HTTPS=$(addr_of https)
 CA=$(grep -ioE '[^ ]*ca[^ ]*\.pem' "$HOSTLOG" | head -n1 || true)
-say "host simulator ($HOSTSIM_MODE): POSP $POSP, HTTPS ${HTTPS:-none}, admin $ADMIN, CA ${CA:-none}"
+say "host simulator: POSP $POSP, HTTPS ${HTTPS:-none}, admin $ADMIN, CA ${CA:-none}"
 
 # ---- 6. JUnit ---------------------------------------------------------------------------------------
 CLASSES=$(cd "$OUT" && find com/unipos/core -name '*Test.class' ! -name '*$*' | sed 's/\.class$//; s#/#.#g' | sort)

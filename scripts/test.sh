@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of unipos: formatting, lints, the Rust workspace tests, a short fuzz run,
-# and the JVM side (AIDL contract, Kotlin bridge, Android app under Robolectric).
+# the JVM side (AIDL contract, Kotlin bridge, Android app's two builds under Robolectric), and the
+# signed debug and release APKs with their gates.
 # This is the README's test command and exactly what CI runs (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,5 +31,8 @@ sdk-aidl/build-host.sh
 step "Rust-Kotlin bridge: libunipos + uniffi bindings + android/core JVM tests"
 scripts/test-jvm.sh
 
-step "android/app: service, pay Intent and caller checks under Robolectric over the real library"
+step "android/app, debug and release builds: service, pay Intent, provisioning, lifecycle under Robolectric over the real library"
 scripts/test-android-app.sh
+
+step "android/app APKs: debug (D8) and release (R8), signed, with their gates (badging, manifest, dexdump, API 24 check)"
+scripts/build-apk.sh

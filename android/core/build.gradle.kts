@@ -13,6 +13,9 @@ plugins {
 android {
     namespace = "com.unipos.core"
     compileSdk = 35
+    // Pinned: the NDK that links libunipos.so for the device ABIs (cargo-ndk reads ANDROID_NDK_HOME,
+    // set from it below). Install with `sdkmanager "ndk;27.2.12479018"`.
+    ndkVersion = "27.2.12479018"
     defaultConfig {
         minSdk = 24
         consumerProguardFiles("consumer-rules.pro")
@@ -39,34 +42,61 @@ dependencies {
 }
 
 val repoRoot = rootDir.resolve("..")
+val rustSources = fileTree(repoRoot.resolve("rust-core")) { include("**/*.rs", "**/Cargo.toml") }
+val jniLibs = layout.projectDirectory.dir("src/main/jniLibs")
 
 // 1. The Android libraries: cargo-ndk -> src/main/jniLibs/{arm64-v8a,armeabi-v7a,x86_64}/libunipos.so
 val cargoNdkBuild by tasks.registering(Exec::class) {
     group = "rust"
-    description = "Builds libunipos.so for the Android ABIs with cargo-ndk (needs the NDK)"
+    description = "Builds libunipos.so for the Android ABIs with cargo-ndk (needs the pinned NDK)"
+    inputs.files(rustSources)
+    inputs.file(repoRoot.resolve("Cargo.lock"))
+    inputs.file(repoRoot.resolve("Cargo.toml"))
+    outputs.dir(jniLibs)
     workingDir = repoRoot
+    environment("ANDROID_NDK_HOME", android.ndkDirectory.absolutePath)
     commandLine("scripts/build-android-libs.sh")
 }
 
-// 2. The bindings, generated from a host build of the same crate (library mode reads the
-//    metadata embedded in the .so; the API checksums match any build of the same source).
-val cargoHostBuild by tasks.registering(Exec::class) {
+// 2. uniffi-bindgen itself is a host tool (feature `bindgen`): built for the workstation.
+val hostTarget = repoRoot.resolve("target/debug")
+val cargoBindgenBuild by tasks.registering(Exec::class) {
     group = "rust"
+    description = "Builds the uniffi-bindgen host tool"
+    inputs.files(rustSources)
+    inputs.file(repoRoot.resolve("Cargo.lock"))
+    outputs.file(hostTarget.resolve("uniffi-bindgen"))
     workingDir = repoRoot
-    commandLine("cargo", "build", "-p", "unipos-ffi", "--features", "bindgen", "--lib", "--bin", "uniffi-bindgen")
+    commandLine("cargo", "build", "-p", "unipos-ffi", "--features", "bindgen", "--bin", "uniffi-bindgen")
 }
+
+// 3. The bindings, generated from the ANDROID library the app ships (library mode reads the
+//    metadata embedded in that .so), so the Kotlin API and the checksums are those of the shipped
+//    code. (The host scripts, without the NDK, generate them from target/debug/libunipos.so.)
 val generateUniffiBindings by tasks.registering(Exec::class) {
     group = "rust"
-    dependsOn(cargoHostBuild)
-    workingDir = repoRoot
-    val out = layout.buildDirectory.dir("generated/uniffi").get().asFile
+    dependsOn(cargoNdkBuild, cargoBindgenBuild)
+    val so = jniLibs.file("arm64-v8a/libunipos.so")
+    val out = layout.buildDirectory.dir("generated/uniffi")
+    inputs.file(so)
     outputs.dir(out)
+    workingDir = repoRoot
     commandLine(
-        "target/debug/uniffi-bindgen", "generate",
-        "--library", "target/debug/libunipos.so",
+        hostTarget.resolve("uniffi-bindgen").absolutePath, "generate",
+        "--library", so.asFile.absolutePath,
         "--language", "kotlin", "--no-format",
-        "--out-dir", out.absolutePath,
+        "--out-dir", out.get().asFile.absolutePath,
     )
 }
 
+// Host JVM unit tests load the desktop library.
+val cargoHostBuild by tasks.registering(Exec::class) {
+    group = "rust"
+    inputs.files(rustSources)
+    outputs.file(hostTarget.resolve("libunipos.so"))
+    workingDir = repoRoot
+    commandLine("cargo", "build", "-p", "unipos-ffi", "--lib")
+}
+
 tasks.named("preBuild") { dependsOn(generateUniffiBindings, cargoNdkBuild) }
+tasks.withType<Test>().configureEach { dependsOn(cargoHostBuild) }

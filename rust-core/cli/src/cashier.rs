@@ -32,8 +32,10 @@ struct StoredConfig {
     https: Option<String>,
     /// Pinned CA certificate file for HTTPS.
     ca: Option<PathBuf>,
-    /// Terminal master key (test hosts only: a real terminal's TMK lives in its PIN pad).
-    tmk_hex: String,
+    /// Read only, from files written before the TMK moved into the security module's
+    /// encrypted key file: injected there once, then the file is rewritten without it.
+    #[serde(rename = "tmk_hex", default, skip_serializing)]
+    legacy_tmk_hex: Option<String>,
     /// The acquirer profile given at startup (`None`: UnionPay defaults).
     #[serde(default)]
     profile: Option<unipos_terminal::AcquirerProfile>,
@@ -241,7 +243,9 @@ pub struct StartupArgs {
     /// Merchant id.
     #[arg(long, default_value = defaults::MERCHANT_ID)]
     merchant_id: String,
-    /// Terminal master key (test hosts only).
+    /// Terminal master key to inject into the software security module (test hosts only; a
+    /// real terminal's TMK is in its PIN pad). Kept encrypted in `<db>.secmod`, never in the
+    /// configuration file. Default: the host simulator's test TMK.
     #[arg(long, default_value = defaults::TMK_HEX)]
     tmk: String,
     /// Acquirer profile (JSON; docs/protocol-profile.md), kept for later commands.
@@ -290,13 +294,26 @@ fn config_of(stored: &StoredConfig) -> Result<TerminalConfig, CliError> {
     Ok(config)
 }
 
-fn open(db: &Path, stored: &StoredConfig) -> Result<DesktopTerminal, CliError> {
-    desktop::open(
-        config_of(stored)?,
-        db,
-        &stored.tmk_hex,
-        Arc::new(SystemClock),
-    )
+fn open(db: &Path, stored: &StoredConfig, tmk: Option<&str>) -> Result<DesktopTerminal, CliError> {
+    desktop::open(config_of(stored)?, db, tmk, Arc::new(SystemClock))
+}
+
+fn save(db: &Path, stored: &StoredConfig) -> Result<(), CliError> {
+    let json = serde_json::to_string_pretty(stored).map_err(|e| CliError::bad(e.to_string()))?;
+    std::fs::write(sidecar(db), json)?;
+    Ok(())
+}
+
+/// The stored configuration; one written by an earlier version with the TMK in it has the
+/// TMK moved into the security module's encrypted key file and is rewritten without it.
+fn load_and_open(db: &Path) -> Result<(StoredConfig, DesktopTerminal), CliError> {
+    let mut stored = load(db)?;
+    let legacy = stored.legacy_tmk_hex.take();
+    let t = open(db, &stored, legacy.as_deref())?;
+    if legacy.is_some() {
+        save(db, &stored)?;
+    }
+    Ok((stored, t))
 }
 
 fn load(db: &Path) -> Result<StoredConfig, CliError> {
@@ -378,17 +395,16 @@ fn startup(db: &Path, a: &StartupArgs) -> Result<String, CliError> {
         posp: a.posp.clone(),
         https: a.https.clone(),
         ca: a.ca.clone(),
-        tmk_hex: a.tmk.clone(),
+        legacy_tmk_hex: None,
         profile: a
             .profile
             .as_deref()
             .map(desktop::read_profile)
             .transpose()?,
     };
-    let t = open(db, &stored)?;
+    let t = open(db, &stored, Some(&a.tmk))?;
     let report = t.terminal.startup()?;
-    let json = serde_json::to_string_pretty(&stored).map_err(|e| CliError::bad(e.to_string()))?;
-    std::fs::write(sidecar(db), json)?;
+    save(db, &stored)?;
     Ok(format!(
         "ready: batch {:06}, {} parameter(s), {} CA key(s), {} AID(s); {}",
         report.batch,
@@ -604,8 +620,7 @@ pub fn run(db: &Path, cmd: CashierCommand) -> Result<String, CliError> {
     if let Some((job, _)) = &job {
         job.validate()?;
     }
-    let stored = load(db)?;
-    let t = open(db, &stored)?;
+    let (_, t) = load_and_open(db)?;
     let resumed = t.terminal.resume()?;
     let term = &t.terminal;
     if let Some((job, card)) = job {

@@ -221,7 +221,7 @@ fn day(
     let t = desktop::open(
         config,
         &dir.join("journal.db"),
-        defaults::TMK_HEX,
+        Some(defaults::TMK_HEX),
         Arc::new(clock.clone()),
     )?;
     t.terminal

@@ -1,14 +1,24 @@
-//! The desktop terminal: the engine with simulated hardware, a software security module and
-//! a vault key kept beside the database (on a real terminal: the PIN pad and the keystore).
+//! The desktop terminal: the engine with simulated hardware and the software security module.
+//!
+//! Keys at rest, beside the database (`docs/operations.md`):
+//! * `<db>.kek`: the **software stand-in** for the Android Keystore, a labelled key file. It
+//!   protects the files below against a copy of the database alone, not against anyone who
+//!   can read this file;
+//! * `<db>.datakey`: the data key, wrapped under `<db>.kek`;
+//! * `<db>.secmod`: the software security module's TMK and work keys (AES-256-GCM);
+//! * card numbers in the journal: AES-256-GCM under a key derived from the data key;
+//! * `<db>.key`: the earlier clear TDES vault key, only read (if present) so rows sealed
+//!   before the upgrade still open.
 
 use crate::error::CliError;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use unipos_clock::Clock;
-use unipos_crypto::security_module::SoftwareSecurityModule;
+use unipos_crypto::at_rest::{load_or_create_data_key, AtRestError, DataKey, SoftwareKeyWrapper};
+use unipos_crypto::persistent_module::PersistentSecurityModule;
 use unipos_crypto::DesKey;
 use unipos_terminal::hardware::sim::SimCardholder;
-use unipos_terminal::vault::SoftwareVault;
+use unipos_terminal::vault::{AeadVault, SoftwareVault};
 use unipos_terminal::{AcquirerProfile, Dependencies, SecurityHandle, Terminal, TerminalConfig};
 
 /// A terminal and its simulated customer/printer.
@@ -17,58 +27,66 @@ pub struct DesktopTerminal {
     pub holder: SimCardholder,
 }
 
-/// The vault key file of a database: created on first use, readable by the owner only.
-fn vault_key(db: &Path) -> Result<DesKey, CliError> {
-    let path = PathBuf::from(format!("{}.key", db.display()));
-    let raw = match std::fs::read(&path) {
-        Ok(raw) => raw,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let (_, raw) = SoftwareVault::generate()?;
-            write_private(&path, &raw)?;
-            raw.to_vec()
-        }
-        Err(e) => {
-            return Err(CliError::bad(format!(
-                "cannot read {}: {e}",
-                path.display()
-            )))
-        }
-    };
-    Ok(DesKey::from_bytes(&raw)?)
+fn beside(db: &Path, suffix: &str) -> PathBuf {
+    PathBuf::from(format!("{}{suffix}", db.display()))
 }
 
-fn write_private(path: &Path, data: &[u8]) -> Result<(), CliError> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+fn at_rest(e: AtRestError) -> CliError {
+    CliError::bad(e.to_string())
+}
+
+/// The data key of `db`, wrapped by the software key-encryption key beside it.
+fn data_key(db: &Path) -> Result<DataKey, CliError> {
+    let wrapper = SoftwareKeyWrapper::open_or_create(&beside(db, ".kek")).map_err(at_rest)?;
+    load_or_create_data_key(&beside(db, ".datakey"), &wrapper).map_err(at_rest)
+}
+
+/// The vault; with the earlier TDES key file (if any) so older rows still open.
+fn vault(db: &Path, data_key: &DataKey) -> Result<AeadVault, CliError> {
+    let vault = AeadVault::new(data_key.derive("vault")?);
+    let legacy = beside(db, ".key");
+    match std::fs::read(&legacy) {
+        Ok(raw) => {
+            let raw = zeroize::Zeroizing::new(raw);
+            Ok(vault.with_legacy(SoftwareVault::new(DesKey::from_bytes(&raw)?)))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(vault),
+        Err(e) => Err(CliError::bad(format!(
+            "cannot read {}: {e}",
+            legacy.display()
+        ))),
     }
-    let mut f = options
-        .open(path)
-        .map_err(|e| CliError::bad(format!("cannot create {}: {e}", path.display())))?;
-    f.write_all(data)?;
-    f.sync_all()?;
-    Ok(())
 }
 
-/// Opens the terminal on `db` with simulated hardware.
+/// Opens the terminal on `db` with simulated hardware. `tmk_hex` injects a TMK into the
+/// software security module (it is then kept, encrypted, in `<db>.secmod`; the same TMK again
+/// changes nothing); `None` uses the stored one.
 pub fn open(
     config: TerminalConfig,
     db: &Path,
-    tmk_hex: &str,
+    tmk_hex: Option<&str>,
     clock: Arc<dyn Clock>,
 ) -> Result<DesktopTerminal, CliError> {
-    let tmk = DesKey::from_hex(tmk_hex)?;
-    let security: SecurityHandle =
-        Arc::new(Mutex::new(SoftwareSecurityModule::with_master_key(tmk)));
+    let data_key = data_key(db)?;
+    let mut module =
+        PersistentSecurityModule::open(&beside(db, ".secmod"), data_key.derive("secmod")?)
+            .map_err(at_rest)?;
+    if let Some(hex) = tmk_hex {
+        module.inject_master_key(DesKey::from_hex(hex)?)?;
+    }
+    if !module.has_master_key() {
+        return Err(CliError::bad(format!(
+            "no terminal master key for {}: run `unipos --db {} startup --posp ADDR [--tmk HEX]` first",
+            db.display(),
+            db.display()
+        )));
+    }
+    let security: SecurityHandle = Arc::new(Mutex::new(module));
     let holder = SimCardholder::new();
     let deps = Dependencies {
         security: security.clone(),
         hardware: holder.hardware(security),
-        vault: Arc::new(SoftwareVault::new(vault_key(db)?)),
+        vault: Arc::new(vault(db, &data_key)?),
         clock,
     };
     let terminal = Terminal::open(config, db, deps)?;

@@ -39,6 +39,10 @@ pub struct RunArgs {
     /// TPDU and sign-in key mode of every terminal.
     #[arg(long)]
     pub profile: Option<PathBuf>,
+    /// The answer timeout the host hands terminals at sign-in (DF04), in seconds (1-255;
+    /// default 60). Test rigs shorten it so that a lost answer is given up on quickly.
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u8).range(1..))]
+    pub answer_timeout: Option<u8>,
 }
 
 /// Runs a host command. `run` blocks until the simulator is told to stop.
@@ -73,6 +77,9 @@ fn run_host(args: RunArgs) -> Result<String, CliError> {
     }
     if let Some(path) = &args.profile {
         config = config.with_profile(&crate::desktop::read_profile(path)?)?;
+    }
+    if let Some(secs) = args.answer_timeout {
+        config.host.response_timeout_secs = secs;
     }
     let host = HostSim::start(config)?;
     let show = |scheme: &str, a: Option<std::net::SocketAddr>| {

@@ -52,6 +52,16 @@ fn cashier_day_against_a_running_host() {
     let (ok, out) = unipos(&["--db", db, "startup", "--posp", &posp]);
     assert!(ok, "{out}");
     assert!(out.contains("ready: batch"), "{out}");
+    // The TMK was given once (the default test TMK) and lives only in the encrypted module file.
+    let tmk = "70F2A84CCBC2AE8625CBB0F2C22AB923";
+    let json = std::fs::read_to_string(format!("{db}.json")).unwrap();
+    assert!(!json.contains("tmk"), "{json}");
+    assert!(std::path::Path::new(&format!("{db}.secmod")).exists());
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).to_uppercase();
+        assert!(!text.contains(tmk), "TMK in clear in {path:?}");
+    }
     let (ok, out) = unipos(&["--db", db, "sale", "12.34", "--request-id", "till-1"]);
     assert!(ok, "{out}");
     assert!(out.contains("Approved") && out.contains("12.34"), "{out}");
@@ -75,6 +85,28 @@ fn cashier_day_against_a_running_host() {
     );
     let (ok, out) = unipos(&["--db", db, "settle"]);
     assert!(ok && out.contains("settled: balanced"), "{out}");
+
+    // A configuration written by an earlier version kept the TMK in clear: the first command
+    // that opens the terminal moves it into the module's encrypted key file and rewrites the
+    // file without it (read-only commands never open it); the sign-in proves the moved TMK.
+    let old = dir.path().join("old.db");
+    let old = old.to_str().unwrap();
+    std::fs::write(
+        format!("{old}.json"),
+        format!(
+            r#"{{"terminal_id":"62969002","merchant_id":"301310048990001","merchant_name":"X","posp":"{posp}","https":null,"ca":null,"tmk_hex":"{tmk}"}}"#
+        ),
+    )
+    .unwrap();
+    let (ok, out) = unipos(&["--db", old, "flush"]);
+    assert!(ok && out.contains("0 reversal(s) sent"), "{out}");
+    let json = std::fs::read_to_string(format!("{old}.json")).unwrap();
+    assert!(!json.contains("tmk") && json.contains("62969002"), "{json}");
+    let (ok, out) = unipos(&["--db", old, "last"]);
+    assert!(
+        ok && out.contains("empty"),
+        "the TMK is now in the module file: {out}"
+    );
     drop(host.stdin.take());
     let _ = host.wait();
 }

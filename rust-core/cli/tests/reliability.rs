@@ -86,7 +86,7 @@ fn reliability_child() {
     let t = desktop::open(
         config(posp, https, &ca_pem),
         Path::new(db),
-        defaults::TMK_HEX,
+        Some(defaults::TMK_HEX),
         Arc::new(SystemClock),
     )
     .unwrap();
@@ -266,7 +266,7 @@ fn random_kills_never_lose_or_double_charge() {
                 host.ca_pem(),
             ),
             &db,
-            defaults::TMK_HEX,
+            Some(defaults::TMK_HEX),
             Arc::new(SystemClock),
         )
         .unwrap();
@@ -332,7 +332,7 @@ fn random_kills_never_lose_or_double_charge() {
             host.ca_pem(),
         ),
         &db,
-        defaults::TMK_HEX,
+        Some(defaults::TMK_HEX),
         Arc::new(SystemClock),
     )
     .unwrap();

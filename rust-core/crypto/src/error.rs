@@ -124,4 +124,19 @@ pub enum CryptoError {
     /// The random source failed (or kept returning unusable values).
     #[error("the random number source failed; retry, and restart the terminal if it persists")]
     RandomSourceFailed,
+
+    /// Sealed data (AES-256-GCM) that does not open: not sealed under this key or for this
+    /// purpose, or changed since.
+    #[error("the {what} does not authenticate: wrong key, wrong purpose or damaged data")]
+    Unauthentic {
+        /// What was being opened.
+        what: &'static str,
+    },
+
+    /// A security module could not persist its keys (its key file). Nothing was changed.
+    #[error("the keys could not be stored: {reason}")]
+    KeyStorageFailed {
+        /// Why (file and operating-system error; never key bytes).
+        reason: String,
+    },
 }

@@ -10,6 +10,8 @@
 //! | [`security_module`] | the [`SecurityModule`] trait a PIN pad implements, and a software stand-in |
 //! | [`emv`] | EMV ICC master key derivation, ARQC and ARPC |
 //! | [`random`] | injectable randomness for format 3 PIN blocks |
+//! | [`at_rest`] | keys and card data at rest: AES-256-GCM sealing, the wrapped data key, atomic key files |
+//! | [`persistent_module`] | the software security module with its TMK and work keys in an encrypted key file |
 //!
 //! Secrets (keys, PINs, clear PIN blocks, card numbers) are wiped from memory when
 //! dropped, and their `Debug`/`Display` output never contains them: keys show their
@@ -45,10 +47,12 @@ mod error;
 mod key_role;
 mod util;
 
+pub mod at_rest;
 pub mod emv;
 pub mod keys;
 pub mod mac;
 pub mod pan;
+pub mod persistent_module;
 pub mod pin;
 pub mod random;
 pub mod security_module;

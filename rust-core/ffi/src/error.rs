@@ -297,6 +297,13 @@ pub fn error_code(error: PosError) -> i32 {
     error.code()
 }
 
+/// The safe text of an error (every variant carries one), so that bindings need no list of
+/// variants of their own.
+#[uniffi::export]
+pub fn error_reason(error: PosError) -> String {
+    error.to_string()
+}
+
 /// The whole table of codes this library can produce (0 = OK is implied).
 #[uniffi::export]
 pub fn error_code_table() -> Vec<ErrorCodeInfo> {

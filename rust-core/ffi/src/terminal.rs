@@ -2,8 +2,8 @@
 
 use crate::callbacks::{
     CardReader, CardReaderAdapter, EmvKernel, EmvKernelAdapter, ExternalSecurityModule, FaultSlot,
-    PinPad, PinPadAdapter, Printer, PrinterAdapter, ProgressAdapter, ProgressListener,
-    SecurityModuleCallback,
+    KeyWrapper, KeyWrapperAdapter, PinPad, PinPadAdapter, Printer, PrinterAdapter, ProgressAdapter,
+    ProgressListener, SecurityModuleCallback,
 };
 use crate::error::{from_engine, DeviceFault, PosError};
 use crate::qr::{
@@ -12,10 +12,12 @@ use crate::qr::{
 use crate::types::{self, *};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
-use unipos_crypto::{DesKey, SoftwareSecurityModule};
+use unipos_crypto::at_rest::{load_or_create_data_key, AtRestError, DataKey};
+use unipos_crypto::persistent_module::PersistentSecurityModule;
+use unipos_crypto::DesKey;
 use unipos_terminal::hardware::sim::SimCardholder;
 use unipos_terminal::hardware::Hardware;
-use unipos_terminal::vault::SoftwareVault;
+use unipos_terminal::vault::{AeadVault, SoftwareVault};
 use unipos_terminal::{self as t, Dependencies, EngineError, SecurityHandle, Terminal};
 
 /// A POS terminal: one financial transaction at a time. Every method blocks (call it off the
@@ -38,45 +40,86 @@ impl std::fmt::Debug for PosTerminal {
     }
 }
 
-fn vault_for(config: &PosConfig, db_path: &Path) -> Result<SoftwareVault, PosError> {
-    let storage = |e: std::io::Error| PosError::Storage {
-        reason: format!("vault key file: {e}"),
-    };
-    let bad_key = |_| PosError::Configuration {
-        reason: "vaultKey must be 16 or 24 bytes".into(),
-    };
-    if let Some(key) = &config.vault_key {
-        return Ok(SoftwareVault::new(
-            DesKey::from_bytes(key).map_err(bad_key)?,
-        ));
-    }
-    let mut path = PathBuf::from(db_path);
-    path.as_mut_os_string().push(".vaultkey");
-    let raw = match std::fs::read(&path) {
-        Ok(raw) => zeroize::Zeroizing::new(raw),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let (_, raw) =
-                SoftwareVault::generate().map_err(|e| PosError::internal(e.to_string()))?;
-            write_private(&path, &raw).map_err(storage)?;
-            raw
-        }
-        Err(e) => return Err(storage(e)),
-    };
-    Ok(SoftwareVault::new(
-        DesKey::from_bytes(&raw).map_err(bad_key)?,
-    ))
+/// A file beside the database: `<db><suffix>`.
+fn beside(db: &Path, suffix: &str) -> PathBuf {
+    let mut path = db.as_os_str().to_owned();
+    path.push(suffix);
+    PathBuf::from(path)
 }
 
-fn write_private(path: &Path, data: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+/// Key files beside the database (`docs/operations.md`).
+pub(crate) const DATA_KEY_SUFFIX: &str = ".datakey";
+pub(crate) const SECURITY_MODULE_SUFFIX: &str = ".secmod";
+/// The earlier clear TDES vault key: read (never written) so rows sealed before the
+/// upgrade still open.
+pub(crate) const LEGACY_VAULT_KEY_SUFFIX: &str = ".vaultkey";
+
+fn at_rest_error(e: AtRestError) -> PosError {
+    match e {
+        AtRestError::Io { .. } => PosError::Storage {
+            reason: e.to_string(),
+        },
+        _ => PosError::Configuration {
+            reason: e.to_string(),
+        },
     }
-    options.open(path)?.write_all(data)
+}
+
+/// The vault: AES-256-GCM under a key derived from the data key; also opens rows sealed by
+/// the earlier TDES vault while its key file exists.
+fn vault_for(data_key: &DataKey, db: &Path) -> Result<AeadVault, PosError> {
+    let key = data_key
+        .derive("vault")
+        .map_err(|e| PosError::internal(e.to_string()))?;
+    let vault = AeadVault::new(key);
+    let legacy_path = beside(db, LEGACY_VAULT_KEY_SUFFIX);
+    match std::fs::read(&legacy_path) {
+        Ok(raw) => {
+            let raw = zeroize::Zeroizing::new(raw);
+            let legacy = DesKey::from_bytes(&raw).map_err(|_| PosError::Configuration {
+                reason: format!("{} is not a TDES key file", legacy_path.display()),
+            })?;
+            Ok(vault.with_legacy(SoftwareVault::new(legacy)))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(vault),
+        Err(e) => Err(PosError::Storage {
+            reason: format!("{}: {e}", legacy_path.display()),
+        }),
+    }
+}
+
+/// The software security module from its key file, with `tmk_hex` injected when given.
+fn software_module(
+    data_key: &DataKey,
+    db: &Path,
+    tmk_hex: Option<&str>,
+) -> Result<PersistentSecurityModule, PosError> {
+    let key = data_key
+        .derive("secmod")
+        .map_err(|e| PosError::internal(e.to_string()))?;
+    let mut module = PersistentSecurityModule::open(&beside(db, SECURITY_MODULE_SUFFIX), key)
+        .map_err(at_rest_error)?;
+    if let Some(hex) = tmk_hex {
+        let tmk = DesKey::from_hex(hex).map_err(|_| PosError::Configuration {
+            reason: "softwareTmkHex is not a valid 16- or 24-byte key".into(),
+        })?;
+        if module
+            .inject_master_key(tmk)
+            .map_err(|e| PosError::Storage {
+                reason: e.to_string(),
+            })?
+        {
+            log::info!("software security module: TMK injected");
+        }
+    }
+    if !module.has_master_key() {
+        return Err(PosError::Configuration {
+            reason: "no TMK: give a vendor security module, or inject a TMK into the software \
+                     module once with softwareTmkHex"
+                .into(),
+        });
+    }
+    Ok(module)
 }
 
 fn fault_code(f: DeviceFault) -> i32 {
@@ -128,12 +171,18 @@ impl PosTerminal {
 impl PosTerminal {
     /// Opens the terminal database (creating it) and recovers whatever a crash interrupted.
     ///
-    /// Security: with `security_module` = `null` the software module is used with
-    /// `config.softwareTmkHex` (host tests, emulator, development); the PIN pad may then return
-    /// a clear PIN. With a vendor module, `softwareTmkHex` must be `null` and the PIN pad must
-    /// return encrypted PIN blocks. `emv_kernel` = `null` uses the built-in simulated kernel
-    /// (test cards only; software module only).
+    /// Keys at rest: `key_wrapper` wraps the terminal's data key (the Android Keystore on a
+    /// terminal), stored wrapped in `<db>.datakey`; card numbers in the journal are sealed
+    /// with AES-256-GCM under a key derived from it.
+    ///
+    /// Security: with `security_module` = `null` the software module is used (host tests,
+    /// emulator, development): its TMK and work keys live encrypted in `<db>.secmod`;
+    /// `config.softwareTmkHex` injects a TMK into it. The PIN pad may then return a clear PIN.
+    /// With a vendor module, `softwareTmkHex` must be `null` and the PIN pad must return
+    /// encrypted PIN blocks. `emv_kernel` = `null` uses the built-in simulated kernel (test
+    /// cards only; software module only).
     #[uniffi::constructor]
+    #[allow(clippy::too_many_arguments)]
     pub fn open(
         config: PosConfig,
         db_path: String,
@@ -142,6 +191,7 @@ impl PosTerminal {
         printer: Box<dyn Printer>,
         emv_kernel: Option<Box<dyn EmvKernel>>,
         security_module: Option<Box<dyn SecurityModuleCallback>>,
+        key_wrapper: Box<dyn KeyWrapper>,
     ) -> Result<Arc<Self>, PosError> {
         let slot: FaultSlot = Arc::default();
         let print_fault: FaultSlot = Arc::default();
@@ -150,6 +200,12 @@ impl PosTerminal {
         let cfg = |reason: &str| PosError::Configuration {
             reason: reason.to_owned(),
         };
+        let db = PathBuf::from(&db_path);
+        let data_key = load_or_create_data_key(
+            &beside(&db, DATA_KEY_SUFFIX),
+            &KeyWrapperAdapter(key_wrapper),
+        )
+        .map_err(at_rest_error)?;
         let (security, software): (SecurityHandle, bool) =
             match (security_module, &config.software_tmk_hex) {
                 (Some(_), Some(_)) => {
@@ -164,19 +220,10 @@ impl PosTerminal {
                     })),
                     false,
                 ),
-                (None, Some(hex)) => {
-                    let tmk = DesKey::from_hex(hex)
-                        .map_err(|_| cfg("softwareTmkHex is not a valid 16- or 24-byte key"))?;
-                    (
-                        Arc::new(Mutex::new(SoftwareSecurityModule::with_master_key(tmk))),
-                        true,
-                    )
-                }
-                (None, None) => {
-                    return Err(cfg(
-                        "give a security module, or softwareTmkHex for the software module",
-                    ))
-                }
+                (None, tmk) => (
+                    Arc::new(Mutex::new(software_module(&data_key, &db, tmk.as_deref())?)),
+                    true,
+                ),
             };
         let emv: Box<dyn t::hardware::EmvKernel> = match emv_kernel {
             Some(k) => Box::new(EmvKernelAdapter {
@@ -207,11 +254,10 @@ impl PosTerminal {
                 print_fault: print_fault.clone(),
             }),
         };
-        let db = PathBuf::from(&db_path);
         let deps = Dependencies {
             security,
             hardware,
-            vault: Arc::new(vault_for(&config, &db)?),
+            vault: Arc::new(vault_for(&data_key, &db)?),
             clock: Arc::new(unipos_clock::SystemClock),
         };
         let terminal =
@@ -242,6 +288,13 @@ impl PosTerminal {
     /// transaction is accepted before it succeeds.
     pub fn startup(&self) -> Result<StartupReport, PosError> {
         self.run(|t| t.startup()).map(Into::into)
+    }
+
+    /// After a restart: sign-in and the flush of pending reversals and advices only, when an
+    /// earlier startup already stored the parameter, CA key and AID downloads; the whole
+    /// startup otherwise. What an app calls when its process starts.
+    pub fn resume(&self) -> Result<StartupReport, PosError> {
+        self.run(|t| t.resume()).map(Into::into)
     }
 
     /// Whether startup has completed.

@@ -157,14 +157,13 @@ pub struct PosConfig {
     /// Receipt width in characters (32 for 58 mm paper, 48 for 80 mm).
     #[uniffi(default = 32)]
     pub receipt_width: i32,
-    /// Software security module only (host tests, emulator, development): the TMK, 32 or 48
-    /// hex digits. Must be `null` when an external security module is given.
+    /// Software security module only (host tests, emulator, development): a TMK (32 or 48 hex
+    /// digits) to inject into it. It is then kept, encrypted, in the module's key file beside
+    /// the database: give it once (again is harmless: the same TMK changes nothing, another
+    /// one replaces it and discards the work keys); `null` uses the stored one. Must be `null`
+    /// when an external security module is given.
     #[uniffi(default = None)]
     pub software_tmk_hex: Option<String>,
-    /// Key (24 bytes) sealing the card numbers kept in the journal; on Android keep it wrapped
-    /// by the platform keystore. `null`: a key file next to the database (desktop, emulator).
-    #[uniffi(default = None)]
-    pub vault_key: Option<Vec<u8>>,
 }
 
 impl PosConfig {

@@ -10,6 +10,7 @@ use unipos_hostsim::config::{defaults, test_cards};
 use unipos_hostsim::server::{HostSim, RunningHost};
 use unipos_hostsim::HostSimConfig;
 
+#[derive(Debug)]
 struct Reader {
     throw_next: AtomicUsize,
 }
@@ -56,8 +57,51 @@ impl Printer for Paper {
     }
 }
 
-fn open(host: &RunningHost, dir: &std::path::Path, tid: &str) -> (Arc<PosTerminal>, Arc<Reader>) {
-    let config = PosConfig {
+/// The test's key wrapper: the labelled software stand-in (a KEK file in the test folder).
+struct TestWrapper(unipos_crypto::at_rest::SoftwareKeyWrapper);
+
+impl TestWrapper {
+    fn boxed(dir: &std::path::Path) -> Box<dyn KeyWrapper> {
+        Box::new(TestWrapper(
+            unipos_crypto::at_rest::SoftwareKeyWrapper::open_or_create(&dir.join("test.kek"))
+                .unwrap(),
+        ))
+    }
+}
+
+impl KeyWrapper for TestWrapper {
+    fn wrap(&self, plain: Vec<u8>) -> Result<Vec<u8>, CallbackError> {
+        use unipos_crypto::at_rest::KeyWrap;
+        self.0.wrap(&plain).map_err(|e| CallbackError::Failed {
+            reason: e.to_string(),
+        })
+    }
+    fn unwrap(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, CallbackError> {
+        use unipos_crypto::at_rest::KeyWrap;
+        self.0
+            .unwrap(&wrapped)
+            .map(|k| k.to_vec())
+            .map_err(|e| CallbackError::Failed {
+                reason: e.to_string(),
+            })
+    }
+}
+
+/// A keystore that lost its key: wraps, never unwraps.
+struct LostKeystore;
+impl KeyWrapper for LostKeystore {
+    fn wrap(&self, plain: Vec<u8>) -> Result<Vec<u8>, CallbackError> {
+        Ok(plain.iter().map(|b| !b).collect())
+    }
+    fn unwrap(&self, _: Vec<u8>) -> Result<Vec<u8>, CallbackError> {
+        Err(CallbackError::Failed {
+            reason: "KeyPermanentlyInvalidated".into(),
+        })
+    }
+}
+
+fn config(host: &RunningHost, tid: &str, tmk: Option<&str>) -> PosConfig {
+    PosConfig {
         terminal_id: tid.into(),
         merchant_id: defaults::MERCHANT_ID.into(),
         posp: HostEndpoint {
@@ -75,9 +119,24 @@ fn open(host: &RunningHost, dir: &std::path::Path, tid: &str) -> (Arc<PosTermina
         mac_scheme: None,
         auto_settlement: None,
         receipt_width: 32,
-        software_tmk_hex: Some(defaults::TMK_HEX.into()),
-        vault_key: None,
-    };
+        software_tmk_hex: tmk.map(Into::into),
+    }
+}
+
+fn open(host: &RunningHost, dir: &std::path::Path, tid: &str) -> (Arc<PosTerminal>, Arc<Reader>) {
+    open_with(
+        config(host, tid, Some(defaults::TMK_HEX)),
+        dir,
+        TestWrapper::boxed(dir),
+    )
+    .unwrap()
+}
+
+fn open_with(
+    config: PosConfig,
+    dir: &std::path::Path,
+    wrapper: Box<dyn KeyWrapper>,
+) -> Result<(Arc<PosTerminal>, Arc<Reader>), PosError> {
     struct Shared(Arc<Reader>);
     impl CardReader for Shared {
         fn read_card(
@@ -99,9 +158,9 @@ fn open(host: &RunningHost, dir: &std::path::Path, tid: &str) -> (Arc<PosTermina
         Box::new(Paper),
         None,
         None,
-    )
-    .unwrap();
-    (t, reader)
+        wrapper,
+    )?;
+    Ok((t, reader))
 }
 
 #[test]
@@ -179,4 +238,155 @@ fn sale_errors_and_concurrency_through_the_facade() {
     traces.sort_unstable();
     traces.dedup();
     assert_eq!(traces.len(), 12);
+}
+
+#[test]
+fn keys_at_rest_tmk_given_once_resume_and_no_card_number_in_clear() {
+    let host = HostSim::start(HostSimConfig::default().with_seed(8)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (t, _) = open(&host, dir.path(), defaults::TERMINAL_ID);
+    t.startup().unwrap();
+    let o = t
+        .sale(SaleRequest {
+            request_id: "k1".into(),
+            amount: 500,
+        })
+        .unwrap();
+    assert_eq!(o.status, OutcomeStatus::Approved);
+    let trace = o.trace;
+    drop(t);
+
+    // Every file beside the database: no TMK, no card number, in clear.
+    let tmk = hex::decode(defaults::TMK_HEX).unwrap();
+    let pan = test_cards::CREDIT_MAGSTRIPE.as_bytes();
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        let text = String::from_utf8_lossy(&bytes).to_uppercase();
+        assert!(!bytes.windows(tmk.len()).any(|w| w == &tmk[..]), "{path:?}");
+        if !path.ends_with("test.kek") {
+            assert!(!text.contains(defaults::TMK_HEX), "{path:?}");
+        }
+        assert!(!bytes.windows(pan.len()).any(|w| w == pan), "{path:?}");
+    }
+    assert!(dir.path().join("journal.db.datakey").exists());
+    assert!(dir.path().join("journal.db.secmod").exists());
+    assert!(!dir.path().join("journal.db.vaultkey").exists());
+
+    // Reopened without a TMK: the software module has it from its key file; resume signs in
+    // (the downloads are stored) and the sealed card number still opens (the void reads it).
+    let (t, _) = open_with(
+        config(&host, defaults::TERMINAL_ID, None),
+        dir.path(),
+        TestWrapper::boxed(dir.path()),
+    )
+    .unwrap();
+    assert!(!t.is_ready());
+    let report = t.resume().unwrap();
+    assert_eq!(report.parameters, 4, "the stored downloads: {report:?}");
+    assert!(t.is_ready());
+    let v = t
+        .void(VoidRequest {
+            request_id: "k1-void".into(),
+            original_trace: trace,
+        })
+        .unwrap();
+    assert_eq!(v.status, OutcomeStatus::Approved, "{}", v.message);
+    drop(t);
+
+    // The keystore lost its key: a clear refusal naming the data-key file, nothing replaced.
+    let before = std::fs::read(dir.path().join("journal.db.datakey")).unwrap();
+    let e = open_with(
+        config(&host, defaults::TERMINAL_ID, None),
+        dir.path(),
+        Box::new(LostKeystore),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), 5003, "{e}");
+    assert!(e.to_string().contains("datakey"), "{e}");
+    assert_eq!(
+        std::fs::read(dir.path().join("journal.db.datakey")).unwrap(),
+        before
+    );
+}
+
+#[test]
+fn no_tmk_anywhere_is_refused_and_no_module_file_is_made() {
+    let host = HostSim::start(HostSimConfig::default().with_seed(9)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let e = open_with(
+        config(&host, defaults::TERMINAL_ID, None),
+        dir.path(),
+        TestWrapper::boxed(dir.path()),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), 5003);
+    assert!(e.to_string().contains("no TMK"), "{e}");
+    assert!(!dir.path().join("journal.db.secmod").exists());
+}
+
+#[test]
+fn rows_sealed_by_the_earlier_tdes_vault_still_open() {
+    use std::sync::Mutex;
+    use unipos_terminal::hardware::sim::{SimCard, SimCardholder};
+    use unipos_terminal::vault::SoftwareVault;
+    let host = HostSim::start(HostSimConfig::default().with_seed(10)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("journal.db");
+    // An installation from before the upgrade: a sale sealed by the TDES vault, whose clear key
+    // is in `<db>.vaultkey`, and a software module built from the TMK in the configuration.
+    let (legacy, raw) = SoftwareVault::generate().unwrap();
+    std::fs::write(dir.path().join("journal.db.vaultkey"), &raw[..]).unwrap();
+    let trace = {
+        let tmk = unipos_crypto::DesKey::from_hex(defaults::TMK_HEX).unwrap();
+        let security: unipos_terminal::SecurityHandle = Arc::new(Mutex::new(
+            unipos_crypto::SoftwareSecurityModule::with_master_key(tmk),
+        ));
+        let holder = SimCardholder::new();
+        let deps = unipos_terminal::Dependencies {
+            security: security.clone(),
+            hardware: holder.hardware(security),
+            vault: Arc::new(legacy),
+            clock: Arc::new(unipos_clock::SystemClock),
+        };
+        let config = unipos_terminal::TerminalConfig::new(
+            defaults::TERMINAL_ID,
+            defaults::MERCHANT_ID,
+            unipos_terminal::HostAddress::tcp(host.posp_addr()),
+        );
+        let old = unipos_terminal::Terminal::open(config, &db, deps).unwrap();
+        old.startup().unwrap();
+        holder.present(SimCard::magstripe(
+            test_cards::CREDIT_MAGSTRIPE,
+            test_cards::EXPIRY,
+            Some(defaults::PIN),
+        ));
+        let o = old
+            .sale(unipos_terminal::SaleRequest {
+                request_id: "old-sale".into(),
+                amount: 300,
+            })
+            .unwrap();
+        o.trace
+    };
+    // After the upgrade: the void opens the sale's card number sealed by the old vault.
+    let (t, _) = open(&host, dir.path(), defaults::TERMINAL_ID);
+    t.resume().unwrap();
+    let v = t
+        .void(VoidRequest {
+            request_id: "old-sale-void".into(),
+            original_trace: i32::try_from(trace).unwrap(),
+        })
+        .unwrap();
+    assert_eq!(v.status, OutcomeStatus::Approved, "{}", v.message);
+    drop(t);
+    // A damaged legacy key file is a clear configuration error.
+    std::fs::write(dir.path().join("journal.db.vaultkey"), b"short").unwrap();
+    let e = open_with(
+        config(&host, defaults::TERMINAL_ID, None),
+        dir.path(),
+        TestWrapper::boxed(dir.path()),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), 5003, "{e}");
 }

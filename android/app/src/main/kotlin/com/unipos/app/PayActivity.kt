@@ -26,8 +26,8 @@ class PayActivity : Activity(), TransactionDispatcher.Listener {
     private val main = Handler(Looper.getMainLooper())
     private lateinit var runtime: PosRuntime
     private lateinit var panel: ProgressPanel
-    private var scope: String? = null
-    private var requestId: String? = null
+    @Volatile private var scope: String? = null
+    @Volatile private var requestId: String? = null
     private var finished = false
 
     override fun onCreate(savedInstanceState: Bundle?) {
@@ -38,17 +38,26 @@ class PayActivity : Activity(), TransactionDispatcher.Listener {
 
         val caller = callingPackage
             ?: return finishWith(failure(null, ErrorCodes.CALLER_NOT_ALLOWED, "start the pay Intent with startActivityForResult"))
+        val intent = intent
+        // The caller check, the registry write and any query run off the main thread.
+        Thread({ handle(caller, intent) }, "unipos-pay").start()
+    }
+
+    private fun handle(caller: String, intent: android.content.Intent) {
         val verdict = AndroidCallerVerifier(this) { AndroidCallerVerifier.policyFor(runtime.settings.allowList()) }
             .verifyPackage(caller)
         if (verdict is CallerVerdict.Rejected) {
-            return finishWith(failure(intent.getStringExtra(Extras.REQUEST_ID), ErrorCodes.CALLER_NOT_ALLOWED, "caller not allowed: ${verdict.reason}"))
+            val f = failure(intent.getStringExtra(Extras.REQUEST_ID), ErrorCodes.CALLER_NOT_ALLOWED, "caller not allowed: ${verdict.reason}")
+            main.post { finishWith(f) }
+            return
         }
         val s = (verdict as CallerVerdict.Allowed).scope
         scope = s
         if (intent.action == UniPos.ACTION_QUERY) {
             val last = intent.getBooleanExtra(Extras.QUERY_LAST, false)
             val id = intent.getStringExtra(Extras.REQUEST_ID)
-            inBackground { if (last) runtime.dispatcher.queryLast(s) else runtime.dispatcher.query(s, id) }
+            val r = if (last) runtime.dispatcher.queryLast(s) else runtime.dispatcher.query(s, id)
+            main.post { finishWith(r) }
             return
         }
         val request = UniPosIntents.requestFromIntent(intent)
@@ -57,11 +66,14 @@ class PayActivity : Activity(), TransactionDispatcher.Listener {
         // Also after a configuration change: the same request id is idempotent (IN_PROGRESS / ALREADY_DONE).
         val start = runtime.dispatcher.start(s, request)
         when (start.errorCode) {
-            ErrorCodes.OK -> panel.show("accepted")
-            ErrorCodes.REQUEST_IN_PROGRESS, ErrorCodes.REQUEST_ALREADY_DONE -> inBackground {
+            ErrorCodes.OK -> main.post { panel.show("accepted") }
+            ErrorCodes.REQUEST_IN_PROGRESS, ErrorCodes.REQUEST_ALREADY_DONE ->
                 runtime.dispatcher.query(s, request.requestId).takeUnless { it.state == TransState.PENDING }
+                    ?.let { r -> main.post { finishWith(r) } }
+            else -> {
+                val f = failure(request.requestId, start.errorCode, start.message ?: ErrorCodes.describe(start.errorCode))
+                main.post { finishWith(f) }
             }
-            else -> finishWith(failure(request.requestId, start.errorCode, start.message ?: ErrorCodes.describe(start.errorCode)))
         }
     }
 
@@ -82,11 +94,6 @@ class PayActivity : Activity(), TransactionDispatcher.Listener {
 
     override fun onResult(scope: String, result: TransResult) {
         if (scope == this.scope && result.requestId == requestId) main.post { finishWith(result) }
-    }
-
-    /** Runs a query off the main thread; a null answer means "keep waiting for onResult". */
-    private fun inBackground(query: () -> TransResult?) {
-        Thread({ query()?.let { r -> main.post { finishWith(r) } } }, "unipos-pay-query").start()
     }
 
     private fun finishWith(result: TransResult) {

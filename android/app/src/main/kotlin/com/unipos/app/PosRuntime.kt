@@ -1,31 +1,77 @@
 package com.unipos.app
 
+import android.content.Context
 import com.unipos.app.hardware.VendorHardware
-import com.unipos.app.txn.CoreEngine
+import com.unipos.app.service.TransactionForeground
+import com.unipos.app.txn.MaintenanceReport
+import com.unipos.app.txn.OffMainThreadEngine
+import com.unipos.app.txn.PaymentEngine
 import com.unipos.app.txn.RegistryStore
+import com.unipos.app.txn.SwitchableEngine
 import com.unipos.app.txn.TransactionDispatcher
 import com.unipos.app.txn.TransactionRegistry
+import com.unipos.core.PosResult
+import java.util.concurrent.Future
 
 /**
  * Everything one app process shares: the engine over the Rust core, the registry and the single
- * dispatcher that the service, the pay Intent and the cashier screens all go through. Creating it
- * starts the engine's startup on the dispatcher's worker.
+ * dispatcher that the service, the pay Intent and the cashier screens all go through. Built off the
+ * main thread (it reads the registry from disk); creating it queues the engine's resume (sign-in,
+ * pending reversals and advices) on the dispatcher's worker.
+ *
+ * [hardware] is null in a release build without a vendor adapter: the engine then refuses every
+ * transaction with a message saying so.
  */
 class PosRuntime(
-    val settings: TerminalSettings,
-    val hardware: VendorHardware,
-    dbPath: String,
+    context: Context,
+    settings: TerminalSettings,
+    val hardware: VendorHardware?,
     store: RegistryStore,
+    /** Builds the engine for some settings (a [com.unipos.app.txn.CoreEngine], or a refusing one). */
+    private val engineFor: (TerminalSettings) -> PaymentEngine,
 ) : AutoCloseable {
-    private val engine = CoreEngine(settings.toPosConfig(), dbPath, hardware)
+    @Volatile var settings: TerminalSettings = settings
+        private set
+    private val engine = SwitchableEngine(engineFor(settings))
     val registry = TransactionRegistry(store)
-    val dispatcher = TransactionDispatcher(engine, registry)
+    val dispatcher = TransactionDispatcher(OffMainThreadEngine(engine), registry)
+
+    private val foreground = object : TransactionDispatcher.Listener {
+        private val app = context.applicationContext
+        override fun onTransactionStarted(scope: String, requestId: String) = TransactionForeground.begin(app)
+        override fun onTransactionFinished(scope: String, requestId: String) = TransactionForeground.end()
+    }
 
     init {
+        dispatcher.addListener(foreground)
         dispatcher.startup()
     }
 
+    /** The periodic job's work, on the worker. */
+    fun maintenance(): Future<PosResult<MaintenanceReport>> = dispatcher.maintenance()
+
+    /**
+     * Puts [next] in force on the worker, between transactions: the old core is closed, a core with
+     * [next] is opened; if it does not open, a core with the old settings is opened again and the
+     * error text is returned (null on success). Blocking: call it off the main thread.
+     */
+    fun reconfigure(next: TerminalSettings, opens: (PaymentEngine) -> String?): String? = dispatcher.onWorker {
+        engine.engine.close()
+        val fresh = engineFor(next)
+        val problem = opens(fresh)
+        if (problem != null) {
+            fresh.close()
+            engine.swap(engineFor(settings)).close()
+            problem
+        } else {
+            engine.swap(fresh)
+            settings = next
+            null
+        }
+    }.get().also { if (it == null) dispatcher.startup() }
+
     override fun close() {
+        dispatcher.removeListener(foreground)
         dispatcher.close()
         engine.close()
     }

@@ -13,6 +13,7 @@ import com.unipos.core.ffi.EmvIssuerAnswer
 import com.unipos.core.ffi.EmvKernel
 import com.unipos.core.ffi.EmvStart
 import com.unipos.core.ffi.FlushReport
+import com.unipos.core.ffi.KeyWrapper
 import com.unipos.core.ffi.LogLevel
 import com.unipos.core.ffi.LogRecord
 import com.unipos.core.ffi.LogSink
@@ -74,11 +75,18 @@ class PosCore private constructor(
 ) : AutoCloseable {
 
     companion object {
-        /** Opens (or creates) the terminal database at [dbPath]. Blocking: call it off the UI thread. */
+        /**
+         * Opens (or creates) the terminal database at [dbPath]. Blocking: call it off the UI thread.
+         *
+         * [keyWrapper] wraps the data key that protects the card numbers in the journal and the
+         * software security module's key file: the Android Keystore on a terminal
+         * (`com.unipos.app.keys.KeystoreKeyWrapper`), [SoftwareKeyWrapper] on the host JVM only.
+         */
         fun open(
             config: PosConfig,
             dbPath: String,
             devices: Devices,
+            keyWrapper: KeyWrapper,
             dispatcher: CoroutineDispatcher = Dispatchers.IO,
         ): PosResult<PosCore> = PosResult.catching {
             val terminal = PosTerminal.open(
@@ -89,6 +97,7 @@ class PosCore private constructor(
                 SafePrinter(devices.printer),
                 devices.emvKernel?.let { SafeEmvKernel(it) },
                 devices.securityModule?.let { SafeSecurityModule(it) },
+                SafeKeyWrapper(keyWrapper),
             )
             PosCore(terminal, dispatcher)
         }
@@ -124,7 +133,14 @@ class PosCore private constructor(
 
     val isReady: Boolean get() = terminal.isReady()
 
+    /** The full startup: sign-in and every download (the cashier's explicit sign-in). */
     suspend fun startup(): PosResult<StartupReport> = call { it.startup() }
+
+    /**
+     * What a process start calls: sign-in and the flush of pending reversals and advices only,
+     * when an earlier startup stored the downloads; the full startup otherwise.
+     */
+    suspend fun resume(): PosResult<StartupReport> = call { it.resume() }
 
     suspend fun sale(requestId: String, amountFen: Long): PosResult<Outcome> =
         call { it.sale(SaleRequest(requestId, amountFen)) }
@@ -227,6 +243,11 @@ private class SafePrinter(val inner: Printer) : Printer {
 private class SafeEmvKernel(val inner: EmvKernel) : EmvKernel {
     override fun start(card: EmvCard, request: EmvStart): ByteArray = guard { inner.start(card, request) }
     override fun complete(answer: EmvIssuerAnswer): EmvFinish = guard { inner.complete(answer) }
+}
+
+private class SafeKeyWrapper(val inner: KeyWrapper) : KeyWrapper {
+    override fun wrap(plain: ByteArray): ByteArray = guard { inner.wrap(plain) }
+    override fun unwrap(wrapped: ByteArray): ByteArray = guard { inner.unwrap(wrapped) }
 }
 
 private class SafeSecurityModule(val inner: SecurityModuleCallback) : SecurityModuleCallback {

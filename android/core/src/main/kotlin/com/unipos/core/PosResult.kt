@@ -2,6 +2,7 @@ package com.unipos.core
 
 import com.unipos.core.ffi.PosException
 import com.unipos.core.ffi.errorCode
+import com.unipos.core.ffi.errorReason
 
 /**
  * The result of a core call: a value, or a failure with the stable contract code
@@ -53,32 +54,7 @@ sealed class PosResult<out T> {
             Failure(INTERNAL_ERROR, "internal error: ${e.javaClass.simpleName}", e)
         }
 
-        fun reasonOf(e: PosException): String = when (e) {
-            is PosException.InvalidRequest -> e.reason
-            is PosException.RequestInProgress -> e.reason
-            is PosException.NotSignedIn -> e.reason
-            is PosException.Unsupported -> e.reason
-            is PosException.InvalidAmount -> e.reason
-            is PosException.OriginalNotFound -> e.reason
-            is PosException.OriginalInvalidState -> e.reason
-            is PosException.AmountExceedsOriginal -> e.reason
-            is PosException.Cancelled -> e.reason
-            is PosException.SettlementPending -> e.reason
-            is PosException.CardDeclined -> e.reason
-            is PosException.QrCodeInvalid -> e.reason
-            is PosException.QrPaymentClosed -> e.reason
-            is PosException.NoConnection -> e.reason
-            is PosException.ResultUnknown -> e.reason
-            is PosException.PrinterOutOfPaper -> e.reason
-            is PosException.PrinterException -> e.reason
-            is PosException.CardReaderException -> e.reason
-            is PosException.CardWaitTimeout -> e.reason
-            is PosException.PinPadException -> e.reason
-            is PosException.ScannerException -> e.reason
-            is PosException.SecurityModuleException -> e.reason
-            is PosException.Internal -> e.reason
-            is PosException.Storage -> e.reason
-            is PosException.Configuration -> e.reason
-        }
+        /** The safe text of [e], from the core (one list of variants, in Rust). */
+        fun reasonOf(e: PosException): String = errorReason(e)
     }
 }

@@ -152,4 +152,45 @@ class CardFlowTest {
         val printed = core.printSettlement(report.batch).ok()
         assertTrue(printed.isNotEmpty())
     }
+
+    /**
+     * Keys at rest across a restart, through the Kotlin key-wrapping callback (here the JVM
+     * stand-in): no TMK or card number in clear beside the database, the TMK not given again,
+     * resume() instead of a full startup, the sealed card number still opens (the void checks it),
+     * and a wrapper that cannot unwrap (a lost keystore key) is a clear refusal.
+     */
+    @Test fun t10_keys_at_rest_across_a_restart() = runBlocking {
+        val db = java.io.File(rig.dir, "journal.db").path
+        val sale = core.sale("flow-kar-1", 321).ok()
+        assertEquals(OutcomeStatus.APPROVED, sale.status)
+        core.close()
+
+        val pan = HostDefaults.CARD.toByteArray()
+        for (f in rig.dir.listFiles()!!) {
+            val bytes = f.readBytes()
+            val text = String(bytes, Charsets.ISO_8859_1).uppercase()
+            assertFalse("TMK in clear in ${f.name}", text.contains(HostDefaults.TMK_HEX))
+            assertFalse("card number in clear in ${f.name}", text.contains(HostDefaults.CARD))
+            assertFalse(bytes.size >= pan.size && (0..bytes.size - pan.size).any { i -> pan.indices.all { bytes[i + it] == pan[it] } })
+        }
+        assertTrue(java.io.File("$db.datakey").exists() && java.io.File("$db.secmod").exists())
+
+        core = PosCore.open(rig.config.copy(softwareTmkHex = null), db, Devices(rig.reader, rig.pinPad, rig.printer), rig.keyWrapper).ok()
+        assertFalse(core.isReady)
+        core.resume().ok()
+        assertTrue(core.isReady)
+        val void = core.void("flow-kar-1-void", sale.trace).ok()
+        assertEquals(void.message, OutcomeStatus.APPROVED, void.status)
+
+        val lost = object : com.unipos.core.ffi.KeyWrapper {
+            override fun wrap(plain: ByteArray): ByteArray = throw com.unipos.core.ffi.CallbackException.Failed("keystore unavailable")
+            override fun unwrap(wrapped: ByteArray): ByteArray = throw IllegalStateException("KeyPermanentlyInvalidatedException")
+        }
+        val refused = PosCore.open(rig.config.copy(softwareTmkHex = null), db, Devices(rig.reader, rig.pinPad, rig.printer), lost).failure()
+        assertEquals(5003, refused.code)
+        assertTrue(refused.message, refused.message.contains("datakey"))
+        val other = PosCore.open(rig.config.copy(softwareTmkHex = null), db, Devices(rig.reader, rig.pinPad, rig.printer),
+            SoftwareKeyWrapper(java.io.File(rig.dir, "other.kek"))).failure()
+        assertEquals(5003, other.code)
+    }
 }

@@ -97,8 +97,8 @@ class ErrorMappingTest {
 
     @Test fun e09_no_connection() = runBlocking {
         val dead = Rig("62969003").let { r ->
-            PosCore.open(r.config.copy(posp = com.unipos.core.ffi.HostEndpoint("127.0.0.1:1", null)),
-                java.io.File(r.dir, "j.db").path, Devices(r.reader, r.pinPad, r.printer)).ok()
+            PosCore.open(r.config.copy(posp = com.unipos.core.ffi.HostEndpoint("127.0.0.1:1", null, emptyList())),
+                java.io.File(r.dir, "j.db").path, Devices(r.reader, r.pinPad, r.printer), r.keyWrapper).ok()
         }
         val f = dead.startup().failure()
         assertEquals(f.message, 3001, f.code)
@@ -108,10 +108,10 @@ class ErrorMappingTest {
     @Test fun e10_configuration_errors() {
         val r = Rig("62969003")
         val bad = PosCore.open(r.config.copy(softwareTmkHex = null), java.io.File(r.dir, "x.db").path,
-            Devices(r.reader, r.pinPad, r.printer)).failure()
+            Devices(r.reader, r.pinPad, r.printer), r.keyWrapper).failure()
         assertEquals(5003, bad.code)
         val badId = PosCore.open(r.config.copy(terminalId = "123"), java.io.File(r.dir, "y.db").path,
-            Devices(r.reader, r.pinPad, r.printer)).failure()
+            Devices(r.reader, r.pinPad, r.printer), r.keyWrapper).failure()
         assertEquals(5003, badId.code)
     }
 }

@@ -30,8 +30,8 @@ class QrTest {
         val https = System.getProperty("unipos.https")?.takeIf { it.isNotEmpty() } ?: error("-Dunipos.https missing")
         val ca = System.getProperty("unipos.ca")?.takeIf { it.isNotEmpty() } ?: error("-Dunipos.ca missing")
         val rig = Rig("62969005")
-        val config = rig.config.copy(qrGateway = HostEndpoint(https, TlsPin("localhost", File(ca).readText())))
-        val core = PosCore.open(config, File(rig.dir, "qr.db").path, Devices(rig.reader, rig.pinPad, rig.printer)).ok()
+        val config = rig.config.copy(qrGateway = HostEndpoint(https, TlsPin("localhost", File(ca).readText()), emptyList()))
+        val core = PosCore.open(config, File(rig.dir, "qr.db").path, Devices(rig.reader, rig.pinPad, rig.printer), rig.keyWrapper).ok()
         runBlocking { core.startup().ok() }
         return core
     }

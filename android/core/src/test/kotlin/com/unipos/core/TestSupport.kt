@@ -122,17 +122,19 @@ class Rig(val terminalId: String, responseTimeoutMs: Long = 1500) {
     val reader = SimCardReader()
     val pinPad = SimPinPad()
     val printer = SimPrinter()
+    /** The JVM stand-in for the Android Keystore (a KEK file in the test's folder). */
+    val keyWrapper = SoftwareKeyWrapper(File(dir, "test.kek"))
     val config = PosConfig(
         terminalId = terminalId,
         merchantId = HostDefaults.MERCHANT_ID,
-        posp = HostEndpoint(HostSim.posp, null),
+        posp = HostEndpoint(HostSim.posp, null, emptyList()),
         merchantName = "UNIPOS TEST MERCHANT",
         responseTimeoutMs = responseTimeoutMs,
         connectTimeoutMs = 2000,
         softwareTmkHex = HostDefaults.TMK_HEX,
     )
 
-    fun open(): PosCore = PosCore.open(config, File(dir, "journal.db").path, Devices(reader, pinPad, printer)).getOrThrow()
+    fun open(): PosCore = PosCore.open(config, File(dir, "journal.db").path, Devices(reader, pinPad, printer), keyWrapper).getOrThrow()
 }
 
 fun <T> PosResult<T>.ok(): T = when (this) {

@@ -3,6 +3,7 @@ package com.unipos.app.txn
 import com.unipos.app.hardware.VendorHardware
 import com.unipos.core.PosCore
 import com.unipos.core.PosResult
+import com.unipos.core.ffi.KeyWrapper
 import com.unipos.core.ffi.Outcome
 import com.unipos.core.ffi.OutcomeStatus
 import com.unipos.core.ffi.PosConfig
@@ -21,13 +22,14 @@ class CoreEngine(
     private val config: PosConfig,
     private val dbPath: String,
     private val hardware: VendorHardware,
+    private val keyWrapper: KeyWrapper,
 ) : PaymentEngine, AutoCloseable {
     @Volatile private var core: PosCore? = null
     @Volatile private var progress: ((ProgressEvent) -> Unit)? = null
     @Volatile private var qrCode: ((String, String, ByteArray) -> Unit)? = null
 
     private fun core(): PosCore = core ?: synchronized(this) {
-        core ?: PosCore.open(config, dbPath, hardware.devices()).getOrThrow().also { c ->
+        core ?: PosCore.open(config, dbPath, hardware.devices(), keyWrapper).getOrThrow().also { c ->
             c.setProgressListener { e -> progress?.invoke(e) }
             core = c
         }
@@ -40,7 +42,24 @@ class CoreEngine(
         PosResult.Failure(ErrorCodes.CONFIGURATION_ERROR, e.message ?: "cannot open the terminal", e)
     }
 
-    override fun startup(): EngineResult = result(withCore { runBlocking { it.startup() } }) { EngineResult.SignedIn(it) }
+    /** Opens the core now (a new configuration is checked before it replaces the old one). */
+    fun open(): PosResult<Unit> = withCore { PosResult.Success(Unit) }
+
+    /** Process start: resume (sign-in and flush; everything only if never started up before). */
+    override fun startup(): EngineResult = result(withCore { runBlocking { it.resume() } }) { EngineResult.SignedIn(it) }
+
+    override fun maintenance(): PosResult<MaintenanceReport> = withCore { c ->
+        runBlocking {
+            if (!c.isReady) {
+                val ready = c.resume()
+                if (ready is PosResult.Failure) return@runBlocking ready
+            }
+            when (val flush = c.flushPending()) {
+                is PosResult.Failure -> flush
+                is PosResult.Success -> c.settleIfDue().map { MaintenanceReport(flush.value, it) }
+            }
+        }
+    }
 
     override fun run(command: CoreCommand): EngineResult {
         if (command !is CoreCommand.SignIn) {

@@ -1,7 +1,14 @@
 package com.unipos.app.txn
 
+import com.unipos.core.PosResult
+import com.unipos.core.ffi.FlushReport
 import com.unipos.core.ffi.Outcome
 import com.unipos.core.ffi.ProgressEvent
+import com.unipos.core.ffi.SettlementReport
+import com.unipos.sdk.ErrorCodes
+
+/** What the periodic maintenance did: the flush, and the settlement if one was due. */
+data class MaintenanceReport(val flush: FlushReport, val settlement: SettlementReport?)
 
 /**
  * The payment core as the dispatcher needs it. Every method blocks and is called on the
@@ -10,8 +17,18 @@ import com.unipos.core.ffi.ProgressEvent
  * any thread, at any time.
  */
 interface PaymentEngine {
-    /** Sign-in, downloads, pending reversals and advices; required before any transaction. */
+    /**
+     * Makes the terminal ready at process start: sign-in and the flush of pending reversals and
+     * advices (the full startup only when no earlier startup stored the downloads).
+     */
     fun startup(): EngineResult
+
+    /** The periodic job's work: pending reversals and advices, then automatic settlement when due. */
+    fun maintenance(): PosResult<MaintenanceReport> =
+        PosResult.Failure(ErrorCodes.UNSUPPORTED_TRANSACTION, "no maintenance in this engine")
+
+    /** Releases the engine (closes the core). */
+    fun close() {}
 
     fun run(command: CoreCommand): EngineResult
 

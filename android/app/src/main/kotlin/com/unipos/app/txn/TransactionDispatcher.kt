@@ -43,6 +43,10 @@ class TransactionDispatcher(
         fun onResult(scope: String, result: TransResult) {}
         /** A QR_SHOW sale's code: show [png] (the cashier screen / pay Activity) until the result arrives. */
         fun onQrCode(scope: String, requestId: String, codeUrl: String, png: ByteArray) {}
+        /** On the worker, before the engine runs a transaction (the foreground service starts here). */
+        fun onTransactionStarted(scope: String, requestId: String) {}
+        /** On the worker, after its result is stored (always paired with [onTransactionStarted]). */
+        fun onTransactionFinished(scope: String, requestId: String) {}
     }
 
     private class Running(val record: TxnRecord) {
@@ -54,6 +58,9 @@ class TransactionDispatcher(
         Thread(r, "unipos-dispatcher").apply { isDaemon = true }
     }
     private val listeners = CopyOnWriteArrayList<Listener>()
+    private val starter: ExecutorService = Executors.newSingleThreadExecutor { r ->
+        Thread(r, "unipos-start").apply { isDaemon = true }
+    }
     private val lock = Any()
     private var running: Running? = null
     private val mapper = RequestMapper(engine::lookup)
@@ -144,12 +151,27 @@ class TransactionDispatcher(
     /** What the cashier must see before a new sale (pending/parked reversals, open QR orders). */
     fun unresolved(): Future<List<Outcome>> = worker.submit(Callable { engine.unresolved() })
 
+    /** The periodic maintenance (flush, automatic settlement), on the worker after what is queued. */
+    fun maintenance(): Future<com.unipos.core.PosResult<MaintenanceReport>> = worker.submit(Callable { engine.maintenance() })
+
+    /** Runs [block] on the worker, between jobs (swapping the engine for new settings). */
+    fun <T> onWorker(block: () -> T): Future<T> = worker.submit(Callable { block() })
+
+    /**
+     * [start] off the calling thread (it writes the request to disk before answering): for the main
+     * thread of screens. [onStarted] is called on that background thread.
+     */
+    fun startInBackground(scope: String, request: TransRequest?, onStarted: (StartResult) -> Unit) {
+        starter.execute { onStarted(start(scope, request)) }
+    }
+
     /** Waits until everything queued so far has run (tests, orderly shutdown). */
     fun awaitIdle(timeoutMs: Long) {
         worker.submit {}.get(timeoutMs, TimeUnit.MILLISECONDS)
     }
 
     override fun close() {
+        starter.shutdown()
         worker.shutdown()
         worker.awaitTermination(5, TimeUnit.SECONDS)
         engine.setProgressListener(null)
@@ -159,6 +181,15 @@ class TransactionDispatcher(
     // ---- worker side -------------------------------------------------------------------------------
 
     private fun execute(record: TxnRecord, request: TransRequest) {
+        listeners.forEach { it.onTransactionStarted(record.scope, record.info.requestId) }
+        try {
+            executeInner(record, request)
+        } finally {
+            listeners.forEach { it.onTransactionFinished(record.scope, record.info.requestId) }
+        }
+    }
+
+    private fun executeInner(record: TxnRecord, request: TransRequest) {
         val result = try {
             results.map(record.info, engine.run(mapper.map(record.scope, request)))
         } catch (e: RequestRejected) {

@@ -11,7 +11,6 @@ import android.widget.EditText
 import android.widget.LinearLayout
 import android.widget.TextView
 import com.unipos.app.UniPosApplication
-import com.unipos.app.hardware.SimulatedHardware
 import com.unipos.app.policy.CallerPolicy
 import com.unipos.app.txn.TransactionDispatcher
 import com.unipos.sdk.ErrorCodes
@@ -56,7 +55,7 @@ class CashierActivity : Activity(), TransactionDispatcher.Listener {
             addView(button("Settlement") { run(Requests.settlement(Requests.newRequestId())) })
             addView(button("Sign in") { run(Requests.signIn(Requests.newRequestId())) })
         }
-        val simulated = (hardware as? SimulatedHardware)?.let { sim -> button("Present test card") { sim.presentCard() } }
+        val simulated = hardware?.testCards?.let { sim -> button("Present test card") { sim.presentTestCard() } }
         setContentView(column(*listOfNotNull(pending, amount, methods, panel.view, simulated, status, menu).toTypedArray()))
         dispatcher.addListener(this)
     }
@@ -86,13 +85,16 @@ class CashierActivity : Activity(), TransactionDispatcher.Listener {
     }
 
     private fun run(request: TransRequest) {
-        val start = dispatcher.start(CallerPolicy.OWN_SCOPE, request)
-        if (start.errorCode == ErrorCodes.OK) {
-            currentId = request.requestId
-            status.text = ""
-        } else {
-            status.text = "not started: ${start.message}"
-        }
+        currentId = request.requestId
+        // start() writes the request to disk: not on the main thread.
+        dispatcher.startInBackground(CallerPolicy.OWN_SCOPE, request) { start -> main.post {
+            if (start.errorCode == ErrorCodes.OK) {
+                status.text = ""
+            } else {
+                if (currentId == request.requestId) currentId = null
+                status.text = "not started: ${start.message}"
+            }
+        } }
     }
 
     override fun onProgress(scope: String, requestId: String, stage: Int, message: String) {

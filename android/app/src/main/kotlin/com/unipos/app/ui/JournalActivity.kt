@@ -45,7 +45,8 @@ class JournalActivity : Activity() {
     }
 
     private fun reprint(o: Outcome) {
-        val start = dispatcher.start(CallerPolicy.OWN_SCOPE, Requests.reprint(Requests.newRequestId(), origTraceNo = "%06d".format(o.trace)))
-        status.text = if (start.errorCode == ErrorCodes.OK) "reprinting trace %06d".format(o.trace) else "not started: ${start.message}"
+        dispatcher.startInBackground(CallerPolicy.OWN_SCOPE, Requests.reprint(Requests.newRequestId(), origTraceNo = "%06d".format(o.trace))) { start ->
+            main.post { status.text = if (start.errorCode == ErrorCodes.OK) "reprinting trace %06d".format(o.trace) else "not started: ${start.message}" }
+        }
     }
 }

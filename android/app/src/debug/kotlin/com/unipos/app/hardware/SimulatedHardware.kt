@@ -29,8 +29,12 @@ class SimulatedHardware(
     /** -1: wait for [presentCard]; otherwise present [cardPan] after this many ms. */
     @Volatile var autoPresentMs: Long = 1_000,
     @Volatile var payMethodChoice: Int = PayMethod.CARD,
-) : VendorHardware {
+) : VendorHardware, TestCardPresenter {
     override val name = "simulated devices (emulator)"
+
+    override val testCards: TestCardPresenter get() = this
+
+    override fun presentTestCard() = presentCard()
 
     private val presented = LinkedBlockingQueue<String>()
     val receipts = CopyOnWriteArrayList<List<String>>()

@@ -10,7 +10,11 @@ import android.os.DeadObjectException
 import android.os.IBinder
 import android.os.IInterface
 import android.os.Parcel
+import com.unipos.app.hardware.HardwareSelection
 import com.unipos.app.hardware.SimulatedHardware
+import com.unipos.app.provisioning.Field
+import com.unipos.app.provisioning.Provisioning
+import com.unipos.core.SoftwareKeyWrapper
 import com.unipos.app.service.AndroidCallerVerifier
 import com.unipos.sdk.IUniPosCallback
 import com.unipos.sdk.TransResult
@@ -24,23 +28,31 @@ import java.util.concurrent.CopyOnWriteArrayList
 import java.util.concurrent.LinkedBlockingQueue
 import java.util.concurrent.TimeUnit
 
-/** The application under Robolectric: the real runtime, pointed at the test's host simulator. */
-class TestApp : UniPosApplication() {
+/**
+ * The application under Robolectric: the real runtime (debug variant), pointed at the test's host
+ * simulator, with the JVM stand-in for the Android Keystore (Robolectric has no AndroidKeyStore).
+ */
+open class TestApp : UniPosApplication() {
     val sim = SimulatedHardware(autoPresentMs = 0)
 
-    override fun vendorHardware() = sim
+    override fun selectHardware() = HardwareSelection.Ready(sim, sim.devices())
 
-    override fun terminalSettings() = TerminalSettings(
-        pospAddress = HostSim.posp,
-        terminalId = terminalId,
-        responseTimeoutMs = 1_500,
-        allowList = "${Merchant.PACKAGE}=${Merchant.DIGEST}\n# a second, differently signed app is not listed",
+    override fun defaultProvisioning() = Provisioning.of(
+        Field.POSP_ADDRESSES to HostSim.posp,
+        Field.TERMINAL_ID to terminalId,
+        Field.MERCHANT_ID to "301310048990001",
+        Field.MERCHANT_NAME to "UNIPOS TEST MERCHANT",
+        Field.RESPONSE_TIMEOUT_MS to 1_500,
+        Field.ALLOWED_CALLERS to "${Merchant.PACKAGE}=${Merchant.DIGEST}\n# a second, differently signed app is not listed",
     )
 
+    override fun keyWrapper() = SoftwareKeyWrapper(File(dbDir(), "test.kek"))
+
     // One journal per terminal id for the whole JVM run, as on a real terminal across app restarts.
-    override fun databasePath(): String =
-        File(System.getProperty("unipos.tmp") ?: System.getProperty("java.io.tmpdir"), "app-$terminalId/journal.db")
-            .also { it.parentFile.mkdirs() }.path
+    override fun databasePath(): String = File(dbDir(), "journal.db").path
+
+    private fun dbDir(): File =
+        File(System.getProperty("unipos.tmp") ?: System.getProperty("java.io.tmpdir"), "app-$terminalId").also { it.mkdirs() }
 
     companion object {
         /** Each test class uses its own terminal of the simulator (separate batches and traces). */
