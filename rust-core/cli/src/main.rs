@@ -44,7 +44,7 @@ enum Command {
     Crypto(tools::crypto::CryptoCommand),
     /// Cashier commands on the terminal database given with --db.
     #[command(flatten)]
-    Cashier(cashier::CashierCommand),
+    Cashier(cashier::commands::CashierCommand),
 }
 
 fn run(cli: Cli) -> Result<String, CliError> {

@@ -18,8 +18,8 @@
 //! (16)`, with associated data naming what is sealed, so a blob sealed for one purpose does
 //! not open as another.
 
+use crate::error::CryptoError;
 use crate::random::{OsRandom, RandomSource};
-use crate::CryptoError;
 use aes_gcm::aead::{AeadInOut, KeyInit};
 use aes_gcm::Aes256Gcm;
 use hmac::{Hmac, Mac};

@@ -10,13 +10,13 @@
 //! inside the seal. Every change is written with [`write_key_file`] (atomic, fsync, 0600).
 
 use crate::at_rest::{write_key_file, AeadKey, AtRestError, Overwrite};
+use crate::error::CryptoError;
 use crate::keys::DesKey;
 use crate::mac::{MacAlgorithm, MacPadding};
 use crate::pin::PinBlockFormat;
 use crate::random::OsRandom;
 use crate::security_module::{SecurityModule, SoftwareSecurityModule};
 use crate::unwrap::{WorkKeyRole, WrappedKey};
-use crate::CryptoError;
 use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 

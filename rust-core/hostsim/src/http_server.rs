@@ -5,7 +5,7 @@
 //! and answers, delays, withholds or closes.
 
 use crate::admin;
-use crate::server::{posp_exchange, Delivery, ServerCtx};
+use crate::exchange::{posp_exchange, Delivery, ServerCtx};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;

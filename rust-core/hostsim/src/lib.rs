@@ -25,6 +25,7 @@ pub mod admin;
 pub mod config;
 pub mod emv_data;
 mod error;
+mod exchange;
 pub mod faults;
 mod http_server;
 pub mod ledger;

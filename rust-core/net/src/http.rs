@@ -4,7 +4,7 @@
 //! and `1xx` answers included.
 
 use crate::addr::{HostPort, ResolveFailed, Resolver};
-use crate::client::Timeouts;
+use crate::endpoint::Timeouts;
 use crate::error::{self, ExchangeError, Garble, NoAnswerKind, NotSentReason};
 use reqwest::blocking::Client;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};

@@ -12,14 +12,16 @@
 
 mod answer;
 mod financial;
+mod inspect;
 mod management;
+mod request;
 mod settlement;
 mod state;
 
 pub use state::{GroupTotals, SettlementCheck, UploadMismatch, UploadReport, UploadedRecord};
 
-use crate::config::{CardConfig, HostRules, HostSimConfig, TerminalConfig};
-use crate::ledger::{CardSnapshot, JournalEntry, Ledger};
+use crate::config::{HostRules, HostSimConfig, TerminalConfig};
+use crate::ledger::Ledger;
 use crate::rng::{RrnSequence, SplitMix64};
 use crate::sessions::Sessions;
 use answer::{mac_of, Answer};
@@ -31,9 +33,10 @@ use unipos_crypto::mac::verify_mac;
 use unipos_crypto::pin::{decrypt_pin, EncryptedPinBlock, PinBlockFormat};
 use unipos_crypto::{DesKey, Pin};
 use unipos_iso8583::cup::{CupHeader, Field60, ProcessingRequirement};
-use unipos_iso8583::{cup, FrameLayout, Message, Mti, Tpdu};
+use unipos_iso8583::{FrameLayout, Message, Mti, Tpdu};
 
 pub(crate) use answer::frame_has_mac;
+pub(crate) use request::{card_expiry, card_number, parse, Parsed, Request};
 
 /// A terminal's fixed configuration with its parsed keys.
 struct TerminalProfile {
@@ -59,29 +62,6 @@ impl std::fmt::Debug for PospHost {
             .field("seed", &self.seed)
             .finish_non_exhaustive()
     }
-}
-
-/// A decoded request, borrowing the received bytes.
-pub(crate) struct Request<'a> {
-    pub tpdu: Tpdu,
-    pub header: CupHeader,
-    /// The message from the MTI on, as received (MAC and duplicate checks use it).
-    pub raw: &'a [u8],
-    pub msg: Message,
-}
-
-/// What a received frame turned out to be.
-pub(crate) enum Parsed<'a> {
-    Request(Box<Request<'a>>),
-    /// The MTI is readable but the rest does not decode: answer `30`.
-    FormatError {
-        tpdu: Tpdu,
-        header: CupHeader,
-        mti: Mti,
-        reason: String,
-    },
-    /// Not even an MTI: close the connection.
-    Unreadable(String),
 }
 
 /// An answer ready to send, with its parts when they may be re-encoded by a fault.
@@ -486,118 +466,6 @@ impl PospHost {
             _ => ctx.refuse("12", "unsupported message type"),
         }
     }
-
-    // ---- queries for tests, the admin API and reconciliation ----
-
-    /// Simulates a lost write on the host side: the journal record of this transaction
-    /// vanishes from the terminal's journal and settlement totals (the card ledger keeps its
-    /// effect). The next settlement cannot balance; the batch upload brings the record back in
-    /// the upload report for manual reconciliation. Returns whether a record was found.
-    pub fn lose_record(&self, terminal_id: &str, batch: u32, trace: u32) -> bool {
-        let mut st = self.lock();
-        let key = (terminal_id.to_owned(), batch, trace);
-        let Some(idx) = st.by_trace.remove(&key) else {
-            return false;
-        };
-        if let Some(list) = st.by_terminal.get_mut(terminal_id) {
-            list.retain(|&i| i != idx);
-        }
-        log::info!("fault: host record of terminal {terminal_id} batch {batch} trace {trace} lost");
-        true
-    }
-
-    /// The host journal of one terminal, oldest first.
-    pub fn journal(&self, terminal_id: &str) -> Vec<JournalEntry> {
-        self.lock().entries(terminal_id)
-    }
-
-    /// The whole host journal, oldest first.
-    pub fn journal_all(&self) -> Vec<JournalEntry> {
-        self.lock()
-            .journal
-            .iter()
-            .map(|r| r.entry.clone())
-            .collect()
-    }
-
-    /// A card's balances and holds.
-    pub fn card(&self, pan: &str) -> Option<CardSnapshot> {
-        self.lock().ledger.snapshot(pan, self.clock.now_millis())
-    }
-
-    /// Every card's balances and holds.
-    pub fn cards(&self) -> Vec<CardSnapshot> {
-        let st = self.lock();
-        let now = self.clock.now_millis();
-        let mut pans: Vec<&String> = st.ledger.accounts.keys().collect();
-        pans.sort();
-        pans.iter()
-            .filter_map(|p| st.ledger.snapshot(p, now))
-            .collect()
-    }
-
-    /// The card configurations (for the admin API's card list by index).
-    pub fn card_configs(&self) -> Vec<CardConfig> {
-        self.lock()
-            .ledger
-            .accounts
-            .values()
-            .map(|a| a.config.clone())
-            .collect()
-    }
-
-    /// The batch-upload report of a terminal's batch.
-    pub fn upload_report(&self, terminal_id: &str, batch: u32) -> Option<UploadReport> {
-        self.lock()
-            .uploads
-            .get(&(terminal_id.to_owned(), batch))
-            .cloned()
-    }
-
-    /// Every batch-upload report.
-    pub fn upload_reports(&self) -> Vec<UploadReport> {
-        let mut v: Vec<UploadReport> = self.lock().uploads.values().cloned().collect();
-        v.sort_by(|a, b| (&a.terminal_id, a.batch).cmp(&(&b.terminal_id, b.batch)));
-        v
-    }
-
-    /// Sets the processing requirement (header digit 6) the terminal's next answers carry,
-    /// until the terminal does what it asks (sign-in clears `3`, parameter download `1`,
-    /// CA-key download end `4`, AID download end `5`) or it is set again. `false` for an
-    /// unknown terminal.
-    pub fn set_processing_requirement(
-        &self,
-        terminal_id: &str,
-        requirement: ProcessingRequirement,
-    ) -> bool {
-        match self.lock().terminals.get_mut(terminal_id) {
-            Some(t) => {
-                t.requirement = requirement.digit();
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// The processing requirement pending for a terminal.
-    pub fn processing_requirement(&self, terminal_id: &str) -> Option<ProcessingRequirement> {
-        self.lock()
-            .terminals
-            .get(terminal_id)
-            .map(|t| ProcessingRequirement::from_digit(t.requirement))
-    }
-
-    /// The batch the host considers open for a terminal.
-    pub fn open_batch(&self, terminal_id: &str) -> Option<u32> {
-        self.lock().terminals.get(terminal_id).map(|t| t.batch)
-    }
-
-    /// Terminal ids the host knows, sorted.
-    pub fn terminal_ids(&self) -> Vec<String> {
-        let mut v: Vec<String> = self.terminals.keys().cloned().collect();
-        v.sort();
-        v
-    }
 }
 
 /// Everything a transaction handler needs about the request.
@@ -663,61 +531,6 @@ impl Ctx<'_> {
     pub fn rules(&self) -> &HostRules {
         &self.host.rules
     }
-}
-
-/// Splits and decodes a frame body.
-pub(crate) fn parse(body: &[u8]) -> Parsed<'_> {
-    let parts = match FrameLayout::UNIONPAY.split_body(body) {
-        Ok(p) => p,
-        Err(e) => return Parsed::Unreadable(e.to_string()),
-    };
-    let (Some(tpdu), Some(header)) = (parts.tpdu, CupHeader::from_bytes(parts.header)) else {
-        return Parsed::Unreadable("no TPDU or header".into());
-    };
-    match cup::profile().unpack(parts.message) {
-        Ok(msg) if !msg.mti().is_response() => Parsed::Request(Box::new(Request {
-            tpdu,
-            header,
-            raw: parts.message,
-            msg,
-        })),
-        Ok(msg) => Parsed::Unreadable(format!("{} is a response MTI", msg.mti())),
-        Err(e) => match readable_mti(parts.message) {
-            Some(mti) if !mti.is_response() => Parsed::FormatError {
-                tpdu,
-                header,
-                mti,
-                reason: e.to_string(),
-            },
-            _ => Parsed::Unreadable(e.to_string()),
-        },
-    }
-}
-
-fn readable_mti(message: &[u8]) -> Option<Mti> {
-    let bytes = message.get(..2)?;
-    let digits: String = bytes.iter().map(|b| format!("{b:02X}")).collect();
-    Mti::new(&digits)
-}
-
-/// The card number of a request: field 2, else the part of track 2 before the separator.
-pub(crate) fn card_number(msg: &Message) -> Option<String> {
-    if let Some(pan) = msg.text(2) {
-        return Some(pan.to_owned());
-    }
-    let track = msg.text(35)?;
-    let pan = track.split(['D', '=']).next()?;
-    (!pan.is_empty()).then(|| pan.to_owned())
-}
-
-/// Expiry YYMM of a request: field 14, else the 4 digits after the track-2 separator.
-pub(crate) fn card_expiry(msg: &Message) -> Option<String> {
-    if let Some(e) = msg.text(14) {
-        return Some(e.to_owned());
-    }
-    let track = msg.text(35)?;
-    let (_, rest) = track.split_once(['D', '='])?;
-    rest.get(..4).map(str::to_owned)
 }
 
 fn decrypt_pin_field(pik: &DesKey, block: &[u8], pan: Option<&str>) -> PinInput {

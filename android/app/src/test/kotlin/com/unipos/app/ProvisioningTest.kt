@@ -68,9 +68,9 @@ class ProvisioningTest {
         assertEquals(48, c.receiptWidth)
         assertEquals("23:30", c.autoSettlement)
         assertNull(c.softwareTmkHex)
-        // carried for the engine's batch limit and profile (not in PosConfig yet)
+        assertEquals("""{"tpdu":"6000030000"}""", c.profileJson)
+        // carried for the engine's batch limit (not in PosConfig yet)
         assertEquals(300, p.batchLimit)
-        assertEquals("""{"tpdu":"6000030000"}""", p.profileJson)
     }
 
     @Test fun defaults_for_what_is_not_set() {
@@ -82,8 +82,10 @@ class ProvisioningTest {
         })
         assertEquals(null, p.pospTls)
         assertEquals(null, p.qrGatewayAddress)
-        assertEquals(60_000L, p.responseTimeoutMs)
-        assertEquals(MacScheme.CUP_ECB, p.macScheme)
+        // not set: the protocol profile's (UnionPay: 60 s, CUP ECB MAC), decided by the core
+        assertNull(p.responseTimeoutMs)
+        assertNull(p.macScheme)
+        assertNull(p.toPosConfig(null).profileJson)
         assertEquals(32, p.receiptWidth)
         assertEquals(999, p.batchLimit)
         assertEquals("", p.allowedCallers)
@@ -118,6 +120,15 @@ class ProvisioningTest {
             "Setting \"Allowed merchant apps\" has line 1, which is not package=SHA-256[,SHA-256]",
         )
         assertEquals(expected, e)
+    }
+
+    @Test fun the_core_checks_the_protocol_profile_and_its_refusal_names_the_field() {
+        val b = full().apply { putString("acquirer_profile_json", """{"tpdu":"60","reversal":{"retries":0}}""") }
+        val e = errors(b)
+        assertEquals(1, e.size)
+        assertTrue(e[0], e[0].startsWith("Setting \"Acquirer profile (JSON)\" is refused: "))
+        val unknown = errors(full().apply { putString("acquirer_profile_json", """{"tdpu":"6000030000"}""") })
+        assertTrue(unknown[0], unknown[0].contains("tdpu"))
     }
 
     @Test fun required_fields_and_tls_without_a_ca() {

@@ -6,6 +6,9 @@ import com.unipos.app.R
 import com.unipos.core.ffi.HostEndpoint
 import com.unipos.core.ffi.MacScheme
 import com.unipos.core.ffi.PosConfig
+import com.unipos.core.ffi.PosException
+import com.unipos.core.ffi.checkPosConfig
+import com.unipos.core.ffi.errorReason
 import com.unipos.core.ffi.TlsPin
 import org.json.JSONException
 import org.json.JSONObject
@@ -96,8 +99,10 @@ sealed class Validation {
 data class TlsSettings(val serverName: String, val caPem: String)
 
 /**
- * A validated acquirer profile. [batchLimit] and [profileJson] are carried and validated but the
- * engine does not use them yet (they need `PosConfig.batchLimit` and `PosConfig.acquirerProfileJson`).
+ * A validated acquirer profile. [profileJson] is the protocol profile (docs/protocol-profile.md),
+ * checked by the core itself; the timeouts, retries and MAC scheme, when set, override it (`null`:
+ * the profile's). [batchLimit] is carried and validated but the engine does not use it yet (it
+ * needs `PosConfig.batchLimit`).
  */
 data class AcquirerProfile(
     val pospAddresses: List<String>,
@@ -107,10 +112,10 @@ data class AcquirerProfile(
     val terminalId: String,
     val merchantId: String,
     val merchantName: String,
-    val connectTimeoutMs: Long,
-    val responseTimeoutMs: Long,
-    val reversalRetries: Int,
-    val macScheme: MacScheme,
+    val connectTimeoutMs: Long?,
+    val responseTimeoutMs: Long?,
+    val reversalRetries: Int?,
+    val macScheme: MacScheme?,
     val receiptWidth: Int,
     val autoSettlement: String?,
     val batchLimit: Int,
@@ -125,6 +130,7 @@ data class AcquirerProfile(
         merchantName = merchantName,
         operator = "001",
         qrGateway = qrGatewayAddress?.let { a -> HostEndpoint(a, qrGatewayTls?.let { TlsPin(it.serverName, it.caPem) }, emptyList()) },
+        profileJson = profileJson,
         connectTimeoutMs = connectTimeoutMs,
         responseTimeoutMs = responseTimeoutMs,
         reversalRetries = reversalRetries,
@@ -153,7 +159,8 @@ private class Validator(private val values: Map<Field, Any>) {
     private fun required(field: Field): String? =
         string(field) ?: if (errors.any { it.field == field }) null else fail(field, R.string.problem_required)
 
-    private fun int(field: Field, default: Int, min: Int, max: Int): Int? {
+    /** An integer in `min..max`; `default` when not set (`null`: the protocol profile's). */
+    private fun int(field: Field, default: Int?, min: Int, max: Int): Int? {
         val v = values[field] ?: return default
         val n = when (v) {
             is Int -> v
@@ -222,11 +229,12 @@ private class Validator(private val values: Map<Field, Any>) {
         val terminalId = id(Field.TERMINAL_ID, 8)
         val merchantId = id(Field.MERCHANT_ID, 15)
         val merchantName = string(Field.MERCHANT_NAME)?.let { if (it.length <= 40) it else fail(Field.MERCHANT_NAME, R.string.problem_too_long, 40) }
-        val connect = int(Field.CONNECT_TIMEOUT_MS, 10_000, 1_000, 60_000)
-        val response = int(Field.RESPONSE_TIMEOUT_MS, 60_000, 1_000, 180_000)
-        val retries = int(Field.REVERSAL_RETRIES, 3, 0, 10)
+        val connect = int(Field.CONNECT_TIMEOUT_MS, null, 1_000, 60_000)
+        val response = int(Field.RESPONSE_TIMEOUT_MS, null, 1_000, 180_000)
+        val retries = int(Field.REVERSAL_RETRIES, null, 1, 10)
         val mac = when (string(Field.MAC_SCHEME)?.lowercase()) {
-            null, "cup_ecb" -> MacScheme.CUP_ECB
+            null -> null
+            "cup_ecb" -> MacScheme.CUP_ECB
             "x919" -> MacScheme.X919
             else -> fail(Field.MAC_SCHEME, R.string.problem_choice, "cup_ecb, x919")
         }
@@ -249,8 +257,7 @@ private class Validator(private val values: Map<Field, Any>) {
         } ?: ""
 
         if (errors.isNotEmpty()) return Validation.Invalid(errors.toList())
-        return Validation.Valid(
-            AcquirerProfile(
+        val profile = AcquirerProfile(
                 pospAddresses = posp!!,
                 pospTls = if (tls == true) TlsSettings(pospServer!!, pospCa!!) else null,
                 qrGatewayAddress = qrAddress,
@@ -258,17 +265,44 @@ private class Validator(private val values: Map<Field, Any>) {
                 terminalId = terminalId!!,
                 merchantId = merchantId!!,
                 merchantName = merchantName ?: "",
-                connectTimeoutMs = connect!!.toLong(),
-                responseTimeoutMs = response!!.toLong(),
-                reversalRetries = retries!!,
-                macScheme = mac!!,
+                connectTimeoutMs = connect?.toLong(),
+                responseTimeoutMs = response?.toLong(),
+                reversalRetries = retries,
+                macScheme = mac,
                 receiptWidth = width!!,
                 autoSettlement = settleAt,
                 batchLimit = batchLimit!!,
                 profileJson = profileJson,
                 allowedCallers = callers,
-            ),
-        )
+            )
+        // The core checks the whole configuration as it would at open (the protocol profile
+        // above all): one set of rules, in Rust.
+        return when (val refused = CoreCheck.refusal(profile.toPosConfig(null))) {
+            null -> Validation.Valid(profile)
+            else -> Validation.Invalid(listOf(refused))
+        }
+    }
+}
+
+/** The core's own check of a configuration ([checkPosConfig]), its refusal named by field. */
+internal object CoreCheck {
+    fun refusal(config: PosConfig): FieldError? = try {
+        checkPosConfig(config)
+        null
+    } catch (e: PosException) {
+        val reason = errorReason(e)
+        val field = when {
+            reason.startsWith("profileJson") -> Field.ACQUIRER_PROFILE_JSON
+            reason.startsWith("connectTimeoutMs") -> Field.CONNECT_TIMEOUT_MS
+            reason.startsWith("responseTimeoutMs") -> Field.RESPONSE_TIMEOUT_MS
+            reason.startsWith("reversalRetries") -> Field.REVERSAL_RETRIES
+            reason.startsWith("terminalId") -> Field.TERMINAL_ID
+            reason.startsWith("merchantId") -> Field.MERCHANT_ID
+            reason.startsWith("qrGateway") -> Field.QR_GATEWAY_URL
+            reason.startsWith("receiptWidth") -> Field.RECEIPT_WIDTH
+            else -> Field.POSP_ADDRESSES
+        }
+        FieldError(field, Problem(R.string.problem_refused_by_core, reason.substringAfter(": ")))
     }
 }
 
