@@ -16,6 +16,7 @@ use crate::model::{
 use crate::queries;
 use crate::services::card::{self, CardDone};
 use crate::services::idempotency::CASHIER_SCOPE;
+use crate::services::operators::{Need, Operators};
 use crate::services::qr::QrService;
 use crate::services::session::{Downloads, Session};
 use crate::services::{forward, printing, settlement, Online};
@@ -27,6 +28,7 @@ pub(crate) struct Engine {
     ctx: Ctx,
     session: Session,
     qr: QrService,
+    operators: Operators,
 }
 
 /// Reversals and advices, then open QR work (which never blocks card work; what stays open is
@@ -75,11 +77,14 @@ impl Engine {
                 progress: None,
                 cancel,
                 qr_path_refused: None,
+                operator: None,
             },
             session: Session::idle(),
             qr: QrService::default(),
+            operators: Operators::default(),
         };
         engine.session = Session::restore(&mut engine.ctx)?;
+        engine.operators = Operators::restore(&mut engine.ctx)?;
         Ok(engine)
     }
 
@@ -95,10 +100,38 @@ impl Engine {
         &self.ctx.store
     }
 
+    /// The infrastructure, for the read-only views and the operator and management services.
+    pub(crate) fn ctx(&mut self) -> &mut Ctx {
+        &mut self.ctx
+    }
+
+    /// Whether a cashier entry point may run (operator signed in, supervisor grant).
+    pub(crate) fn guard(&mut self, need: Need<'_>) -> Result<(), EngineError> {
+        self.operators.check(&self.ctx, need)
+    }
+
+    /// The supervisor's password for `action`.
+    pub(crate) fn authorize_supervisor(
+        &mut self,
+        password: &str,
+        action: crate::model::GuardedAction,
+    ) -> Result<crate::model::SupervisorGrant, EngineError> {
+        self.operators.authorize(&mut self.ctx, password, action)
+    }
+
+    /// Terminal sign-out (签退): the host session ends; the next request signs in again.
+    pub(crate) fn sign_out(&mut self) -> Result<(), EngineError> {
+        settlement::sign_out(&mut self.ctx)?;
+        self.session.begin_startup();
+        Ok(())
+    }
+
     // ---- startup ------------------------------------------------------------------------
 
     pub(crate) fn startup(&mut self) -> Result<StartupReport, EngineError> {
-        let Engine { ctx, session, qr } = self;
+        let Engine {
+            ctx, session, qr, ..
+        } = self;
         session.begin_startup();
         let downloads = session.sign_in_and_download(ctx)?;
         let flushed = flush(ctx, qr)?;
@@ -107,7 +140,9 @@ impl Engine {
     }
 
     pub(crate) fn resume(&mut self) -> Result<StartupReport, EngineError> {
-        let Engine { ctx, session, qr } = self;
+        let Engine {
+            ctx, session, qr, ..
+        } = self;
         session.begin_startup();
         let Some(downloads) = session.resume(ctx)? else {
             return self.startup();
@@ -118,7 +153,9 @@ impl Engine {
     }
 
     pub(crate) fn flush_pending(&mut self) -> Result<FlushReport, EngineError> {
-        let Engine { ctx, session, qr } = self;
+        let Engine {
+            ctx, session, qr, ..
+        } = self;
         session.ensure_keys(ctx)?;
         flush(ctx, qr)
     }
@@ -130,7 +167,9 @@ impl Engine {
         &mut self,
         run: impl FnOnce(&mut Ctx, Online<'_>) -> Result<CardDone, EngineError>,
     ) -> Result<Outcome, EngineError> {
-        let Engine { ctx, session, qr } = self;
+        let Engine {
+            ctx, session, qr, ..
+        } = self;
         let mut parked = None;
         let mut online = |ctx: &mut Ctx| -> Result<(), EngineError> {
             session.ensure_keys(ctx)?;
@@ -199,7 +238,9 @@ impl Engine {
     // ---- settlement and printing -----------------------------------------------------------
 
     pub(crate) fn settle(&mut self) -> Result<SettlementReport, EngineError> {
-        let Engine { ctx, session, qr } = self;
+        let Engine {
+            ctx, session, qr, ..
+        } = self;
         session.ensure_keys(ctx)?;
         let batch = ctx.store.current_batch()?;
         ctx.emit(Progress::Settlement(format!("batch {batch:06}: flushing")));
@@ -268,7 +309,9 @@ impl Engine {
     }
 
     pub(crate) fn qr_pay(&mut self, req: QrPayRequest) -> Result<QrOutcome, EngineError> {
-        let Engine { ctx, session, qr } = self;
+        let Engine {
+            ctx, session, qr, ..
+        } = self;
         let mut outcome = qr.pay(ctx, &mut |ctx| session.ensure_keys(ctx), req)?;
         outcome.notice = printing::print_qr_slips(ctx, &outcome);
         Ok(outcome)
@@ -278,19 +321,25 @@ impl Engine {
         &mut self,
         req: QrDynamicRequest,
     ) -> Result<QrDynamicCode, EngineError> {
-        let Engine { ctx, session, qr } = self;
+        let Engine {
+            ctx, session, qr, ..
+        } = self;
         qr.dynamic_create(ctx, &mut |ctx| session.ensure_keys(ctx), req)
     }
 
     pub(crate) fn qr_dynamic_wait(&mut self, request_id: &str) -> Result<QrOutcome, EngineError> {
-        let Engine { ctx, session, qr } = self;
+        let Engine {
+            ctx, session, qr, ..
+        } = self;
         let mut outcome = qr.dynamic_wait(ctx, &mut |ctx| session.ensure_keys(ctx), request_id)?;
         outcome.notice = printing::print_qr_slips(ctx, &outcome);
         Ok(outcome)
     }
 
     pub(crate) fn qr_cancel(&mut self, request_id: &str) -> Result<QrOutcome, EngineError> {
-        let Engine { ctx, session, qr } = self;
+        let Engine {
+            ctx, session, qr, ..
+        } = self;
         qr.cancel(ctx, &mut |ctx| session.ensure_keys(ctx), request_id)
     }
 
@@ -298,12 +347,16 @@ impl Engine {
         &mut self,
         req: QrRefundRequest,
     ) -> Result<QrRefundOutcome, EngineError> {
-        let Engine { ctx, session, qr } = self;
+        let Engine {
+            ctx, session, qr, ..
+        } = self;
         qr.refund(ctx, &mut |ctx| session.ensure_keys(ctx), req)
     }
 
     pub(crate) fn qr_void(&mut self, req: QrVoidRequest) -> Result<QrRefundOutcome, EngineError> {
-        let Engine { ctx, session, qr } = self;
+        let Engine {
+            ctx, session, qr, ..
+        } = self;
         qr.void(ctx, &mut |ctx| session.ensure_keys(ctx), req)
     }
 

@@ -3,6 +3,9 @@
 //! import circle.
 
 mod fingerprint;
+mod info;
+mod lookup;
+mod operators;
 mod outcome;
 mod progress;
 mod qr;
@@ -14,8 +17,14 @@ pub mod response_codes;
 mod txn;
 
 pub use fingerprint::{same_request, Fingerprint};
+pub use info::{KeyCheck, KeyStatus, LinkTest, TerminalParameter};
+pub use lookup::{JournalFilter, KindGroup, OriginalKey, OriginalView};
+pub use operators::{
+    operator_field63, GuardedAction, OperatorInfo, OperatorRole, SupervisorGrant,
+    FACTORY_SUPERVISOR_PASSWORD, SUPERVISOR,
+};
 pub use outcome::{parse_balance, Outcome, OutcomeStatus};
-pub use progress::{Progress, ProgressListener};
+pub use progress::{Progress, ProgressListener, QR_WAITING_FOR_PASSWORD};
 pub use qr::{
     QrCodeImage, QrDynamicCode, QrDynamicRequest, QrOrderKind, QrOrderSummary, QrOutcome,
     QrPayRequest, QrRefundKind, QrRefundOutcome, QrRefundRequest, QrRefundStatus, QrSettings,

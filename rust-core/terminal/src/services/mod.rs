@@ -10,10 +10,14 @@
 //! | `settlement` | totals, batch upload, batch close and archive, sign-out, auto-settlement |
 //! | `printing` | slips after an approval, reprints, settlement reports |
 //! | `qr` | QR payments: the state machine, refunds, background resolution |
+//! | `operators` | operator sign-in, the supervisor's grants, password locks and changes |
+//! | `management` | key status, parameters in force, communication and printer tests |
 
 pub(crate) mod card;
 pub(crate) mod forward;
 pub(crate) mod idempotency;
+pub(crate) mod management;
+pub(crate) mod operators;
 pub(crate) mod printing;
 pub(crate) mod qr;
 pub(crate) mod session;

@@ -18,17 +18,20 @@
 //! | `batches.rs` | `batch`: open batch, upload progress, closed batches and their reports |
 //! | `downloads.rs` | `download`: parameters, CA public keys, AIDs |
 //! | `qr.rs` | `qr_order`, `qr_refund`: QR attempts and refunds |
+//! | `operators.rs` | `operator`: operators, the supervisor, password hashes, locks, who is signed in |
 //! | `schema.rs` | the versioned migrations |
 
 mod batches;
 mod downloads;
 mod journal;
+mod operators;
 mod qr;
 mod reversals;
 mod saf;
 mod schema;
 mod settings;
 
+pub use operators::OperatorRow;
 pub use qr::RefundRefusal;
 pub use schema::SCHEMA_VERSION;
 
