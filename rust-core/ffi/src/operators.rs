@@ -14,9 +14,10 @@ use crate::qr::{
 };
 use crate::terminal::PosTerminal;
 use crate::types::{
-    self, CompletionRequest, CompletionVoidRequest, GuardedAction, JournalFilter, KeyStatus,
-    LinkTest, OperatorInfo, OriginalKey, OriginalView, Outcome, PreAuthRequest, PreAuthVoidRequest,
-    RefundRequest, SaleRequest, SettlementReport, SupervisorGrant, TerminalParameter, VoidRequest,
+    self, CompletionRequest, CompletionVoidRequest, EchoResult, GuardedAction, JournalFilter,
+    KeyStatus, OperatorInfo, OriginalKey, OriginalView, Outcome, PreAuthRequest,
+    PreAuthVoidRequest, RefundRequest, SaleRequest, SettlementReport, SupervisorGrant,
+    TerminalParameter, Unresolved, VoidRequest,
 };
 use std::sync::Arc;
 use zeroize::Zeroizing;
@@ -297,6 +298,39 @@ impl CashierDesk {
             .map(|v| v.into_iter().map(Into::into).collect())
     }
 
+    /// The QR attempts, newest first (at most `limit`, 1-1000).
+    pub fn qr_orders(&self, limit: i32) -> Result<Vec<QrOutcome>, PosError> {
+        let limit = u32::try_from(limit)
+            .ok()
+            .filter(|l| (1..=1000).contains(l))
+            .ok_or_else(|| PosError::invalid("limit: must be 1 to 1000"))?;
+        self.pos
+            .run(|t| t.desk().qr_orders(limit))
+            .map(|v| v.into_iter().map(Into::into).collect())
+    }
+
+    /// A QR attempt by its receipt's order number or its request id (1010 if none).
+    pub fn find_qr_order(&self, number: String) -> Result<QrOutcome, PosError> {
+        self.pos
+            .run(|t| t.desk().find_qr_order(&number))
+            .map(Into::into)
+    }
+
+    /// How long a dynamic code is shown before it is closed, ms (the screen's countdown).
+    pub fn qr_dynamic_deadline_ms(&self) -> i64 {
+        types::to_i64(self.pos.terminal.desk().qr_dynamic_deadline_ms())
+    }
+
+    /// The cashier has seen a QR result reached in the background.
+    pub fn qr_acknowledge(&self, request_id: String) -> Result<bool, PosError> {
+        self.pos.run(|t| t.desk().qr_acknowledge(&request_id))
+    }
+
+    /// What must be resolved or seen before a new sale.
+    pub fn unresolved(&self) -> Result<Unresolved, PosError> {
+        self.pos.run(|t| t.desk().unresolved()).map(Into::into)
+    }
+
     /// Work keys installed and their check values.
     pub fn key_status(&self) -> Result<KeyStatus, PosError> {
         self.pos.run(|t| t.desk().key_status()).map(Into::into)
@@ -315,8 +349,8 @@ impl CashierDesk {
     }
 
     /// 回响测试 to the POSP.
-    pub fn link_test(&self) -> Result<LinkTest, PosError> {
-        self.pos.run(|t| t.desk().link_test()).map(Into::into)
+    pub fn echo_test(&self) -> Result<EchoResult, PosError> {
+        self.pos.run(|t| t.desk().echo_test()).map(Into::into)
     }
 
     /// Prints a test slip; returns the lines.

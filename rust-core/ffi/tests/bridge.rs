@@ -478,7 +478,7 @@ fn the_cashier_desk_guards_and_maps_operator_errors_to_stable_codes() {
     assert_eq!(voids.len(), 1);
     let keys = desk.key_status().unwrap();
     assert!(keys.work_keys_installed && keys.keys.len() >= 2);
-    assert_eq!(desk.link_test().unwrap().response_code, "00");
+    assert_eq!(desk.echo_test().unwrap().response_code, "00");
     // The merchant-app path needs neither operator nor supervisor.
     desk.sign_out_operator().unwrap();
     let o = t

@@ -11,11 +11,11 @@
 use crate::error::EngineError;
 use crate::lookup;
 use crate::model::{
-    BalanceRequest, CompletionRequest, CompletionVoidRequest, GuardedAction, JournalFilter,
-    KeyStatus, LinkTest, OperatorInfo, OriginalKey, OriginalView, Outcome, PreAuthRequest,
+    BalanceRequest, CompletionRequest, CompletionVoidRequest, EchoResult, GuardedAction,
+    JournalFilter, KeyStatus, OperatorInfo, OriginalKey, OriginalView, Outcome, PreAuthRequest,
     PreAuthVoidRequest, QrDynamicCode, QrDynamicRequest, QrOutcome, QrPayRequest, QrRefundOutcome,
     QrRefundRequest, QrVoidRequest, RefundRequest, SaleRequest, SettlementReport, SupervisorGrant,
-    TerminalParameter, VoidRequest,
+    TerminalParameter, Unresolved, VoidRequest,
 };
 use crate::services::management;
 use crate::services::operators::{Need, Operators};
@@ -281,6 +281,31 @@ impl Desk<'_> {
         lookup::journal(self.terminal.engine().store(), filter)
     }
 
+    /// The QR attempts, newest first (the QR order query and refund screens).
+    pub fn qr_orders(&self, limit: u32) -> Result<Vec<QrOutcome>, EngineError> {
+        lookup::qr_orders(self.terminal.engine().store(), limit)
+    }
+
+    /// A QR attempt by its receipt's order number or its request id.
+    pub fn find_qr_order(&self, number: &str) -> Result<QrOutcome, EngineError> {
+        lookup::find_qr_order(self.terminal.engine().store(), number)
+    }
+
+    /// How long a dynamic code is shown before the engine closes it (the countdown), ms.
+    pub fn qr_dynamic_deadline_ms(&self) -> u64 {
+        self.terminal.qr_settings().timers.dynamic.deadline_ms
+    }
+
+    /// The cashier has seen a QR result reached in the background.
+    pub fn qr_acknowledge(&self, request_id: &str) -> Result<bool, EngineError> {
+        self.terminal.engine().qr_acknowledge(request_id)
+    }
+
+    /// What must be resolved or seen before a new sale.
+    pub fn unresolved(&self) -> Result<Unresolved, EngineError> {
+        lookup::unresolved(self.terminal.engine().store())
+    }
+
     /// Work keys installed and their check values.
     pub fn key_status(&self) -> Result<KeyStatus, EngineError> {
         management::key_status(self.terminal.engine().ctx())
@@ -292,8 +317,8 @@ impl Desk<'_> {
     }
 
     /// 回响测试 (communication test) to the POSP.
-    pub fn link_test(&self) -> Result<LinkTest, EngineError> {
-        management::link_test(self.terminal.engine().ctx())
+    pub fn echo_test(&self) -> Result<EchoResult, EngineError> {
+        management::echo_test(self.terminal.engine().ctx())
     }
 
     /// Prints a test slip.

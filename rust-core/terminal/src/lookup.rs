@@ -1,9 +1,13 @@
 //! Finding journal entries as a cashier names them (read only): the original of a void,
-//! refund or completion for the confirmation screen, and the filtered journal. The rules of
-//! each operation stay with the card service, which checks them again when it runs.
+//! refund or completion for the confirmation screen, the filtered journal, the QR orders, and
+//! what is unresolved before a new sale. The rules of each operation stay with the services,
+//! which check them again when they run.
 
 use crate::error::{EngineError, RuleViolation};
-use crate::model::{JournalFilter, OriginalKey, OriginalView};
+use crate::model::{JournalFilter, OriginalKey, OriginalView, QrOutcome, Unresolved};
+use crate::queries;
+use crate::services::idempotency::CASHIER_SCOPE;
+use crate::services::qr::views;
 use crate::store::Store;
 use crate::validate;
 
@@ -64,4 +68,43 @@ pub(crate) fn journal(
         .take(filter.limit as usize)
         .map(OriginalView::of)
         .collect())
+}
+
+/// The cashier's QR attempts, newest first.
+pub(crate) fn qr_orders(store: &Store, limit: u32) -> Result<Vec<QrOutcome>, EngineError> {
+    let mut out = Vec::new();
+    for o in store.qr_all_orders()?.iter().rev() {
+        if out.len() >= limit as usize {
+            break;
+        }
+        if let Some(q) = views::query(store, CASHIER_SCOPE, &o.request_id)? {
+            out.push(q);
+        }
+    }
+    Ok(out)
+}
+
+/// A QR attempt by the order number on its receipt (`out_trade_no`) or by its request id.
+pub(crate) fn find_qr_order(store: &Store, number: &str) -> Result<QrOutcome, EngineError> {
+    validate::id("order number", number)?;
+    let request_id = store
+        .qr_all_orders()?
+        .into_iter()
+        .find(|o| o.out_trade_no == number || o.request_id == number)
+        .map(|o| o.request_id);
+    match request_id {
+        Some(id) => views::query(store, CASHIER_SCOPE, &id)?,
+        None => None,
+    }
+    .ok_or_else(|| RuleViolation::OriginalNotFound(format!("QR order {number}")).into())
+}
+
+/// Lost answers, parked reversals and QR work the cashier must see before a new sale.
+pub(crate) fn unresolved(store: &Store) -> Result<Unresolved, EngineError> {
+    Ok(Unresolved {
+        pending_reversals: queries::pending_reversals(store)?,
+        parked_reversals: queries::parked_reversals(store)?,
+        ..Unresolved::default()
+    }
+    .with_qr(queries::qr_pending_results(store)?))
 }

@@ -394,7 +394,7 @@ fn lookups_and_management_screens() {
     );
     assert!(get("response_timeout_ms").is_some());
 
-    let echo = desk.link_test().unwrap();
+    let echo = desk.echo_test().unwrap();
     assert_eq!(echo.response_code, "00");
     let printed = desk.printer_test().unwrap();
     assert!(printed.iter().any(|l| l.contains("PRINTER TEST")));

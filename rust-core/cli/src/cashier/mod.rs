@@ -216,7 +216,7 @@ pub fn run(db: &Path, cmd: CashierCommand) -> Result<String, CliError> {
             Ok("signed out of the host; the next transaction signs in again".into())
         }
         CashierCommand::Echo => {
-            let echo = desk.link_test()?;
+            let echo = desk.echo_test()?;
             Ok(format!(
                 "echo answered {} in {} ms",
                 echo.response_code, echo.round_trip_ms

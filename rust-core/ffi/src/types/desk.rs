@@ -281,18 +281,42 @@ pub struct TerminalParameter {
 
 /// A communication test's result.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct LinkTest {
+pub struct EchoResult {
     /// Field 39 of the echo answer.
     pub response_code: String,
     /// Round trip, ms.
     pub round_trip_ms: i64,
 }
 
-impl From<t::LinkTest> for LinkTest {
-    fn from(l: t::LinkTest) -> Self {
-        LinkTest {
+impl From<t::EchoResult> for EchoResult {
+    fn from(l: t::EchoResult) -> Self {
+        EchoResult {
             response_code: l.response_code,
             round_trip_ms: to_i64(l.round_trip_ms),
+        }
+    }
+}
+
+/// What must be resolved or seen before a new sale.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Unresolved {
+    /// Lost answers; their reversal goes out before the next transaction by itself.
+    pub pending_reversals: Vec<Outcome>,
+    /// Reversals given up on: the supervisor retries them (a `ReversalRetry` grant).
+    pub parked_reversals: Vec<Outcome>,
+    /// QR attempts still being resolved: do not charge again.
+    pub open_qr: Vec<crate::qr::QrOutcome>,
+    /// QR results reached in the background, not seen yet (late success, reversed).
+    pub qr_results: Vec<crate::qr::QrOutcome>,
+}
+
+impl From<t::Unresolved> for Unresolved {
+    fn from(u: t::Unresolved) -> Self {
+        Unresolved {
+            pending_reversals: u.pending_reversals.into_iter().map(Into::into).collect(),
+            parked_reversals: u.parked_reversals.into_iter().map(Into::into).collect(),
+            open_qr: u.open_qr.into_iter().map(Into::into).collect(),
+            qr_results: u.qr_results.into_iter().map(Into::into).collect(),
         }
     }
 }

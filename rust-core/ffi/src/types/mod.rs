@@ -10,8 +10,8 @@ mod requests;
 pub use config::*;
 pub(crate) use desk::count;
 pub use desk::{
-    GuardedAction, JournalFilter, KeyCheck, KeyStatus, KindGroup, LinkTest, OperatorInfo,
-    OriginalKey, OriginalView, SupervisorGrant, TerminalParameter,
+    EchoResult, GuardedAction, JournalFilter, KeyCheck, KeyStatus, KindGroup, OperatorInfo,
+    OriginalKey, OriginalView, SupervisorGrant, TerminalParameter, Unresolved,
 };
 pub use outcomes::*;
 pub use reports::*;

@@ -33,7 +33,7 @@ pub struct TerminalParameter {
 
 /// The result of a communication test (回响测试, 0820 with 60.3 = 301).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LinkTest {
+pub struct EchoResult {
     /// Field 39 of the answer.
     pub response_code: String,
     /// Round trip, ms.

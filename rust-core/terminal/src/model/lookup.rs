@@ -2,6 +2,7 @@
 //! number and date, or by authorisation code and date; the journal by kind and trace.
 
 use super::outcome::Outcome;
+use super::qr::{QrOutcome, QrStatus};
 use super::txn::{TxnKind, TxnRecord};
 
 /// How the cashier names the original of a void, refund or completion.
@@ -114,5 +115,43 @@ impl OriginalView {
             completed: row.completed,
             operator: row.request_fields.get(&63).cloned(),
         }
+    }
+}
+
+/// What must be resolved or seen before a new sale, each with what to do (the home screen's
+/// banner).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Unresolved {
+    /// Lost answers whose reversal goes out before the next transaction, by itself.
+    pub pending_reversals: Vec<Outcome>,
+    /// Reversals given up on after the retry limit: the supervisor retries them, or the
+    /// acquirer handles them by hand.
+    pub parked_reversals: Vec<Outcome>,
+    /// QR attempts still being resolved (querying, reversing): do not charge again.
+    pub open_qr: Vec<QrOutcome>,
+    /// QR results reached in the background that the cashier has not seen (a late success to
+    /// complete or refund, a reversed payment): acknowledge them once seen.
+    pub qr_results: Vec<QrOutcome>,
+}
+
+impl Unresolved {
+    /// Nothing to show.
+    pub fn is_empty(&self) -> bool {
+        self.pending_reversals.is_empty()
+            && self.parked_reversals.is_empty()
+            && self.open_qr.is_empty()
+            && self.qr_results.is_empty()
+    }
+
+    /// Splits the QR results into those still open and those reached in the background.
+    pub fn with_qr(mut self, pending: Vec<QrOutcome>) -> Unresolved {
+        for o in pending {
+            if matches!(o.status, QrStatus::InProgress | QrStatus::ReversePending) {
+                self.open_qr.push(o);
+            } else {
+                self.qr_results.push(o);
+            }
+        }
+        self
     }
 }

@@ -17,8 +17,8 @@ pub mod response_codes;
 mod txn;
 
 pub use fingerprint::{same_request, Fingerprint};
-pub use info::{KeyCheck, KeyStatus, LinkTest, TerminalParameter};
-pub use lookup::{JournalFilter, KindGroup, OriginalKey, OriginalView};
+pub use info::{EchoResult, KeyCheck, KeyStatus, TerminalParameter};
+pub use lookup::{JournalFilter, KindGroup, OriginalKey, OriginalView, Unresolved};
 pub use operators::{
     operator_field63, GuardedAction, OperatorInfo, OperatorRole, SupervisorGrant,
     FACTORY_SUPERVISOR_PASSWORD, SUPERVISOR,

@@ -7,7 +7,7 @@ use crate::config::HostAddress;
 use crate::context::Ctx;
 use crate::error::EngineError;
 use crate::link::posp::LinkError;
-use crate::model::{KeyCheck, KeyStatus, LinkTest, Progress, TerminalParameter};
+use crate::model::{EchoResult, KeyCheck, KeyStatus, Progress, TerminalParameter};
 use std::sync::PoisonError;
 use unipos_iso8583::cup::NetworkCode;
 
@@ -91,7 +91,7 @@ pub(crate) fn parameters(ctx: &Ctx) -> Result<Vec<TerminalParameter>, EngineErro
 }
 
 /// 回响测试: an echo (0820, 60.3 = 301) to the POSP, timed by the engine's clock.
-pub(crate) fn link_test(ctx: &mut Ctx) -> Result<LinkTest, EngineError> {
+pub(crate) fn echo_test(ctx: &mut Ctx) -> Result<EchoResult, EngineError> {
     let m = management(ctx, "0820", NetworkCode::EchoTest)?;
     ctx.emit(Progress::Startup("echo test".into()));
     let started = ctx.now();
@@ -103,7 +103,7 @@ pub(crate) fn link_test(ctx: &mut Ctx) -> Result<LinkTest, EngineError> {
         LinkError::Local(d) => EngineError::Protocol(d),
     })?;
     let round_trip_ms = u64::try_from(ctx.now() - started).unwrap_or(0);
-    Ok(LinkTest {
+    Ok(EchoResult {
         response_code: answer.response_code().to_owned(),
         round_trip_ms,
     })

@@ -33,8 +33,9 @@ class PosRuntime(
     @Volatile var settings: TerminalSettings = settings
         private set
     private val engine = SwitchableEngine(engineFor(settings))
+    private val checked = OffMainThreadEngine(engine)
     val registry = TransactionRegistry(store)
-    val dispatcher = TransactionDispatcher(OffMainThreadEngine(engine), registry)
+    val dispatcher = TransactionDispatcher(checked, registry)
 
     private val foreground = object : TransactionDispatcher.Listener {
         private val app = context.applicationContext
@@ -46,6 +47,21 @@ class PosRuntime(
         dispatcher.addListener(foreground)
         dispatcher.startup()
     }
+
+    /**
+     * Runs [block] with the core on the dispatcher's worker, between transactions: the cashier's
+     * desk ([com.unipos.core.PosCore.desk]). The failure that keeps the terminal closed (not
+     * provisioned, no vendor hardware) is returned without running [block].
+     */
+    fun <T> withCore(block: (com.unipos.core.PosCore) -> PosResult<T>): Future<PosResult<T>> = dispatcher.onWorker {
+        when (val c = checked.openCore()) {
+            is PosResult.Failure -> c
+            is PosResult.Success -> block(c.value)
+        }
+    }
+
+    /** Cancels a running card wait: any thread, no I/O (the core only sets its cancel flag). */
+    fun cancelCardWait() = checked.cancelCardWait()
 
     /** The periodic job's work, on the worker. */
     fun maintenance(): Future<PosResult<MaintenanceReport>> = dispatcher.maintenance()

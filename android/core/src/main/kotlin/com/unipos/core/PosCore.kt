@@ -133,6 +133,12 @@ class PosCore private constructor(
 
     val isReady: Boolean get() = terminal.isReady()
 
+    /** The cashier's entry points (operators, the supervisor's grants, guarded operations, lookups). */
+    val desk: CashierCore by lazy { CashierCore(terminal.cashierDesk(), dispatcher) }
+
+    /** The library's version (the Cargo package version). */
+    val version: String get() = com.unipos.core.ffi.libraryVersion()
+
     /** The full startup: sign-in and every download (the cashier's explicit sign-in). */
     suspend fun startup(): PosResult<StartupReport> = call { it.startup() }
 
