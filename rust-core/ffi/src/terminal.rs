@@ -406,6 +406,18 @@ impl PosTerminal {
             .map(|v| v.into_iter().map(Outcome::from).collect())
     }
 
+    /// The supervisor decided to try the parked reversals again: they go back in the queue and
+    /// are sent now, each retried up to the limit again. Returns what the flush did (a reversal
+    /// that still gets no acknowledgement is parked again and counted in `reversalsParked`).
+    pub fn retry_parked_reversals(&self) -> Result<FlushReport, PosError> {
+        self.run(|t| {
+            let requeued = t.retry_parked_reversals()?;
+            log::info!("{requeued} parked reversal(s) put back in the queue");
+            t.flush_pending()
+        })
+        .map(Into::into)
+    }
+
     /// Reprints the merchant copy of `trace` (current batch) or of the last transaction.
     /// Returns the printed lines.
     pub fn reprint(&self, trace: Option<i32>) -> Result<Vec<String>, PosError> {

@@ -175,6 +175,9 @@ class PosCore private constructor(
 
     suspend fun parkedReversals(): PosResult<List<Outcome>> = call { it.parkedReversals() }
 
+    /** Supervisor: puts the parked reversals back in the queue and sends them now. */
+    suspend fun retryParkedReversals(): PosResult<FlushReport> = call { it.retryParkedReversals() }
+
     /** Reprints the merchant copy of [trace] (or of the last transaction); returns the lines. */
     suspend fun reprint(trace: Int? = null): PosResult<List<String>> = call { it.reprint(trace) }
 
