@@ -296,6 +296,9 @@ pub struct HostRules {
     pub idle_timeout_secs: u64,
     /// Largest frame body accepted.
     pub max_frame_len: usize,
+    /// Test knob: CA keys (`RID:index` in hex, e.g. `A000000333:03`) whose download carries a
+    /// wrong checksum (DF03), as a corrupted key table would: a terminal must refuse them.
+    pub bad_ca_key_checksums: Vec<String>,
 }
 
 impl Default for HostRules {
@@ -313,6 +316,7 @@ impl Default for HostRules {
             issuer_master_key: defaults::ISSUER_MASTER_KEY_HEX.into(),
             idle_timeout_secs: 300,
             max_frame_len: 8192,
+            bad_ca_key_checksums: Vec::new(),
         }
     }
 }

@@ -42,6 +42,7 @@ fn startup_report(d: Downloads, flushed: FlushReport) -> StartupReport {
         batch: d.batch,
         parameters: d.parameters,
         ca_keys: d.ca_keys,
+        ca_keys_refused: d.ca_keys_refused,
         aids: d.aids,
         signed_in: d.signed_in,
         flushed,

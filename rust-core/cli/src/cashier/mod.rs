@@ -47,10 +47,18 @@ fn startup(db: &Path, a: &StartupArgs) -> Result<String, CliError> {
     let report = t.terminal.startup()?;
     save(db, &stored)?;
     Ok(format!(
-        "ready: batch {:06}, {} parameter(s), {} CA key(s), {} AID(s); {}",
+        "ready: batch {:06}, {} parameter(s), {} CA key(s){}, {} AID(s); {}",
         report.batch,
         report.parameters,
         report.ca_keys,
+        if report.ca_keys_refused > 0 {
+            format!(
+                " ({} refused: wrong checksum, call the acquirer)",
+                report.ca_keys_refused
+            )
+        } else {
+            String::new()
+        },
         report.aids,
         flush_line(&report.flushed)
     ))

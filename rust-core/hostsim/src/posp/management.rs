@@ -210,7 +210,20 @@ pub(super) fn capk_download(ctx: &Ctx<'_>, _st: &mut HostState) -> Out {
         .into_iter()
         .find(|k| Some(k.rid.to_vec()) == rid && Some(k.index) == index);
     match key {
-        Some(k) => with_payload(ctx, b'1', k.download_tlvs()),
+        Some(k) => {
+            let mut tlvs = k.download_tlvs();
+            let name = format!("{}:{:02X}", hex::encode_upper(k.rid), k.index);
+            if ctx.rules().bad_ca_key_checksums.contains(&name) {
+                if let Some(df03) = tlvs.pop() {
+                    let mut sum = df03.value_bytes().unwrap_or_default().to_vec();
+                    if let Some(b) = sum.first_mut() {
+                        *b ^= 0xFF;
+                    }
+                    tlvs.push(tlv(0xDF03, sum));
+                }
+            }
+            with_payload(ctx, b'1', tlvs)
+        }
         None => ctx.refuse("25", "no such CA public key"),
     }
 }

@@ -5,6 +5,7 @@
 pub mod sim;
 
 use crate::error::DeviceError;
+use crate::model::EmvTerminalData;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use unipos_crypto::security_module::SecurityModule;
@@ -198,6 +199,10 @@ pub struct EmvCompletion {
 
 /// The EMV level-2 kernel: builds field 55 and runs the card's completion.
 pub trait EmvKernel: Send {
+    /// The downloaded CA public keys (each checksum verified) and AID parameters: given after
+    /// every download and at each process start, before any chip transaction. Replaces what
+    /// was given before.
+    fn load_terminal_data(&mut self, data: &EmvTerminalData) -> Result<(), DeviceError>;
     /// First GENERATE AC: the field 55 of the online request (ARQC and terminal data).
     fn start(&mut self, card: &CardData, request: &EmvRequest) -> Result<Vec<u8>, DeviceError>;
     /// Second GENERATE AC with the issuer's answer.

@@ -2,6 +2,7 @@
 //! module depends on nothing else in the crate, so every other module can use it without an
 //! import circle.
 
+pub mod emv;
 mod fingerprint;
 mod outcome;
 mod progress;
@@ -13,6 +14,7 @@ mod requests;
 pub mod response_codes;
 mod txn;
 
+pub use emv::{AidParameters, CaPublicKey, EmvTerminalData};
 pub use fingerprint::{same_request, Fingerprint};
 pub use outcome::{parse_balance, Outcome, OutcomeStatus};
 pub use progress::{Progress, ProgressListener};

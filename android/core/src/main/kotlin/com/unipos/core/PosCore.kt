@@ -10,6 +10,8 @@ import com.unipos.core.ffi.CompletionVoidRequest
 import com.unipos.core.ffi.EmvCard
 import com.unipos.core.ffi.EmvFinish
 import com.unipos.core.ffi.EmvIssuerAnswer
+import com.unipos.core.ffi.EmvAid
+import com.unipos.core.ffi.EmvCaKey
 import com.unipos.core.ffi.EmvKernel
 import com.unipos.core.ffi.EmvStart
 import com.unipos.core.ffi.FlushReport
@@ -244,6 +246,7 @@ private class SafePrinter(val inner: Printer) : Printer {
 }
 
 private class SafeEmvKernel(val inner: EmvKernel) : EmvKernel {
+    override fun loadTerminalData(caKeys: List<EmvCaKey>, aids: List<EmvAid>) = guard { inner.loadTerminalData(caKeys, aids) }
     override fun start(card: EmvCard, request: EmvStart): ByteArray = guard { inner.start(card, request) }
     override fun complete(answer: EmvIssuerAnswer): EmvFinish = guard { inner.complete(answer) }
 }
