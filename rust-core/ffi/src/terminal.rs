@@ -259,6 +259,7 @@ impl PosTerminal {
             hardware,
             vault: Arc::new(vault_for(&data_key, &db)?),
             clock: Arc::new(unipos_clock::SystemClock),
+            random: Box::new(unipos_crypto::random::OsRandom),
         };
         let terminal =
             Terminal::open(engine_config, &db, deps).map_err(|e| from_engine(e, None))?;

@@ -348,6 +348,7 @@ fn rows_sealed_by_the_earlier_tdes_vault_still_open() {
             hardware: holder.hardware(security),
             vault: Arc::new(legacy),
             clock: Arc::new(unipos_clock::SystemClock),
+            random: Box::new(unipos_crypto::random::OsRandom),
         };
         let config = unipos_terminal::TerminalConfig::new(
             defaults::TERMINAL_ID,

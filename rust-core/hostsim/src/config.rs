@@ -342,6 +342,10 @@ pub enum KeyMode {
     /// Only `004`: PIK, MAK and TDK.
     #[serde(rename = "004")]
     DoubleWithTdk,
+    /// Test knob: accepts `003` and `004` but never issues a TDK, as a host without track
+    /// encryption would answer a `004` sign-in.
+    #[serde(rename = "no-tdk")]
+    NoTdk,
 }
 
 /// Length of the MAC key issued at sign-in.

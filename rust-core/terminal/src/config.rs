@@ -111,6 +111,8 @@ pub struct TerminalConfig {
     pub auto_settlement: Option<String>,
     /// Receipt language and width.
     pub receipts: crate::model::ReceiptStyle,
+    /// What the terminal's readers can read (60.4).
+    pub card_reading: crate::hardware::CardReading,
 }
 
 impl TerminalConfig {
@@ -126,6 +128,7 @@ impl TerminalConfig {
             profile: AcquirerProfile::default(),
             auto_settlement: None,
             receipts: crate::model::ReceiptStyle::default(),
+            card_reading: crate::hardware::CardReading::default(),
         }
     }
 }

@@ -73,6 +73,7 @@ impl Engine {
                 hardware: deps.hardware,
                 vault: deps.vault,
                 clock: deps.clock,
+                random: deps.random,
                 progress: None,
                 cancel,
                 qr_path_refused: None,

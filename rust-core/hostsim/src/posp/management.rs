@@ -44,7 +44,7 @@ fn key_block(tmk: &DesKey, key: &DesKey, block_len: usize) -> Option<KeyBlock> {
 pub(super) fn sign_in(ctx: &Ctx<'_>, st: &mut HostState) -> Out {
     let mode = ctx.f60.network_code;
     let allowed = match ctx.terminal.key_mode {
-        KeyMode::Any => true,
+        KeyMode::Any | KeyMode::NoTdk => true,
         KeyMode::Double => mode == 3,
         KeyMode::DoubleWithTdk => mode == 4,
     };
@@ -66,7 +66,7 @@ pub(super) fn sign_in(ctx: &Ctx<'_>, st: &mut HostState) -> Out {
     let keys = (|| {
         let pik = fresh_key(&mut term.rng, key_len)?;
         let mak = fresh_key(&mut term.rng, mak_len)?;
-        let tdk = if mode == 4 {
+        let tdk = if mode == 4 && ctx.terminal.key_mode != KeyMode::NoTdk {
             Some(fresh_key(&mut term.rng, key_len)?)
         } else {
             None

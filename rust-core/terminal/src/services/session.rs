@@ -14,6 +14,7 @@ use unipos_crypto::unwrap::{WorkKeyRole, WrappedKey};
 use unipos_iso8583::cup::{DownloadPayload, Field60, NetworkCode, SignInKeys};
 use unipos_iso8583::tlv::{self, Tag, Tlv};
 use unipos_iso8583::Message;
+use unipos_profile::KeyMode;
 
 /// What sign-in and the downloads stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,6 +189,15 @@ impl Session {
                 &keys.mak.check_value,
             ),
         ];
+        if mode == KeyMode::DoubleLengthWithTdk && keys.tdk.is_none() {
+            // The tracks could not be encrypted as the profile promises: refuse now, before
+            // any card is read, rather than send a track in the clear.
+            return Err(EngineError::NotReady(
+                "sign-in in key mode 004 brought no track data key (TDK): the host and the \
+                 acquirer profile disagree; ask the acquirer for the right key_mode"
+                    .into(),
+            ));
+        }
         if let Some(tdk) = &keys.tdk {
             wrapped.push(WrappedKey::new(
                 WorkKeyRole::Track,

@@ -7,9 +7,10 @@ use super::{exchange_settlement, settlement_message};
 use crate::context::Ctx;
 use crate::error::EngineError;
 use crate::model::{Progress, TxnRecord};
-use crate::services::wire::set;
+use crate::services::wire::{icc_for, set};
 use unipos_iso8583::cup::{BatchRecord, BatchRecords, OriginalMessage};
 use unipos_iso8583::Message;
+use unipos_profile::IccMessage;
 
 /// Uploads every settled record of the batch, resuming after the last acknowledged one.
 pub(super) fn batch_upload(
@@ -103,7 +104,11 @@ fn upload_ic(ctx: &mut Ctx, batch: u32, r: &TxnRecord) -> Result<Message, Engine
         set(&mut m, 23, v)?;
     }
     if let Some(icc) = &r.icc_data {
-        set(&mut m, 55, icc)?;
+        set(
+            &mut m,
+            55,
+            icc_for(&ctx.config.profile, IccMessage::Request, icc)?,
+        )?;
     }
     set(
         &mut m,
