@@ -117,8 +117,11 @@ fn config(host: &RunningHost, tid: &str, tmk: Option<&str>) -> PosConfig {
         response_timeout_ms: Some(1_000),
         reversal_retries: Some(3),
         mac_scheme: None,
+        batch_limit: None,
+        card_reading: None,
         auto_settlement: None,
         receipt_width: 32,
+        qr_key: None,
         software_tmk_hex: tmk.map(Into::into),
     }
 }

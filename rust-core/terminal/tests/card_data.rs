@@ -6,26 +6,21 @@
 
 mod common;
 
-use common::wiretap::WireTap;
+use common::wiretap::{tapped, Tapped};
 use common::*;
-use std::sync::Arc;
-use std::time::Duration;
 use unipos_clock::Clock;
 use unipos_hostsim::config::KeyMode as HostKeyMode;
 use unipos_hostsim::faults::{FaultAction, FaultRule};
-use unipos_hostsim::server::{HostSim, RunningHost};
 use unipos_hostsim::HostSimConfig;
 use unipos_iso8583::cup::Field60;
 use unipos_iso8583::tlv;
 use unipos_iso8583::Message;
-use unipos_terminal::hardware::sim::SimCardholder;
 use unipos_terminal::hardware::{
-    CardData, EmvCompletion, EmvIssuerResponse, EmvKernel, EmvRequest, Hardware,
+    CardData, EmvCompletion, EmvIssuerResponse, EmvKernel, EmvRequest,
 };
 use unipos_terminal::model::EmvTerminalData;
 use unipos_terminal::{
-    DeviceError, EngineError, HostAddress, KeyMode, OutcomeStatus, SaleRequest, Terminal,
-    TerminalConfig,
+    DeviceError, EngineError, KeyMode, OutcomeStatus, SaleRequest, TerminalConfig,
 };
 
 /// A kernel that adds card data a careless kernel might return: track 2 equivalent (57), the
@@ -55,58 +50,42 @@ impl EmvKernel for LeakyKernel {
     }
 }
 
-struct Rig {
-    _host: RunningHost,
-    tap: WireTap,
-    terminal: Terminal,
-    holder: SimCardholder,
-    dir: tempfile::TempDir,
-}
-
 fn rig(
     host_config: impl FnOnce(&mut HostSimConfig),
     terminal_config: impl FnOnce(&mut TerminalConfig),
     leaky: bool,
-) -> (Rig, Result<(), EngineError>) {
-    let clock = clock();
-    let mut hc = HostSimConfig::default()
-        .with_seed(21)
-        .with_clock(Arc::new(clock.clone()) as Arc<dyn Clock>);
-    hc.host.response_timeout_secs = 1;
-    host_config(&mut hc);
-    let host = HostSim::start(hc).unwrap();
-    let tap = WireTap::start(host.posp_addr());
-    let mut tc = common::terminal_config(&host);
-    tc.posp = HostAddress::tcp(tap.addr());
-    terminal_config(&mut tc);
-    let dir = tempfile::tempdir().unwrap();
-    let mut holder = SimCardholder::new();
-    holder.card_wait = Duration::from_secs(2);
-    let security: unipos_terminal::SecurityHandle = Arc::new(std::sync::Mutex::new(
-        unipos_crypto::security_module::SoftwareSecurityModule::with_master_key(
-            unipos_crypto::DesKey::from_hex(unipos_hostsim::config::defaults::TMK_HEX).unwrap(),
-        ),
-    ));
-    let mut hardware: Hardware = holder.hardware(security.clone());
-    if leaky {
-        hardware.emv = Box::new(LeakyKernel(hardware.emv));
+) -> (Tapped, Result<(), EngineError>) {
+    tapped(host_config, terminal_config, |hw| {
+        if leaky {
+            let inner = std::mem::replace(&mut hw.emv, Box::new(NoKernel));
+            hw.emv = Box::new(LeakyKernel(inner));
+        }
+    })
+}
+
+/// A placeholder while the real kernel moves into the wrapper.
+struct NoKernel;
+
+impl EmvKernel for NoKernel {
+    fn load_terminal_data(&mut self, _: &EmvTerminalData) -> Result<(), DeviceError> {
+        Ok(())
     }
-    let (terminal, _) = open_terminal_parts(tc, dir.path(), &clock, hardware, security).unwrap();
-    let started = terminal.startup().map(drop);
-    (
-        Rig {
-            _host: host,
-            tap,
-            terminal,
-            holder,
-            dir,
-        },
-        started,
-    )
+    fn start(&mut self, _: &CardData, _: &EmvRequest) -> Result<Vec<u8>, DeviceError> {
+        Err(unipos_terminal::hardware::device_error(
+            "EMV kernel",
+            "none",
+        ))
+    }
+    fn complete(&mut self, _: &EmvIssuerResponse) -> Result<EmvCompletion, DeviceError> {
+        Err(unipos_terminal::hardware::device_error(
+            "EMV kernel",
+            "none",
+        ))
+    }
 }
 
 fn sale(
-    r: &Rig,
+    r: &Tapped,
     id: &str,
     card: unipos_terminal::hardware::sim::SimCard,
 ) -> Result<unipos_terminal::Outcome, EngineError> {
@@ -187,7 +166,7 @@ fn field_55_carries_only_the_profile_tags_on_the_wire_and_at_rest() {
     // A lost answer: the reversal's field 55 holds the reversal tags only.
     let mut lost = FaultRule::posp("0200", FaultAction::NoAnswer);
     lost.count = Some(1);
-    r._host.faults().add(lost);
+    r.host.faults().add(lost);
     sale(&r, "leaky-lost", chip(DEBIT_IC)).unwrap_err();
     r.terminal.flush_pending().unwrap();
     let reversal = r.tap.requests("0400").pop().expect("a reversal went out");

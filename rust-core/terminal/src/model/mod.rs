@@ -30,8 +30,8 @@ pub use requests::{
     BalanceRequest, CompletionRequest, CompletionVoidRequest, PreAuthRequest, PreAuthVoidRequest,
     RefundRequest, SaleRequest, VoidRequest,
 };
-pub(crate) use txn::SafEntry;
 pub use txn::{
     AnswerFields, Begun, NewTxn, OriginalEffect, ReversalRecord, SettlementSide, TxnKind,
     TxnRecord, TxnState,
 };
+pub(crate) use txn::{SafEntry, ALL_KINDS};

@@ -13,6 +13,7 @@ use unipos_terminal::hardware::sim::{SimCard, SimCardholder};
 use unipos_terminal::vault::SoftwareVault;
 use unipos_terminal::{Dependencies, HostAddress, SecurityHandle, Terminal, TerminalConfig};
 
+#[allow(unused_imports)]
 pub use test_cards::*;
 
 pub mod wiretap;
@@ -57,6 +58,7 @@ pub fn terminal_config(host: &RunningHost) -> TerminalConfig {
         HostAddress::tcp(host.posp_addr()),
     );
     config.merchant_name = defaults::MERCHANT_NAME.into();
+    config.qr_key = host.posp().wrapped_qr_key(defaults::TERMINAL_ID);
     // Until the parameter download replaces it with the host's.
     config.profile.timeouts.response_ms = response_timeout_ms();
     config.profile.timeouts.connect_ms = 2000;

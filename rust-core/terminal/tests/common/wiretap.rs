@@ -80,3 +80,54 @@ impl WireTap {
             .collect()
     }
 }
+
+/// A host, the tap in front of it, and a terminal that talks through the tap.
+pub struct Tapped {
+    pub host: unipos_hostsim::server::RunningHost,
+    pub tap: WireTap,
+    pub terminal: unipos_terminal::Terminal,
+    pub holder: unipos_terminal::hardware::sim::SimCardholder,
+    pub dir: tempfile::TempDir,
+}
+
+/// Starts a host (1 s answer timeout, then `host_config`), a tap, and a terminal
+/// (`terminal_config`, hardware changed by `hardware`), and runs its startup.
+pub fn tapped(
+    host_config: impl FnOnce(&mut unipos_hostsim::HostSimConfig),
+    terminal_config: impl FnOnce(&mut unipos_terminal::TerminalConfig),
+    hardware: impl FnOnce(&mut unipos_terminal::hardware::Hardware),
+) -> (Tapped, Result<(), unipos_terminal::EngineError>) {
+    use unipos_clock::Clock;
+    let clock = super::clock();
+    let mut hc = unipos_hostsim::HostSimConfig::default()
+        .with_seed(21)
+        .with_clock(Arc::new(clock.clone()) as Arc<dyn Clock>);
+    hc.host.response_timeout_secs = 1;
+    host_config(&mut hc);
+    let host = unipos_hostsim::server::HostSim::start(hc).unwrap();
+    let tap = WireTap::start(host.posp_addr());
+    let mut tc = super::terminal_config(&host);
+    tc.posp = unipos_terminal::HostAddress::tcp(tap.addr());
+    terminal_config(&mut tc);
+    let dir = tempfile::tempdir().unwrap();
+    let mut holder = unipos_terminal::hardware::sim::SimCardholder::new();
+    holder.card_wait = std::time::Duration::from_secs(2);
+    let tmk = unipos_crypto::DesKey::from_hex(unipos_hostsim::config::defaults::TMK_HEX).unwrap();
+    let security: unipos_terminal::SecurityHandle = Arc::new(Mutex::new(
+        unipos_crypto::security_module::SoftwareSecurityModule::with_master_key(tmk),
+    ));
+    let mut hw = holder.hardware(security.clone());
+    hardware(&mut hw);
+    let (terminal, _) = super::open_terminal_parts(tc, dir.path(), &clock, hw, security).unwrap();
+    let started = terminal.startup().map(drop);
+    (
+        Tapped {
+            host,
+            tap,
+            terminal,
+            holder,
+            dir,
+        },
+        started,
+    )
+}

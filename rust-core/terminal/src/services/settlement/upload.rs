@@ -18,7 +18,7 @@ pub(super) fn batch_upload(
     batch: u32,
     rows: &[TxnRecord],
 ) -> Result<u32, EngineError> {
-    let records: Vec<&TxnRecord> = settled_rows(rows);
+    let records: Vec<&TxnRecord> = settled_rows(rows, ctx.config.profile.settlement.voids);
     let mut next = ctx.store.upload_next(batch)?;
     let total = records.len();
     while next < total {
@@ -56,10 +56,21 @@ pub(super) fn batch_upload(
         crate::crash::point("batch_upload_progress");
     }
     let end_code = ctx.config.profile.settlement.upload_end_unbalanced;
-    let mut end = settlement_message(ctx, "0320", end_code, batch)?;
-    set(&mut end, 48, format!("{:04}", total.min(9999)))?;
-    exchange_settlement(ctx, "end of batch upload", &end)?;
+    end_of_upload(ctx, batch, end_code, total)?;
     Ok(total as u32)
+}
+
+/// The end-of-batch-upload message (60.3 `end_code`), announcing `records` records.
+pub(super) fn end_of_upload(
+    ctx: &mut Ctx,
+    batch: u32,
+    end_code: u16,
+    records: usize,
+) -> Result<(), EngineError> {
+    let mut end = settlement_message(ctx, "0320", end_code, batch)?;
+    set(&mut end, 48, format!("{:04}", records.min(9999)))?;
+    exchange_settlement(ctx, "end of batch upload", &end)?;
+    Ok(())
 }
 
 fn upload_magstripe(

@@ -42,6 +42,7 @@ open class TestApp : UniPosApplication() {
         Field.TERMINAL_ID to terminalId,
         Field.MERCHANT_ID to "301310048990001",
         Field.MERCHANT_NAME to "UNIPOS TEST MERCHANT",
+        Field.QR_KEY to "59A4FA02D6BBEFD08ABABB0E18D2D979:7CC721BA",
         Field.RESPONSE_TIMEOUT_MS to 1_500,
         Field.ALLOWED_CALLERS to "${Merchant.PACKAGE}=${Merchant.DIGEST}\n# a second, differently signed app is not listed",
     )

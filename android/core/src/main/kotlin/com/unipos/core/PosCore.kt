@@ -263,4 +263,8 @@ private class SafeSecurityModule(val inner: SecurityModuleCallback) : SecurityMo
     override fun mac(algorithm: MacKind, method2Padding: Boolean, data: ByteArray): ByteArray =
         guard { inner.mac(algorithm, method2Padding, data) }
     override fun encryptTrack(data: ByteArray): ByteArray = guard { inner.encryptTrack(data) }
+    override fun installQrKey(key: WrappedWorkKey) = guard { inner.installQrKey(key) }
+    override fun qrKeyCheckValue(): ByteArray? = guard { inner.qrKeyCheckValue() }
+    override fun qrMac(algorithm: MacKind, method2Padding: Boolean, data: ByteArray): ByteArray =
+        guard { inner.qrMac(algorithm, method2Padding, data) }
 }
