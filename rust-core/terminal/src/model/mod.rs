@@ -2,6 +2,7 @@
 //! module depends on nothing else in the crate, so every other module can use it without an
 //! import circle.
 
+pub mod emv;
 mod fingerprint;
 mod info;
 mod lookup;
@@ -16,6 +17,7 @@ mod requests;
 pub mod response_codes;
 mod txn;
 
+pub use emv::{AidParameters, CaPublicKey, EmvTerminalData};
 pub use fingerprint::{same_request, Fingerprint};
 pub use info::{EchoResult, KeyCheck, KeyStatus, TerminalParameter};
 pub use lookup::{JournalFilter, KindGroup, OriginalKey, OriginalView, Unresolved};
@@ -37,8 +39,8 @@ pub use requests::{
     BalanceRequest, CompletionRequest, CompletionVoidRequest, PreAuthRequest, PreAuthVoidRequest,
     RefundRequest, SaleRequest, VoidRequest,
 };
-pub(crate) use txn::SafEntry;
 pub use txn::{
     AnswerFields, Begun, NewTxn, OriginalEffect, ReversalRecord, SettlementSide, TxnKind,
     TxnRecord, TxnState,
 };
+pub(crate) use txn::{SafEntry, ALL_KINDS};

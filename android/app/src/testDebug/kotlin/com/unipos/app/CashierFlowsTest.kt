@@ -38,8 +38,10 @@ import org.robolectric.annotation.Config
  * (a wrong one first), a refund by reference number and date, a completion at 115 %, a balance
  * inquiry, the journal with its filter and detail, sign-out and sign-in.
  */
+class FlowsTestApp : TestApp("62969010")
+
 @RunWith(RobolectricTestRunner::class)
-@Config(sdk = [30], application = TestApp::class, qualifiers = "zh-rCN-w360dp-h640dp-xhdpi")
+@Config(sdk = [30], application = FlowsTestApp::class, qualifiers = "zh-rCN-w360dp-h640dp-xhdpi")
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
 class CashierFlowsTest {
     private lateinit var app: TestApp
@@ -47,7 +49,6 @@ class CashierFlowsTest {
     private val card = SimulatedHardware.TEST_CARD
 
     @Before fun setUp() {
-        TestApp.terminalId = "62969010"
         app = RuntimeEnvironment.getApplication() as TestApp
         app.runtime.dispatcher.awaitIdle(60_000)
     }

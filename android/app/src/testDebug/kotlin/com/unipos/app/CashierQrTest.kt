@@ -29,15 +29,16 @@ import org.robolectric.annotation.GraphicsMode
  * the merchant's dynamic code (the bitmap and the countdown, then paid by the simulated customer),
  * the QR order query, and a QR refund with the supervisor's password.
  */
+class QrFlowsTestApp : QrTestApp("62969012")
+
 @RunWith(RobolectricTestRunner::class)
 @GraphicsMode(GraphicsMode.Mode.NATIVE)
-@Config(sdk = [30], application = QrTestApp::class, qualifiers = "zh-rCN-w360dp-h640dp-xhdpi")
+@Config(sdk = [30], application = QrFlowsTestApp::class, qualifiers = "zh-rCN-w360dp-h640dp-xhdpi")
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
 class CashierQrTest {
     private lateinit var app: TestApp
 
     @Before fun setUp() {
-        TestApp.terminalId = "62969012"
         app = RuntimeEnvironment.getApplication() as TestApp
         app.runtime.dispatcher.awaitIdle(60_000)
         app.operatorSignedIn()

@@ -20,14 +20,15 @@ import org.robolectric.annotation.Config
  * the home screen shows the unresolved banner, its screen says what happens, the reversal goes out
  * ("reverse now"), the host undoes the charge and nothing is left unresolved.
  */
+class RecoveryTestApp : TestApp("62969013")
+
 @RunWith(RobolectricTestRunner::class)
-@Config(sdk = [30], application = TestApp::class, qualifiers = "zh-rCN-w360dp-h640dp-xhdpi")
+@Config(sdk = [30], application = RecoveryTestApp::class, qualifiers = "zh-rCN-w360dp-h640dp-xhdpi")
 class CashierRecoveryTest {
     private lateinit var app: TestApp
-    private val tid = "62969013"
+    private val tid get() = app.terminalId
 
     @Before fun setUp() {
-        TestApp.terminalId = tid
         app = RuntimeEnvironment.getApplication() as TestApp
         app.runtime.dispatcher.awaitIdle(60_000)
         app.operatorSignedIn()

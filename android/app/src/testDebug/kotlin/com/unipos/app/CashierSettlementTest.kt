@@ -22,14 +22,15 @@ import org.robolectric.annotation.Config
  * totals differ, the batch upload runs (its stage is shown), the report says uploaded and lists the
  * card totals, then prints.
  */
+class SettlementTestApp : TestApp("62969014")
+
 @RunWith(RobolectricTestRunner::class)
-@Config(sdk = [30], application = TestApp::class, qualifiers = "zh-rCN-w360dp-h640dp-xhdpi")
+@Config(sdk = [30], application = SettlementTestApp::class, qualifiers = "zh-rCN-w360dp-h640dp-xhdpi")
 class CashierSettlementTest {
     private lateinit var app: TestApp
-    private val tid = "62969014"
+    private val tid get() = app.terminalId
 
     @Before fun setUp() {
-        TestApp.terminalId = tid
         app = RuntimeEnvironment.getApplication() as TestApp
         app.runtime.dispatcher.awaitIdle(60_000)
         app.operatorSignedIn()

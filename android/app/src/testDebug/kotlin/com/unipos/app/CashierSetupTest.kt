@@ -19,13 +19,14 @@ import org.robolectric.annotation.Config
  * The setup screen of a single terminal (issue 13), behind the supervisor's password: a bad value is
  * refused naming the field and nothing is applied; a good change is applied and in force.
  */
+class SetupTestApp : TestApp("62969015")
+
 @RunWith(RobolectricTestRunner::class)
-@Config(sdk = [30], application = TestApp::class, qualifiers = "zh-rCN-w360dp-h640dp-xhdpi")
+@Config(sdk = [30], application = SetupTestApp::class, qualifiers = "zh-rCN-w360dp-h640dp-xhdpi")
 class CashierSetupTest {
     private lateinit var app: TestApp
 
     @Before fun setUp() {
-        TestApp.terminalId = "62969015"
         app = RuntimeEnvironment.getApplication() as TestApp
         app.runtime.dispatcher.awaitIdle(60_000)
         app.operatorSignedIn()

@@ -18,13 +18,14 @@ import org.robolectric.annotation.Config
  * one locks the supervisor with the time it ends, and then even the right password is refused
  * (the engine keeps the lock, not the screen). A void or settlement cannot start meanwhile.
  */
+class LockTestApp : TestApp("62969011")
+
 @RunWith(RobolectricTestRunner::class)
-@Config(sdk = [30], application = TestApp::class, qualifiers = "zh-rCN-w360dp-h640dp-xhdpi")
+@Config(sdk = [30], application = LockTestApp::class, qualifiers = "zh-rCN-w360dp-h640dp-xhdpi")
 class CashierSupervisorLockTest {
     private lateinit var app: TestApp
 
     @Before fun setUp() {
-        TestApp.terminalId = "62969011"
         app = RuntimeEnvironment.getApplication() as TestApp
         app.runtime.dispatcher.awaitIdle(60_000)
         app.operatorSignedIn()

@@ -18,7 +18,7 @@ import org.robolectric.android.controller.ActivityController
 import java.io.File
 
 /** The test application with the host simulator's QR gateway configured (HTTPS, pinned CA). */
-class QrTestApp : TestApp() {
+open class QrTestApp(terminalId: String) : TestApp(terminalId) {
     override fun defaultProvisioning() = super.defaultProvisioning()!!.let { base ->
         val https = System.getProperty("unipos.https") ?: error("-Dunipos.https missing")
         val ca = File(System.getProperty("unipos.ca") ?: error("-Dunipos.ca missing")).readText()
