@@ -30,6 +30,7 @@ import org.junit.runners.MethodSorters
 import org.robolectric.RobolectricTestRunner
 import org.robolectric.RuntimeEnvironment
 import org.robolectric.annotation.Config
+import org.robolectric.annotation.GraphicsMode
 
 /**
  * The cashier's day through the screens, over the real library and a real `unipos host run`:
@@ -41,6 +42,7 @@ import org.robolectric.annotation.Config
 class FlowsTestApp : TestApp("62969010")
 
 @RunWith(RobolectricTestRunner::class)
+@GraphicsMode(GraphicsMode.Mode.NATIVE)
 @Config(sdk = [30], application = FlowsTestApp::class, qualifiers = "zh-rCN-w360dp-h640dp-xhdpi")
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
 class CashierFlowsTest {
@@ -117,11 +119,13 @@ class CashierFlowsTest {
         assertTrue(ui.shows(R.string.result_signature))
         assertTrue(ui.shows("621234******1232"))
         assertEquals(before - 1234, HostSim.available(card))
+        ScreenPictures.live(ui.activity, "live_sale_approved", listOf(ui.str(R.string.verdict_approved), "621234******1232"))
         ui.tap(R.string.action_receipt)
         ui.waitFor<ReceiptScreen>()
         // The engine's slip: masked card, the operator who did it, the signature line.
         assertTrue(ui.shows("OPERATOR") && ui.shows("001") && ui.shows("持卡人签名"))
         assertTrue(ui.texts().none { it.contains(card) })
+        ScreenPictures.live(ui.activity, "live_receipt_preview", listOf(ui.str(R.string.receipt_preview_note)))
         assertTrue(!result.isCurrent)
     }
 
@@ -146,6 +150,7 @@ class CashierFlowsTest {
         ui.keys("000000")
         ui.tap(R.string.action_authorise)
         ui.until("refused") { ui.shows(R.string.pw_wrong, 2) }
+        ScreenPictures.live(ui.activity, "live_void_supervisor_refused", listOf(ui.str(R.string.pw_wrong, 2)))
         ui.keys(Passwords.SUPERVISOR)
         ui.tap(R.string.action_authorise)
         ui.waitFor<ResultScreen>()
@@ -217,6 +222,7 @@ class CashierFlowsTest {
         ui.tap(R.string.action_confirm_completion)
         ui.waitFor<ResultScreen>()
         assertTrue(ui.texts().toString(), ui.shows(R.string.verdict_approved) && ui.shows(R.string.amount_yuan, "115.00"))
+        ScreenPictures.live(ui.activity, "live_completion_115", listOf(ui.str(R.string.amount_yuan, "115.00")))
         assertTrue(journal(KindGroup.PRE_AUTHS).first { it.outcome.trace == preauth.outcome.trace }.completed)
     }
 

@@ -16,6 +16,7 @@ import org.junit.runner.RunWith
 import org.robolectric.RobolectricTestRunner
 import org.robolectric.RuntimeEnvironment
 import org.robolectric.annotation.Config
+import org.robolectric.annotation.GraphicsMode
 
 /**
  * Settlement through the screens when the host lost a record: the supervisor's password, the
@@ -25,6 +26,7 @@ import org.robolectric.annotation.Config
 class SettlementTestApp : TestApp("62969014")
 
 @RunWith(RobolectricTestRunner::class)
+@GraphicsMode(GraphicsMode.Mode.NATIVE)
 @Config(sdk = [30], application = SettlementTestApp::class, qualifiers = "zh-rCN-w360dp-h640dp-xhdpi")
 class CashierSettlementTest {
     private lateinit var app: TestApp
@@ -62,12 +64,16 @@ class CashierSettlementTest {
         var sawUpload = false
         ui.until("report", 60_000) {
             val s = ui.current
-            if (s is ProgressScreen && s.stage == Stage.UPLOADING) sawUpload = true
+            if (s is ProgressScreen && s.stage == Stage.UPLOADING && !sawUpload) {
+                sawUpload = true
+                ScreenPictures.live(ui.activity, "live_settlement_upload_progress", listOf(ui.str(R.string.stage_uploading_hint)))
+            }
             s is SettlementReportScreen
         }
         assertTrue(ui.texts().toString(), ui.shows(R.string.settle_uploaded))
         assertTrue(ui.shows(R.string.settle_domestic_credit) && ui.shows(R.string.fn_sale))
         assertTrue(ui.shows(R.string.settle_count_amount, 2, "30.00"))
+        ScreenPictures.live(ui.activity, "live_settlement_uploaded", listOf(ui.str(R.string.settle_uploaded)))
         assertTrue("the upload stage was shown (or ran between two frames)", sawUpload || ui.shows(R.string.settle_uploaded_count, 2))
         ui.tap(R.string.action_print_report)
         ui.waitFor<ReceiptScreen>()

@@ -9,6 +9,8 @@ fun AcquirerProfile.toInput(): Map<Field, String> = linkedMapOf(
     Field.QR_GATEWAY_URL to qrGatewayAddress?.let { "https://$it" }.orEmpty(),
     Field.QR_GATEWAY_SERVER_NAME to qrGatewayTls?.serverName.orEmpty(),
     Field.QR_GATEWAY_CA_PEM to qrGatewayTls?.caPem.orEmpty(),
+    // Wrapped under the TMK, with its check value: nothing secret in clear.
+    Field.QR_KEY to qrKey?.let { "${Hex.encode(it.ciphertext)}:${Hex.encode(it.checkValue)}" }.orEmpty(),
     Field.TERMINAL_ID to terminalId,
     Field.MERCHANT_ID to merchantId,
     Field.MERCHANT_NAME to merchantName,
@@ -18,7 +20,7 @@ fun AcquirerProfile.toInput(): Map<Field, String> = linkedMapOf(
     Field.MAC_SCHEME to macScheme?.name?.lowercase().orEmpty(),
     Field.RECEIPT_WIDTH to receiptWidth.toString(),
     Field.AUTO_SETTLEMENT_TIME to autoSettlement.orEmpty(),
-    Field.BATCH_LIMIT to batchLimit.toString(),
+    Field.BATCH_LIMIT to batchLimit?.toString().orEmpty(),
     Field.ACQUIRER_PROFILE_JSON to profileJson.orEmpty(),
     Field.ALLOWED_CALLERS to allowedCallers,
 )
