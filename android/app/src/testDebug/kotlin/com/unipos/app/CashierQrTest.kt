@@ -65,8 +65,12 @@ class CashierQrTest {
         ui.tap(R.string.pay_show_code)
         val shown = ui.waitFor<QrShowScreen>()
         assertTrue(ui.texts().toString(), ui.shows(R.string.qr_show_scan) && ui.shows(R.string.amount_yuan, "6.00"))
-        assertTrue(ui.texts().any { it.matches(Regex(".*1[0-2][0-9].*")) })   // the countdown from 120 s
-        assertTrue(!ui.shows(R.string.action_cancel))                        // nothing to cancel while it is shown
+        // The countdown starts from the engine's deadline for a shown code.
+        val deadlineS = app.runtime.withCore { c -> PosResult.Success(c.desk.qrDynamicDeadlineMs / 1000) }.get().let { (it as PosResult.Success).value }
+        assertTrue(ui.texts().toString(), (deadlineS - 5..deadlineS).any { ui.shows(R.string.qr_show_countdown, it.toInt()) })
+        // Nothing to cancel while it is shown: no Cancel button.
+        assertTrue(ScreenPictures.views(ui.activity.window.decorView).filterIsInstance<android.widget.Button>()
+            .none { it.text.toString() == ui.str(R.string.action_cancel) })
         ScreenPictures.live(ui.activity, "qr_show_live", listOf(ui.str(R.string.qr_show_scan)))
         val image = ScreenPictures.views(ui.activity.window.decorView).filterIsInstance<ImageView>().first()
         assertTrue("the code's bitmap", image.drawable.intrinsicWidth > 50)

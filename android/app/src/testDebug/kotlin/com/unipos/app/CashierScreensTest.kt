@@ -72,7 +72,7 @@ class CashierScreensTest {
 
     @After fun tearDown() { app.closeRuntime() }
 
-    private fun s(id: Int, vararg args: Any): String = activity.getString(id, *args)
+    private fun s(id: Int, vararg args: Any): String = if (args.isEmpty()) activity.getString(id) else activity.getString(id, *args)
 
     private fun shot(name: String, screen: Screen, vararg keys: String, operator: String? = "01") {
         activity.showStatic(screen, operator)

@@ -62,7 +62,7 @@ class CashierDriver(val controller: ActivityController<CashierActivity>) {
     val activity: CashierActivity get() = controller.get()
     val current: Screen? get() = activity.navigator.current
 
-    fun str(id: Int, vararg args: Any): String = activity.getString(id, *args)
+    fun str(id: Int, vararg args: Any): String = if (args.isEmpty()) activity.getString(id) else activity.getString(id, *args)
 
     fun idle() { shadowOf(Looper.getMainLooper()).idle() }
 

@@ -27,7 +27,7 @@ fun Ui.keypad(onKey: (Key) -> Unit, doubleZero: Boolean = true): LinearLayout {
     return LinearLayout(activity).apply {
         orientation = LinearLayout.VERTICAL
         for ((r, keys) in rows.withIndex()) {
-            val row = LinearLayout(activity).apply { orientation = LinearLayout.HORIZONTAL }
+            val row = LinearLayout(activity).apply { orientation = LinearLayout.HORIZONTAL; isBaselineAligned = false }
             for ((c, k) in keys.withIndex()) {
                 val lp = LinearLayout.LayoutParams(0, ViewGroup.LayoutParams.MATCH_PARENT, 1f).apply { if (c > 0) leftMargin = px(R.dimen.gap_small) }
                 if (k == null) { row.addView(android.view.View(activity), lp); continue }
@@ -52,5 +52,7 @@ private fun Ui.key(k: Key, onKey: (Key) -> Unit): Button {
         setTextSize(TypedValue.COMPLEX_UNIT_PX, res.getDimension(if (k == Key.Delete) R.dimen.text_title else R.dimen.text_key))
         minHeight = px(R.dimen.touch_min)
         minimumHeight = px(R.dimen.touch_min)
+        // No inner padding: the digit stays whole when the key is only 48dp high.
+        setPadding(0, 0, 0, 0)
     }
 }

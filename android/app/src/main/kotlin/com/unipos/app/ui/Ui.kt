@@ -32,7 +32,8 @@ class Ui(val activity: Activity) {
     fun px(dimen: Int): Int = res.getDimensionPixelSize(dimen)
     fun dp(v: Int): Int = TypedValue.applyDimension(TypedValue.COMPLEX_UNIT_DIP, v.toFloat(), res.displayMetrics).toInt()
     fun color(id: Int): Int = activity.getColor(id)
-    fun str(id: Int, vararg args: Any): String = res.getString(id, *args)
+    // Without arguments nothing is formatted (a text may hold a plain "%", as "115%").
+    fun str(id: Int, vararg args: Any): String = if (args.isEmpty()) res.getString(id) else res.getString(id, *args)
 
     fun rounded(fill: Int, stroke: Int? = null, radius: Int = px(R.dimen.corner)): GradientDrawable =
         GradientDrawable().apply {
@@ -80,6 +81,7 @@ class Ui(val activity: Activity) {
 
     fun row(vararg children: View?, gap: Int = R.dimen.gap_small): LinearLayout = LinearLayout(activity).apply {
         orientation = LinearLayout.HORIZONTAL
+        isBaselineAligned = false
         children.filterNotNull().forEachIndexed { i, c ->
             addView(c, LinearLayout.LayoutParams(0, ViewGroup.LayoutParams.WRAP_CONTENT, 1f).apply { if (i > 0) leftMargin = px(gap) })
         }

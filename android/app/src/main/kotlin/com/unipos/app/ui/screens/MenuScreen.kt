@@ -17,7 +17,8 @@ class MenuScreen : Screen() {
     override fun build(ui: Ui): View {
         val grid = LinearLayout(ui.activity).apply { orientation = LinearLayout.VERTICAL }
         for ((i, chunk) in Function.values().toList().chunked(COLUMNS).withIndex()) {
-            val row = LinearLayout(ui.activity).apply { orientation = LinearLayout.HORIZONTAL }
+            // Not baseline-aligned: a two-line tile would otherwise drop below its neighbours.
+            val row = LinearLayout(ui.activity).apply { orientation = LinearLayout.HORIZONTAL; isBaselineAligned = false }
             for (c in 0 until COLUMNS) {
                 val f = chunk.getOrNull(c)
                 val lp = LinearLayout.LayoutParams(0, ui.dp(TILE_DP), 1f).apply { if (c > 0) leftMargin = ui.px(R.dimen.gap_small) }
@@ -25,6 +26,8 @@ class MenuScreen : Screen() {
                 row.addView(ui.button(f.title, if (f == Function.MANAGE) Look.PRIMARY else Look.SECONDARY) { Flows.open(nav, f) }.apply {
                     setTextSize(android.util.TypedValue.COMPLEX_UNIT_PX, ui.res.getDimension(R.dimen.text_body))
                     maxLines = 2
+                    val p = ui.px(R.dimen.gap_small)
+                    setPadding(p, p, p, p)
                 }, lp)
             }
             grid.addView(row, LinearLayout.LayoutParams(ViewGroup.LayoutParams.MATCH_PARENT, ViewGroup.LayoutParams.WRAP_CONTENT).apply {

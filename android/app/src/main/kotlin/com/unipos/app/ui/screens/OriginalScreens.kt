@@ -98,12 +98,13 @@ fun Ui.entryRow(v: OriginalView, onClick: () -> Unit): View {
         text(str(kindText(o.kind))),
         text(str(R.string.amount_yuan, Money.yuan(if (o.approvedAmount > 0) o.approvedAmount else o.amount)), bold = true).apply { gravity = Gravity.END },
     )
+    // The masked card number needs its whole line on a 360dp screen: the date and state go below.
+    val middle = text(o.maskedPan.orEmpty(), size = R.dimen.text_small, color = R.color.text_secondary)
     val bottom = row(
-        text(o.maskedPan.orEmpty(), size = R.dimen.text_small, color = R.color.text_secondary),
         text(Results.dateTime(o.date, o.time), size = R.dimen.text_small, color = R.color.text_secondary),
         text(status, size = R.dimen.text_small, color = R.color.text_secondary).apply { gravity = Gravity.END },
     )
-    return card(top, bottom).apply {
+    return card(top, middle, bottom).apply {
         minimumHeight = px(R.dimen.touch_min)
         setOnClickListener { onClick() }
     }

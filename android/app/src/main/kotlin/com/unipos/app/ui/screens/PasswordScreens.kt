@@ -37,7 +37,7 @@ fun Ui.entry(fields: List<KeyedField>, focus: Int, onFocus: (Int) -> Unit, onKey
             label(f.label, color = R.color.text_secondary),
             text(shown, size = R.dimen.text_result, bold = true).apply {
                 gravity = Gravity.CENTER
-                minHeight = px(R.dimen.button_height)
+                minHeight = px(R.dimen.touch_min)
                 background = rounded(color(R.color.surface), color(if (i == focus) R.color.brand else R.color.divider))
             },
             gap = R.dimen.gap_small,

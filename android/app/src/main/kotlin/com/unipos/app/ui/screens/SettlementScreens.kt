@@ -58,15 +58,15 @@ class SettlementReportScreen(private val report: SettlementReport) : Screen() {
     override fun build(ui: Ui): View {
         val verdict = Verdict.APPROVED
         val head = ui.column(
-            StatusIcon(ui.activity, verdict.mark, ui.color(verdict.color)).apply {
-                layoutParams = android.widget.LinearLayout.LayoutParams(ui.px(R.dimen.status_icon), ui.px(R.dimen.status_icon)).apply {
-                    gravity = Gravity.CENTER_HORIZONTAL
-                }
-            },
             ui.label(if (report.balanced && !report.batchUploaded) R.string.settle_balanced else R.string.settle_uploaded,
                 size = R.dimen.text_result, color = verdict.color, bold = true).apply { gravity = Gravity.CENTER },
             if (report.batchUploaded) ui.label(R.string.settle_uploaded_count, report.recordsUploaded, color = R.color.text_secondary).apply { gravity = Gravity.CENTER } else null,
         ).apply {
+            // The icon keeps its own size (the column would stretch it to the full width).
+            addView(StatusIcon(ui.activity, verdict.mark, ui.color(verdict.color)), 0,
+                android.widget.LinearLayout.LayoutParams(ui.px(R.dimen.status_icon), ui.px(R.dimen.status_icon)).apply {
+                    gravity = Gravity.CENTER_HORIZONTAL
+                })
             background = ui.rounded(ui.color(verdict.bg))
             val p = ui.px(R.dimen.gap)
             setPadding(p, p, p, p)
