@@ -236,7 +236,7 @@ pub enum QrCommand {
     Refund {
         /// Amount in yuan.
         amount: String,
-        /// Request id of the paid attempt.
+        /// The paid attempt: its request id, or the order number on its receipt (订单号).
         #[arg(long)]
         original: String,
         #[arg(long)]
@@ -245,15 +245,15 @@ pub enum QrCommand {
     /// Void a QR payment of today (full refund). Needs the supervisor's password.
     #[command(after_help = secrets::HELP)]
     Void {
-        /// Request id of the paid attempt.
+        /// The paid attempt: its request id, or the order number on its receipt (订单号).
         #[arg(long)]
         original: String,
         #[arg(long)]
         request_id: Option<String>,
     },
-    /// 扫码订单查询: the state of a QR attempt or refund, by request id.
+    /// 扫码订单查询: the state of a QR attempt or refund, by request id or order number.
     Query {
-        /// The request id.
+        /// The request id, or the order number on the receipt (订单号).
         request_id: String,
     },
 }

@@ -118,8 +118,14 @@ impl QrJob {
                 out.push_str(&describe_qr(&done));
                 out
             }
-            QrJob::Refund(r) => describe_refund(&desk.qr_refund(r, grant)?),
-            QrJob::Void(r) => describe_refund(&desk.qr_void(r, grant)?),
+            QrJob::Refund(mut r) => {
+                r.original_request_id = original_of(&desk, &r.original_request_id)?;
+                describe_refund(&desk.qr_refund(r, grant)?)
+            }
+            QrJob::Void(mut r) => {
+                r.original_request_id = original_of(&desk, &r.original_request_id)?;
+                describe_refund(&desk.qr_void(r, grant)?)
+            }
         })
     }
 }
@@ -182,7 +188,23 @@ pub(crate) fn query(
     if let Some(o) = reader.qr_query(request_id)? {
         return Ok(Some(describe_qr(&o)));
     }
+    // The order number printed on the receipt (订单号) names the attempt too.
+    if let Some(o) = reader.qr_find_order(request_id)? {
+        return Ok(Some(describe_qr(&o)));
+    }
     Ok(reader
         .qr_refund_query(request_id)?
         .map(|r| describe_refund(&r)))
+}
+
+/// The request id of the QR payment `named` by the cashier: its request id, or the order
+/// number on its receipt (订单号). An unknown name is passed on as it is: the engine refuses it.
+fn original_of(desk: &unipos_terminal::Desk<'_>, named: &str) -> Result<String, CliError> {
+    match desk.find_qr_order(named) {
+        Ok(o) => Ok(o.request_id),
+        Err(EngineError::Rule(unipos_terminal::RuleViolation::OriginalNotFound(_))) => {
+            Ok(named.to_owned())
+        }
+        Err(e) => Err(e.into()),
+    }
 }

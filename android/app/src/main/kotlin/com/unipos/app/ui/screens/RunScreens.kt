@@ -66,7 +66,8 @@ class ProgressScreen(
 class QrShowScreen(
     override val title: Int,
     private val code: QrDynamicCode,
-    private val deadlineMs: Long,
+    /** How long the engine keeps the code open (its deadline, ms). */
+    val deadlineMs: Long,
     private val now: () -> Long = System::currentTimeMillis,
     private var stage: Stage = Stage.QR_SHOWN,
 ) : Screen() {
