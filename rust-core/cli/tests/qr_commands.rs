@@ -190,6 +190,10 @@ fn qr_commands_against_a_running_host() {
     );
     let (ok, out) = unipos(&["--db", db, "qr", "query", "nothing-here"], &[]);
     assert!(!ok && out.contains("no QR attempt"), "{out}");
+    // ... and by the order number printed on the receipt (订单号), as a cashier has it.
+    let order = out_order(&out_of_query(db, "qr-show-1"));
+    let (ok, out) = unipos(&["--db", db, "qr", "query", &order], &[]);
+    assert!(ok && out.contains("qr-show-1"), "{out}");
 
     // 扫码退款 with the supervisor's password: wrong, then right; then more than is left.
     let refund = [
@@ -235,7 +239,7 @@ fn qr_commands_against_a_running_host() {
             "qr",
             "void",
             "--original",
-            "qr-show-1",
+            &order,
             "--request-id",
             "qr-void-1",
         ],
@@ -266,4 +270,19 @@ fn qr_commands_against_a_running_host() {
     drop(host.stdin.take());
     let _ = host.kill();
     let _ = host.wait();
+}
+
+fn out_of_query(db: &str, id: &str) -> String {
+    let (ok, out) = unipos(&["--db", db, "qr", "query", id], &[]);
+    assert!(ok, "{out}");
+    out
+}
+
+/// The order number in a QR line (`... | order 6296... | ...`).
+fn out_order(out: &str) -> String {
+    out.split(" order ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no order number in {out}"))
+        .to_owned()
 }
