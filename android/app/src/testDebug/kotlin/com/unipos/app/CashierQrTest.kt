@@ -64,7 +64,7 @@ class CashierQrTest {
         ui.keys("600")
         ui.tap(R.string.pay_show_code)
         val shown = ui.waitFor<QrShowScreen>()
-        ScreenPictures.live(ui.activity, "qr_show_live", listOf(ui.str(R.string.qr_show_scan)))
+        ScreenPictures.live(ui.activity, "live_qr_show", listOf(ui.str(R.string.qr_show_scan)))
         val image = ScreenPictures.views(ui.activity.window.decorView).filterIsInstance<ImageView>().first()
         assertTrue("the code's bitmap", image.drawable.intrinsicWidth > 50)
         assertTrue(ui.texts().toString(), ui.shows(R.string.qr_show_scan) && ui.shows(R.string.amount_yuan, "6.00"))

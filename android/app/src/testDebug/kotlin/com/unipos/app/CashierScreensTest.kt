@@ -142,6 +142,14 @@ class CashierScreensTest {
         shot("zh_720_keys", InfoScreen(Info.KEYS, listOf(s(R.string.keys_installed) to s(R.string.yes),
             s(R.string.keys_check_value, "PIK") to "8CA64DE9", s(R.string.keys_check_value, "MAK") to "D2DB51F1")), "8CA64DE9")
         shot("zh_720_echo", InfoScreen(Info.ECHO, listOf(s(R.string.echo_answer) to "00", s(R.string.echo_round_trip) to s(R.string.echo_ms, 35))), s(R.string.echo_answer))
+        shot("zh_720_parameters", InfoScreen(Info.PARAMETERS, listOf(
+            s(R.string.param_profile) to "cup-2013", s(R.string.param_tpdu) to "6000030000", s(R.string.param_mac_scheme) to "ecb",
+            s(R.string.param_key_mode) to "003", s(R.string.param_currency) to "156", s(R.string.param_response_timeout) to "30000",
+            s(R.string.param_reversal_retries) to "3", s(R.string.param_auto_settlement) to "23:30", s(R.string.param_ca_keys) to "12",
+            s(R.string.param_aids) to "10",
+        )), s(R.string.param_tpdu), "6000030000")
+        shot("zh_720_version", InfoScreen(Info.VERSION, listOf(s(R.string.version_app) to "0.1.0", s(R.string.version_core) to "0.1.0")),
+            s(R.string.version_app), s(R.string.version_core))
         shot("zh_720_printer_test", InfoScreen(Info.PRINTER, listOf(s(R.string.printer_ok) to s(R.string.printer_lines, 12))), s(R.string.printer_ok))
         shot("zh_720_setup", SetupScreen("grant", linkedMapOf(
             Field.POSP_ADDRESSES to "posp1.acquirer.example:5000\nposp2.acquirer.example:5000", Field.POSP_TLS to "true",

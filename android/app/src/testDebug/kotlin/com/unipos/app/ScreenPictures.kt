@@ -22,7 +22,8 @@ import java.io.FileOutputStream
  * numbers or times) is also compared pixel by pixel with its reference in `-Dunipos.screens.ref`
  * (docs/screens/); with `-Dunipos.screens.record=1` the reference is written instead
  * (`UNIPOS_RECORD_SCREENS=1 scripts/test-android-app.sh`). Pictures taken during the behaviour
- * tests carry changing data and are only checked, never compared.
+ * tests carry changing data and are only checked, never compared (recording copies them to
+ * docs/screens/live/ for the cashier's guide).
  */
 object ScreenPictures {
     private val out: File? get() = System.getProperty("unipos.screens.out")?.let(::File)
@@ -70,6 +71,9 @@ object ScreenPictures {
         val file = File(dir, "$name.png")
         FileOutputStream(file).use { bmp.compress(Bitmap.CompressFormat.PNG, 100, it) }
         if (compare) compareWithReference(name, file, bmp)
+        // Recording also keeps a copy of the live pictures for the cashier's guide (never compared:
+        // they carry the run's reference numbers and times).
+        else if (recording) ref?.let { File(it, "live").apply { mkdirs() } }?.let { file.copyTo(File(it, "$name.png"), overwrite = true) }
         return file
     }
 
