@@ -71,6 +71,12 @@ fn qr_ready(ctx: &mut Ctx) -> Result<(), EngineError> {
 fn batch_room(ctx: &Ctx) -> Result<Option<String>, EngineError> {
     let batch = ctx.store.current_batch()?;
     let limit = ctx.config.profile.settlement.batch_limit;
+    // The exact count reads every row of the batch, a cost that grew with each sale; the index
+    // count bounds it from above, so far from the notice mark the exact one is not needed.
+    let notice_from = limit.saturating_sub(limit / 10).saturating_sub(1);
+    if ctx.store.batch_row_count(batch)? < notice_from {
+        return Ok(None);
+    }
     let held = ctx.store.batch_settlement_count(batch)?;
     if held >= limit {
         return Err(EngineError::BatchFull { batch, limit });

@@ -185,6 +185,12 @@ impl Terminal {
         self.cancel.cancel();
     }
 
+    /// Commits (one fsync each) and WAL frames the terminal's database has written since it
+    /// was opened: what the journal costs the flash (docs/performance.md §3).
+    pub fn wal_stats(&self) -> crate::store::WalStats {
+        self.engine().store().wal_stats()
+    }
+
     /// The current batch number.
     pub fn current_batch(&self) -> Result<u32, EngineError> {
         Ok(self.engine().store().current_batch()?)
