@@ -131,11 +131,14 @@ fn fault_code(f: DeviceFault) -> i32 {
 
 impl PosTerminal {
     /// Runs one engine call: serialised, device faults of this call only, errors mapped.
-    fn run<T>(&self, f: impl FnOnce(&Terminal) -> Result<T, EngineError>) -> Result<T, PosError> {
+    pub(crate) fn run<T>(
+        &self,
+        f: impl FnOnce(&Terminal) -> Result<T, EngineError>,
+    ) -> Result<T, PosError> {
         self.run_with_print(f).map(|(v, _)| v)
     }
 
-    fn run_with_print<T>(
+    pub(crate) fn run_with_print<T>(
         &self,
         f: impl FnOnce(&Terminal) -> Result<T, EngineError>,
     ) -> Result<(T, i32), PosError> {
@@ -441,7 +444,7 @@ impl PosTerminal {
 
     // ---- QR ----------------------------------------------------------------------------------
 
-    fn qr_ready(&self) -> Result<(), PosError> {
+    pub(crate) fn qr_ready(&self) -> Result<(), PosError> {
         if self.qr_enabled {
             Ok(())
         } else {

@@ -30,7 +30,7 @@ impl JournalReader {
 
     /// The outcome of the last request, card or QR.
     pub fn query_last(&self) -> Result<Option<Outcome>, EngineError> {
-        queries::query_last(&self.store)
+        queries::query_last(&self.store, None)
     }
 
     /// The newest `limit` journal entries, newest first.

@@ -56,7 +56,7 @@ pub(crate) fn original_in_batch(
     let batch = ctx.store.current_batch()?;
     let original = ctx
         .store
-        .by_trace(batch, trace)?
+        .by_trace(ctx.caller.original_scope(), batch, trace)?
         .ok_or(RuleViolation::OriginalNotInBatch(trace))?;
     if original.kind != kind {
         return Err(RuleViolation::WrongOriginal(format!(
@@ -105,7 +105,7 @@ pub(crate) fn live_preauth(
 ) -> Result<TxnRecord, EngineError> {
     let preauth = ctx
         .store
-        .preauth_by_auth_code(auth_code, date)?
+        .preauth_by_auth_code(ctx.caller.original_scope(), auth_code, date)?
         .ok_or_else(|| {
             RuleViolation::OriginalNotFound(format!(
                 "no pre-authorisation with auth code {auth_code} on {date}"

@@ -73,7 +73,7 @@ use crate::context::Ctx;
 use crate::error::EngineError;
 use crate::link::qr_gateway::{Exchange, QrGateway};
 use crate::model::{OrderRow, QrOrderKind, QrSettings, RefundRow};
-use crate::services::idempotency::{known_as, Known, CASHIER_SCOPE};
+use crate::services::idempotency::{known_as, Known};
 use crate::services::Online;
 use std::time::Duration;
 use unipos_qr_protocol::messages::{OrderRef, QrRequest};
@@ -229,7 +229,7 @@ impl QrService {
         request_id: &str,
         fingerprint: &str,
     ) -> Result<Option<OrderRow>, EngineError> {
-        match known_as(ctx, CASHIER_SCOPE, request_id, fingerprint)? {
+        match known_as(ctx, &ctx.caller.scope, request_id, fingerprint)? {
             None => Ok(None),
             Some(Known::QrOrder(o)) => Ok(Some(o)),
             Some(_) => Err(conflict(request_id)),
@@ -242,7 +242,7 @@ impl QrService {
         request_id: &str,
         fingerprint: &str,
     ) -> Result<Option<RefundRow>, EngineError> {
-        match known_as(ctx, CASHIER_SCOPE, request_id, fingerprint)? {
+        match known_as(ctx, &ctx.caller.scope, request_id, fingerprint)? {
             None => Ok(None),
             Some(Known::QrRefund(r)) => Ok(Some(r)),
             Some(_) => Err(conflict(request_id)),
