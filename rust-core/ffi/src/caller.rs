@@ -126,7 +126,234 @@ fn engine_fields(f: MerchantFields) -> t::MerchantFields {
     }
 }
 
-/// A merchant app's session with the terminal: everything it asks is served in its scope.
+/// What a scoped caller asks (the AIDL / Intent request mapped by the app).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum ScopedRequest {
+    /// Card sale.
+    Sale {
+        /// The sale.
+        request: SaleRequest,
+    },
+    /// Balance inquiry.
+    Balance {
+        /// Idempotency key.
+        request_id: String,
+    },
+    /// Void of one of the caller's sales (by trace).
+    Void {
+        /// The void.
+        request: VoidRequest,
+    },
+    /// Refund of one of the caller's sales (by reference number and date).
+    Refund {
+        /// The refund.
+        request: RefundRequest,
+    },
+    /// Pre-authorisation.
+    PreAuth {
+        /// The pre-authorisation.
+        request: PreAuthRequest,
+    },
+    /// Pre-authorisation void.
+    PreAuthVoid {
+        /// The void.
+        request: PreAuthVoidRequest,
+    },
+    /// Completion.
+    Completion {
+        /// The completion.
+        request: CompletionRequest,
+    },
+    /// Completion void.
+    CompletionVoid {
+        /// The void.
+        request: CompletionVoidRequest,
+    },
+    /// QR payment with the customer's payment code (scanned by the terminal or by the
+    /// merchant app's own scanner).
+    QrPay {
+        /// The payment.
+        request: QrPayRequest,
+    },
+    /// A dynamic code to show: create it (then `QrShowWait`).
+    QrShowCreate {
+        /// The order.
+        request: QrOrderRequest,
+    },
+    /// Wait until the caller's shown code is paid (or close it at its deadline).
+    QrShowWait {
+        /// The request id of the create.
+        request_id: String,
+    },
+    /// QR refund (`amount` set) or same-day void (`amount` = `null`) of one of the caller's QR
+    /// payments, named by its request id or its QR order number.
+    QrRefund {
+        /// The refund.
+        request: QrRefundRequest,
+    },
+    /// Reprint of the caller's last receipt, or of `original_request_id` / `trace`.
+    Reprint {
+        /// The original's request id.
+        original_request_id: Option<String>,
+        /// The original's trace in the current batch.
+        trace: Option<i32>,
+    },
+    /// Settlement (capability `settlement`).
+    Settle,
+    /// Sign-in (capability `signin`).
+    SignIn,
+}
+
+/// What [`CallerSession::serve`] answers.
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+pub enum ScopedAnswer {
+    /// A card transaction.
+    Txn {
+        /// Its outcome.
+        outcome: Outcome,
+    },
+    /// A QR payment.
+    Qr {
+        /// Its outcome.
+        outcome: QrOutcome,
+    },
+    /// A dynamic code to show.
+    QrCode {
+        /// The code.
+        code: QrDynamicCode,
+    },
+    /// A QR refund or void.
+    QrRefund {
+        /// Its outcome.
+        outcome: QrRefundOutcome,
+    },
+    /// A reprint's lines.
+    Reprinted {
+        /// What was printed.
+        lines: Vec<String>,
+    },
+    /// Settlement.
+    Settled {
+        /// The report.
+        report: SettlementReport,
+    },
+    /// Sign-in.
+    SignedIn {
+        /// The report.
+        report: StartupReport,
+    },
+}
+
+/// What the journal already knows of a request (answered without waiting for a running
+/// transaction).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum KnownRequest {
+    /// The request id is new in this scope (or the request is not journalled under its id).
+    New,
+    /// The same request was made before: its stored outcome (in progress or final).
+    Repeat {
+        /// The stored outcome.
+        outcome: Outcome,
+    },
+}
+
+fn engine_request(r: ScopedRequest) -> Result<t::AppRequest, PosError> {
+    Ok(match r {
+        ScopedRequest::Sale { request } => t::AppRequest::Sale(t::SaleRequest {
+            request_id: types::request_id(&request.request_id)?,
+            amount: types::amount(request.amount)?,
+        }),
+        ScopedRequest::Balance { request_id } => t::AppRequest::Balance(t::BalanceRequest {
+            request_id: types::request_id(&request_id)?,
+        }),
+        ScopedRequest::Void { request } => t::AppRequest::Void(t::VoidRequest {
+            request_id: types::request_id(&request.request_id)?,
+            trace: types::trace(request.original_trace)?,
+        }),
+        ScopedRequest::Refund { request } => t::AppRequest::Refund(t::RefundRequest {
+            request_id: types::request_id(&request.request_id)?,
+            amount: types::amount(request.amount)?,
+            rrn: request.original_rrn,
+            date: request.original_date,
+        }),
+        ScopedRequest::PreAuth { request } => t::AppRequest::PreAuth(t::PreAuthRequest {
+            request_id: types::request_id(&request.request_id)?,
+            amount: types::amount(request.amount)?,
+        }),
+        ScopedRequest::PreAuthVoid { request } => {
+            t::AppRequest::PreAuthVoid(t::PreAuthVoidRequest {
+                request_id: types::request_id(&request.request_id)?,
+                auth_code: request.auth_code,
+                date: request.original_date,
+            })
+        }
+        ScopedRequest::Completion { request } => t::AppRequest::Completion(t::CompletionRequest {
+            request_id: types::request_id(&request.request_id)?,
+            amount: types::amount(request.amount)?,
+            auth_code: request.auth_code,
+            date: request.original_date,
+            advice: request.advice,
+        }),
+        ScopedRequest::CompletionVoid { request } => {
+            t::AppRequest::CompletionVoid(t::CompletionVoidRequest {
+                request_id: types::request_id(&request.request_id)?,
+                trace: types::trace(request.original_trace)?,
+            })
+        }
+        ScopedRequest::QrPay { request } => t::AppRequest::QrPay(crate::qr::pay(request)?),
+        ScopedRequest::QrShowCreate { request } => {
+            t::AppRequest::QrDynamicCreate(crate::qr::order(request)?)
+        }
+        ScopedRequest::QrShowWait { request_id } => {
+            t::AppRequest::QrDynamicWait(types::request_id(&request_id)?)
+        }
+        ScopedRequest::QrRefund { request } => {
+            let request_id = types::request_id(&request.request_id)?;
+            let original = request.original_request_id;
+            if original.is_empty() || original.len() > 64 || original.chars().any(char::is_control)
+            {
+                return Err(PosError::invalid(
+                    "the original QR payment must be named by its request id or QR order number",
+                ));
+            }
+            match request.amount {
+                Some(a) => t::AppRequest::QrRefund(t::QrRefundRequest {
+                    request_id,
+                    original_request_id: original,
+                    amount: types::amount(a)?,
+                    reason: request.reason,
+                }),
+                None => t::AppRequest::QrVoid(t::QrVoidRequest {
+                    request_id,
+                    original_request_id: original,
+                }),
+            }
+        }
+        ScopedRequest::Reprint {
+            original_request_id,
+            trace,
+        } => t::AppRequest::Reprint {
+            trace: trace.map(types::trace).transpose()?,
+            original_request_id: original_request_id.filter(|s| !s.is_empty()),
+        },
+        ScopedRequest::Settle => t::AppRequest::Settle,
+        ScopedRequest::SignIn => t::AppRequest::SignIn,
+    })
+}
+
+fn is_qr(r: &t::AppRequest) -> bool {
+    matches!(
+        r,
+        t::AppRequest::QrPay(_)
+            | t::AppRequest::QrDynamicCreate(_)
+            | t::AppRequest::QrDynamicWait(_)
+            | t::AppRequest::QrRefund(_)
+            | t::AppRequest::QrVoid(_)
+    )
+}
+
+/// A caller's session with the terminal: everything it asks is served in its scope with its
+/// capabilities.
 #[derive(uniffi::Object)]
 pub struct CallerSession {
     pos: Arc<PosTerminal>,
@@ -143,8 +370,8 @@ impl std::fmt::Debug for CallerSession {
 
 #[uniffi::export]
 impl PosTerminal {
-    /// A session for one caller (its scope must be 1 to 128 printable characters; the
-    /// cashier's own scope is the empty one and cannot be taken by a caller).
+    /// A session for a merchant app (its scope: 1 to 128 printable characters; the empty
+    /// scope is the cashier's and cannot be taken).
     pub fn for_caller(
         self: Arc<Self>,
         caller: CallerScope,
@@ -166,45 +393,23 @@ impl PosTerminal {
         }))
     }
 
+    /// The cashier's own session (the terminal's screens): the cashier scope, every capability.
+    pub fn cashier_session(self: Arc<Self>) -> Arc<CallerSession> {
+        Arc::new(CallerSession {
+            pos: self,
+            caller: t::Caller::cashier(),
+        })
+    }
+
     /// The stored outcome of `request_id` in `scope` (`null` if that scope never used it).
+    /// Read from the journal without waiting for a running transaction.
     pub fn query_in_scope(
         &self,
         scope: String,
         request_id: String,
     ) -> Result<Option<Outcome>, PosError> {
-        self.run(|t| t.query_in(&scope, &request_id))
+        self.read(|r| r.query_in(&scope, &request_id))
             .map(|o| o.map(Outcome::from))
-    }
-}
-
-impl CallerSession {
-    fn serve(
-        &self,
-        fields: MerchantFields,
-        request: t::AppRequest,
-    ) -> Result<(t::AppAnswer, i32), PosError> {
-        let fields = engine_fields(fields);
-        self.pos
-            .run_with_print(|t| t.serve(&self.caller, fields, request))
-    }
-
-    fn txn(&self, fields: MerchantFields, request: t::AppRequest) -> Result<Outcome, PosError> {
-        match self.serve(fields, request)? {
-            (t::AppAnswer::Txn(o), print) => {
-                let mut o = Outcome::from(o);
-                o.print_error_code = print;
-                Ok(o)
-            }
-            _ => Err(PosError::internal("unexpected answer to a card request")),
-        }
-    }
-
-    fn qr(&self, fields: MerchantFields, request: t::AppRequest) -> Result<QrOutcome, PosError> {
-        self.pos.qr_ready()?;
-        match self.serve(fields, request)? {
-            (t::AppAnswer::Qr(o), _) => Ok(o.into()),
-            _ => Err(PosError::internal("unexpected answer to a QR request")),
-        }
     }
 }
 
@@ -215,207 +420,54 @@ impl CallerSession {
         self.caller.scope.clone()
     }
 
-    /// Card sale.
-    pub fn sale(&self, request: SaleRequest, fields: MerchantFields) -> Result<Outcome, PosError> {
-        let req = t::SaleRequest {
-            request_id: types::request_id(&request.request_id)?,
-            amount: types::amount(request.amount)?,
-        };
-        self.txn(fields, t::AppRequest::Sale(req))
-    }
-
-    /// Balance inquiry.
-    pub fn balance_inquiry(&self, request_id: String) -> Result<Outcome, PosError> {
-        let req = t::BalanceRequest {
-            request_id: types::request_id(&request_id)?,
-        };
-        self.txn(no_fields(), t::AppRequest::Balance(req))
-    }
-
-    /// Void of one of the caller's sales (by trace).
-    pub fn void(&self, request: VoidRequest, fields: MerchantFields) -> Result<Outcome, PosError> {
-        let req = t::VoidRequest {
-            request_id: types::request_id(&request.request_id)?,
-            trace: types::trace(request.original_trace)?,
-        };
-        self.txn(fields, t::AppRequest::Void(req))
-    }
-
-    /// Refund of one of the caller's sales (by reference number and date).
-    pub fn refund(
+    /// Serves one request: refused with 1017 `CapabilityNotGranted` before anything is read,
+    /// stored or sent when the caller lacks what it needs; originals and reprints are the
+    /// caller's own unless it may use any. Blocks for the whole transaction.
+    pub fn serve(
         &self,
-        request: RefundRequest,
+        request: ScopedRequest,
         fields: MerchantFields,
-    ) -> Result<Outcome, PosError> {
-        let req = t::RefundRequest {
-            request_id: types::request_id(&request.request_id)?,
-            amount: types::amount(request.amount)?,
-            rrn: request.original_rrn,
-            date: request.original_date,
-        };
-        self.txn(fields, t::AppRequest::Refund(req))
-    }
-
-    /// Pre-authorisation.
-    pub fn pre_auth(
-        &self,
-        request: PreAuthRequest,
-        fields: MerchantFields,
-    ) -> Result<Outcome, PosError> {
-        let req = t::PreAuthRequest {
-            request_id: types::request_id(&request.request_id)?,
-            amount: types::amount(request.amount)?,
-        };
-        self.txn(fields, t::AppRequest::PreAuth(req))
-    }
-
-    /// Pre-authorisation void.
-    pub fn pre_auth_void(
-        &self,
-        request: PreAuthVoidRequest,
-        fields: MerchantFields,
-    ) -> Result<Outcome, PosError> {
-        let req = t::PreAuthVoidRequest {
-            request_id: types::request_id(&request.request_id)?,
-            auth_code: request.auth_code,
-            date: request.original_date,
-        };
-        self.txn(fields, t::AppRequest::PreAuthVoid(req))
-    }
-
-    /// Pre-authorisation completion.
-    pub fn completion(
-        &self,
-        request: CompletionRequest,
-        fields: MerchantFields,
-    ) -> Result<Outcome, PosError> {
-        let req = t::CompletionRequest {
-            request_id: types::request_id(&request.request_id)?,
-            amount: types::amount(request.amount)?,
-            auth_code: request.auth_code,
-            date: request.original_date,
-            advice: request.advice,
-        };
-        self.txn(fields, t::AppRequest::Completion(req))
-    }
-
-    /// Completion void.
-    pub fn completion_void(
-        &self,
-        request: CompletionVoidRequest,
-        fields: MerchantFields,
-    ) -> Result<Outcome, PosError> {
-        let req = t::CompletionVoidRequest {
-            request_id: types::request_id(&request.request_id)?,
-            trace: types::trace(request.original_trace)?,
-        };
-        self.txn(fields, t::AppRequest::CompletionVoid(req))
-    }
-
-    /// QR payment with the customer's scanned payment code (the terminal's scanner, or the
-    /// merchant app's own).
-    pub fn qr_pay(
-        &self,
-        request: QrPayRequest,
-        fields: MerchantFields,
-    ) -> Result<QrOutcome, PosError> {
-        let req = crate::qr::pay(request)?;
-        self.qr(fields, t::AppRequest::QrPay(req))
-    }
-
-    /// A dynamic code to show; then [`CallerSession::qr_order_wait`].
-    pub fn qr_order_create(
-        &self,
-        request: QrOrderRequest,
-        fields: MerchantFields,
-    ) -> Result<QrDynamicCode, PosError> {
-        self.pos.qr_ready()?;
-        let req = crate::qr::order(request)?;
-        match self.serve(fields, t::AppRequest::QrDynamicCreate(req))? {
-            (t::AppAnswer::QrCode(c), _) => Ok(c.into()),
-            _ => Err(PosError::internal("unexpected answer to a QR order")),
+    ) -> Result<ScopedAnswer, PosError> {
+        let request = engine_request(request)?;
+        if is_qr(&request) {
+            self.pos.qr_ready()?;
         }
+        let fields = engine_fields(fields);
+        let (answer, print) = self
+            .pos
+            .run_with_print(|t| t.serve(&self.caller, fields, request))?;
+        Ok(match answer {
+            t::AppAnswer::Txn(o) => {
+                let mut outcome = Outcome::from(o);
+                outcome.print_error_code = print;
+                ScopedAnswer::Txn { outcome }
+            }
+            t::AppAnswer::Qr(o) => ScopedAnswer::Qr { outcome: o.into() },
+            t::AppAnswer::QrCode(c) => ScopedAnswer::QrCode { code: c.into() },
+            t::AppAnswer::QrRefund(o) => ScopedAnswer::QrRefund { outcome: o.into() },
+            t::AppAnswer::Reprinted(lines) => ScopedAnswer::Reprinted { lines },
+            t::AppAnswer::Settled(r) => ScopedAnswer::Settled { report: r.into() },
+            t::AppAnswer::SignedIn(r) => ScopedAnswer::SignedIn { report: r.into() },
+        })
     }
 
-    /// Waits until the caller's shown code is paid (or closes it at its deadline).
-    pub fn qr_order_wait(
-        &self,
-        request_id: String,
-        fields: MerchantFields,
-    ) -> Result<QrOutcome, PosError> {
-        self.qr(fields, t::AppRequest::QrDynamicWait(request_id))
-    }
-
-    /// QR refund (`amount` set) or same-day void (`amount` = `null`) of one of the caller's QR
-    /// payments, named by its request id or its QR order number.
-    pub fn qr_refund(&self, request: QrRefundRequest) -> Result<QrRefundOutcome, PosError> {
-        self.pos.qr_ready()?;
-        let request_id = types::request_id(&request.request_id)?;
-        let original_request_id = request.original_request_id;
-        if original_request_id.is_empty() || original_request_id.len() > 64 {
-            return Err(PosError::invalid(
-                "the original QR payment must be named (request id or QR order number)",
-            ));
-        }
-        let req = match request.amount {
-            Some(a) => t::AppRequest::QrRefund(t::QrRefundRequest {
-                request_id,
-                original_request_id,
-                amount: types::amount(a)?,
-                reason: request.reason,
-            }),
-            None => t::AppRequest::QrVoid(t::QrVoidRequest {
-                request_id,
-                original_request_id,
-            }),
-        };
-        match self.serve(no_fields(), req)? {
-            (t::AppAnswer::QrRefund(r), _) => Ok(r.into()),
-            _ => Err(PosError::internal("unexpected answer to a QR refund")),
-        }
-    }
-
-    /// Reprints the caller's last receipt, or the one of `original_request_id` / `trace`.
-    pub fn reprint(
-        &self,
-        original_request_id: Option<String>,
-        trace: Option<i32>,
-    ) -> Result<Vec<String>, PosError> {
-        let trace = trace.map(types::trace).transpose()?;
-        let original_request_id = original_request_id.filter(|s| !s.is_empty());
-        match self.serve(
-            no_fields(),
-            t::AppRequest::Reprint {
-                trace,
-                original_request_id,
-            },
-        )? {
-            (t::AppAnswer::Reprinted(lines), _) => Ok(lines),
-            _ => Err(PosError::internal("unexpected answer to a reprint")),
-        }
-    }
-
-    /// Settlement (needs the `settlement` capability).
-    pub fn settle(&self) -> Result<SettlementReport, PosError> {
-        match self.serve(no_fields(), t::AppRequest::Settle)? {
-            (t::AppAnswer::Settled(r), _) => Ok(r.into()),
-            _ => Err(PosError::internal("unexpected answer to a settlement")),
-        }
-    }
-
-    /// Sign-in and downloads (needs the `signin` capability).
-    pub fn sign_in(&self) -> Result<StartupReport, PosError> {
-        match self.serve(no_fields(), t::AppRequest::SignIn)? {
-            (t::AppAnswer::SignedIn(r), _) => Ok(r.into()),
-            _ => Err(PosError::internal("unexpected answer to a sign-in")),
-        }
+    /// Whether the journal already knows `request` (without waiting for a running
+    /// transaction): new, a repeat (its stored outcome), or 1004 `RequestIdConflict` for an
+    /// id this caller used for another request.
+    pub fn known(&self, request: ScopedRequest) -> Result<KnownRequest, PosError> {
+        let request = engine_request(request)?;
+        let scope = &self.caller.scope;
+        Ok(match self.pos.read(|r| r.known(scope, &request))? {
+            None => KnownRequest::New,
+            Some(o) => KnownRequest::Repeat { outcome: o.into() },
+        })
     }
 
     /// The outcome of one of the caller's request ids (`null`: never used by this caller).
     pub fn query(&self, request_id: String) -> Result<Option<Outcome>, PosError> {
         let scope = &self.caller.scope;
         self.pos
-            .run(|t| t.query_in(scope, &request_id))
+            .read(|r| r.query_in(scope, &request_id))
             .map(|o| o.map(Outcome::from))
     }
 
@@ -423,22 +475,14 @@ impl CallerSession {
     pub fn query_by_order_no(&self, order_no: String) -> Result<Option<Outcome>, PosError> {
         let scope = &self.caller.scope;
         self.pos
-            .run(|t| t.query_by_order_no(scope, &order_no))
+            .read(|r| r.query_by_order_no(scope, &order_no))
             .map(|o| o.map(Outcome::from))
     }
 
     /// The caller's last request (the terminal's last with the `query` capability).
     pub fn query_last(&self) -> Result<Option<Outcome>, PosError> {
         self.pos
-            .run(|t| t.query_last_of(&self.caller))
+            .read(|r| r.query_last_of(&self.caller))
             .map(|o| o.map(Outcome::from))
-    }
-}
-
-fn no_fields() -> MerchantFields {
-    MerchantFields {
-        order_no: None,
-        receipt_remark: None,
-        print_mode: PrintMode::Auto,
     }
 }

@@ -2,6 +2,7 @@
 //! gets back. One enum, so the capability each request needs is decided in one place.
 
 use super::caller::Capability;
+use super::fingerprint::Fingerprint;
 use super::outcome::Outcome;
 use super::qr::{
     QrDynamicCode, QrDynamicRequest, QrOutcome, QrPayRequest, QrRefundOutcome, QrRefundRequest,
@@ -56,6 +57,29 @@ pub enum AppRequest {
 }
 
 impl AppRequest {
+    /// The request id and fingerprint of a request that is journalled under its id (`None`
+    /// for a follow-up or management request: wait, reprint, settlement, sign-in).
+    pub fn journalled_as(&self) -> Option<(&str, String)> {
+        Some(match self {
+            AppRequest::Sale(r) => (&r.request_id, r.fingerprint()),
+            AppRequest::Balance(r) => (&r.request_id, r.fingerprint()),
+            AppRequest::Void(r) => (&r.request_id, r.fingerprint()),
+            AppRequest::Refund(r) => (&r.request_id, r.fingerprint()),
+            AppRequest::PreAuth(r) => (&r.request_id, r.fingerprint()),
+            AppRequest::PreAuthVoid(r) => (&r.request_id, r.fingerprint()),
+            AppRequest::Completion(r) => (&r.request_id, r.fingerprint()),
+            AppRequest::CompletionVoid(r) => (&r.request_id, r.fingerprint()),
+            AppRequest::QrPay(r) => (&r.request_id, r.fingerprint()),
+            AppRequest::QrDynamicCreate(r) => (&r.request_id, r.fingerprint()),
+            AppRequest::QrRefund(r) => (&r.request_id, r.fingerprint()),
+            AppRequest::QrVoid(r) => (&r.request_id, r.fingerprint()),
+            AppRequest::QrDynamicWait(_)
+            | AppRequest::Reprint { .. }
+            | AppRequest::Settle
+            | AppRequest::SignIn => return None,
+        })
+    }
+
     /// The capabilities the request needs, and what it is called in a refusal.
     pub fn needs(&self) -> (&'static [Capability], &'static str) {
         match self {

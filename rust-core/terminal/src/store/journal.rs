@@ -439,6 +439,8 @@ mod tests {
             local_time: "093000".into(),
             request_fields: BTreeMap::new(),
             now: 1,
+            order_no: None,
+            receipt_remark: None,
         }
     }
 
@@ -507,7 +509,7 @@ mod tests {
         assert_eq!(j.by_id(sale.id).unwrap().unwrap().refunded_amount, 200);
         assert_eq!(j.recover(4).unwrap(), 0);
         assert_eq!(
-            j.by_rrn("123456789012", "1121").unwrap().unwrap().id,
+            j.by_rrn(None, "123456789012", "1121").unwrap().unwrap().id,
             refund.id
         );
     }

@@ -38,7 +38,7 @@ pub(crate) enum CardDone {
 /// The stored outcome of a known request id (the same request asked again), or `None` for a
 /// new one; a request id used for another request is a conflict.
 fn stored(ctx: &Ctx, request_id: &str, fingerprint: &str) -> Result<Option<Outcome>, EngineError> {
-    match known_as(ctx, &ctx.caller.scope, request_id, fingerprint)? {
+    match known_as(&ctx.store, &ctx.caller.scope, request_id, fingerprint)? {
         None => Ok(None),
         Some(Known::Card(row)) => Ok(Some(Outcome::from_record(&row))),
         // Fingerprints carry the kind: a QR row with a card fingerprint cannot match.

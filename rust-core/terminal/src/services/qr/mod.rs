@@ -229,7 +229,7 @@ impl QrService {
         request_id: &str,
         fingerprint: &str,
     ) -> Result<Option<OrderRow>, EngineError> {
-        match known_as(ctx, &ctx.caller.scope, request_id, fingerprint)? {
+        match known_as(&ctx.store, &ctx.caller.scope, request_id, fingerprint)? {
             None => Ok(None),
             Some(Known::QrOrder(o)) => Ok(Some(o)),
             Some(_) => Err(conflict(request_id)),
@@ -242,7 +242,7 @@ impl QrService {
         request_id: &str,
         fingerprint: &str,
     ) -> Result<Option<RefundRow>, EngineError> {
-        match known_as(ctx, &ctx.caller.scope, request_id, fingerprint)? {
+        match known_as(&ctx.store, &ctx.caller.scope, request_id, fingerprint)? {
             None => Ok(None),
             Some(Known::QrRefund(r)) => Ok(Some(r)),
             Some(_) => Err(conflict(request_id)),
