@@ -9,7 +9,7 @@ use crate::qr::{
 };
 use crate::terminal::PosTerminal;
 use crate::types::{self, *};
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use unipos_terminal as t;
 
 /// What the acquirer's allow-list grants a caller (`docs/integration-guide.md` §1).
@@ -356,7 +356,9 @@ fn is_qr(r: &t::AppRequest) -> bool {
 /// capabilities.
 #[derive(uniffi::Object)]
 pub struct CallerSession {
-    pos: Arc<PosTerminal>,
+    /// Weak: a session the app forgets to close must not keep the terminal (and its database's
+    /// owner lock) alive after the terminal is closed.
+    pos: Weak<PosTerminal>,
     caller: t::Caller,
 }
 
@@ -385,7 +387,7 @@ impl PosTerminal {
             ));
         }
         Ok(Arc::new(CallerSession {
-            pos: self,
+            pos: Arc::downgrade(&self),
             caller: t::Caller::app(
                 caller.scope,
                 caller.capabilities.into_iter().map(Into::into),
@@ -396,7 +398,7 @@ impl PosTerminal {
     /// The cashier's own session (the terminal's screens): the cashier scope, every capability.
     pub fn cashier_session(self: Arc<Self>) -> Arc<CallerSession> {
         Arc::new(CallerSession {
-            pos: self,
+            pos: Arc::downgrade(&self),
             caller: t::Caller::cashier(),
         })
     }
@@ -410,6 +412,14 @@ impl PosTerminal {
     ) -> Result<Option<Outcome>, PosError> {
         self.read(|r| r.query_in(&scope, &request_id))
             .map(|o| o.map(Outcome::from))
+    }
+}
+
+impl CallerSession {
+    fn pos(&self) -> Result<Arc<PosTerminal>, PosError> {
+        self.pos.upgrade().ok_or_else(|| PosError::Configuration {
+            reason: "the terminal was closed: open it again and take a new session".into(),
+        })
     }
 }
 
@@ -430,11 +440,11 @@ impl CallerSession {
     ) -> Result<ScopedAnswer, PosError> {
         let request = engine_request(request)?;
         if is_qr(&request) {
-            self.pos.qr_ready()?;
+            self.pos()?.qr_ready()?;
         }
         let fields = engine_fields(fields);
         let (answer, print) = self
-            .pos
+            .pos()?
             .run_with_print(|t| t.serve(&self.caller, fields, request))?;
         Ok(match answer {
             t::AppAnswer::Txn(o) => {
@@ -456,17 +466,18 @@ impl CallerSession {
     /// id this caller used for another request.
     pub fn known(&self, request: ScopedRequest) -> Result<KnownRequest, PosError> {
         let request = engine_request(request)?;
-        let scope = &self.caller.scope;
-        Ok(match self.pos.read(|r| r.known(scope, &request))? {
-            None => KnownRequest::New,
-            Some(o) => KnownRequest::Repeat { outcome: o.into() },
-        })
+        Ok(
+            match self.pos()?.read(|r| r.known(&self.caller, &request))? {
+                None => KnownRequest::New,
+                Some(o) => KnownRequest::Repeat { outcome: o.into() },
+            },
+        )
     }
 
     /// The outcome of one of the caller's request ids (`null`: never used by this caller).
     pub fn query(&self, request_id: String) -> Result<Option<Outcome>, PosError> {
         let scope = &self.caller.scope;
-        self.pos
+        self.pos()?
             .read(|r| r.query_in(scope, &request_id))
             .map(|o| o.map(Outcome::from))
     }
@@ -474,14 +485,14 @@ impl CallerSession {
     /// The newest of the caller's requests that carried its order number `order_no`.
     pub fn query_by_order_no(&self, order_no: String) -> Result<Option<Outcome>, PosError> {
         let scope = &self.caller.scope;
-        self.pos
+        self.pos()?
             .read(|r| r.query_by_order_no(scope, &order_no))
             .map(|o| o.map(Outcome::from))
     }
 
     /// The caller's last request (the terminal's last with the `query` capability).
     pub fn query_last(&self) -> Result<Option<Outcome>, PosError> {
-        self.pos
+        self.pos()?
             .read(|r| r.query_last_of(&self.caller))
             .map(|o| o.map(Outcome::from))
     }

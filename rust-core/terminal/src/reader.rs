@@ -58,7 +58,15 @@ impl JournalReader {
     /// used for another request. What a front end answers at once (already done / in
     /// progress / conflict) before it queues the request; the engine checks again when it
     /// runs it.
-    pub fn known(&self, scope: &str, request: &AppRequest) -> Result<Option<Outcome>, EngineError> {
+    /// A request the caller is not granted is refused here already
+    /// ([`EngineError::NotPermitted`]).
+    pub fn known(
+        &self,
+        caller: &Caller,
+        request: &AppRequest,
+    ) -> Result<Option<Outcome>, EngineError> {
+        crate::serve::permitted(caller, request)?;
+        let scope = caller.scope.as_str();
         let Some((request_id, fingerprint)) = request.journalled_as() else {
             return Ok(None);
         };

@@ -16,19 +16,23 @@ pub(crate) fn serve(
     fields: MerchantFields,
     request: AppRequest,
 ) -> Result<AppAnswer, EngineError> {
-    let (needs, action) = request.needs();
-    if let Some(missing) = needs.iter().find(|c| !caller.may(**c)) {
-        return Err(EngineError::NotPermitted {
-            action: action.to_owned(),
-            capability: missing.as_str(),
-        });
-    }
+    permitted(&caller, &request)?;
     crate::validate::merchant_fields(&fields)?;
     let previous = engine.swap_caller(caller, fields);
     let answer = run(engine, request);
     let (caller, fields) = previous;
     engine.swap_caller(caller, fields);
     answer
+}
+
+/// [`EngineError::NotPermitted`] when `caller` lacks a capability `request` needs.
+pub(crate) fn permitted(caller: &Caller, request: &AppRequest) -> Result<(), EngineError> {
+    caller
+        .permits(request)
+        .map_err(|(action, capability)| EngineError::NotPermitted {
+            action: action.to_owned(),
+            capability,
+        })
 }
 
 fn run(engine: &mut Engine, request: AppRequest) -> Result<AppAnswer, EngineError> {

@@ -130,6 +130,8 @@ pub struct Outcome {
     pub original_trace: Option<i32>,
     /// A void, refund or completion: its original's request id (same caller only).
     pub original_request_id: Option<String>,
+    /// A QR payment, refund or void: its QR order (refund) number; `null` for a card row.
+    pub qr_order_no: Option<String>,
 }
 
 /// The contract code of a host response code (field 39) of a decline.
@@ -195,6 +197,7 @@ impl From<t::Outcome> for Outcome {
             voided: o.voided,
             original_trace: o.original_trace.map(to_i32),
             original_request_id: o.original_request_id,
+            qr_order_no: o.qr_order_no,
         }
     }
 }

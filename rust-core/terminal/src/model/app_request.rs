@@ -105,6 +105,17 @@ impl AppRequest {
     }
 }
 
+impl super::caller::Caller {
+    /// Whether this caller may make `request`: `Err((action, capability))` names what it lacks.
+    pub fn permits(&self, request: &AppRequest) -> Result<(), (&'static str, &'static str)> {
+        let (needs, action) = request.needs();
+        match needs.iter().find(|c| !self.may(**c)) {
+            Some(missing) => Err((action, missing.as_str())),
+            None => Ok(()),
+        }
+    }
+}
+
 /// What [`crate::Terminal::serve`] answers.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AppAnswer {

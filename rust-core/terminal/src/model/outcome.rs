@@ -89,6 +89,8 @@ pub struct Outcome {
     /// A void, refund or completion: its original's request id, when the original belongs to
     /// the same caller.
     pub original_request_id: Option<String>,
+    /// A QR payment, refund or void: its QR order (refund) number; `None` for a card row.
+    pub qr_order_no: Option<String>,
 }
 
 /// Parses an ISO balance (`1002156C000000012345`: account type, amount type, currency,
@@ -169,6 +171,7 @@ impl Outcome {
             voided: r.voided,
             original_trace: None,
             original_request_id: None,
+            qr_order_no: None,
         }
     }
 }

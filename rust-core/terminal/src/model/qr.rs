@@ -324,6 +324,7 @@ impl QrOutcome {
             voided: self.voided,
             original_trace: None,
             original_request_id: None,
+            qr_order_no: Some(self.out_trade_no.clone()),
         }
     }
 }
@@ -420,6 +421,7 @@ impl QrRefundOutcome {
             voided: false,
             original_trace: Some(0),
             original_request_id: Some(self.original_request_id.clone()).filter(|id| !id.is_empty()),
+            qr_order_no: Some(self.out_refund_no.clone()),
         }
     }
 }

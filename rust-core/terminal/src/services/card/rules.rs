@@ -54,10 +54,21 @@ pub(crate) fn original_in_batch(
     kind: TxnKind,
 ) -> Result<TxnRecord, EngineError> {
     let batch = ctx.store.current_batch()?;
-    let original = ctx
+    let original = match ctx
         .store
         .by_trace(ctx.caller.original_scope(), batch, trace)?
-        .ok_or(RuleViolation::OriginalNotInBatch(trace))?;
+    {
+        Some(o) => o,
+        // A merchant app sees only its own transactions: another app's trace is not found
+        // for it (never "exists but is not yours").
+        None if ctx.caller.original_scope().is_some() => {
+            return Err(RuleViolation::OriginalNotFound(format!(
+                "no transaction of this app with trace {trace:06} in the current batch"
+            ))
+            .into())
+        }
+        None => return Err(RuleViolation::OriginalNotInBatch(trace).into()),
+    };
     if original.kind != kind {
         return Err(RuleViolation::WrongOriginal(format!(
             "trace {trace:06} is a {}, not a {}",

@@ -272,6 +272,22 @@ class UniPosClient @JvmOverloads constructor(
         }
     }
 
+    /**
+     * This app's newest transaction that carried [orderNo] as its order number (state NOT_FOUND if
+     * none; SERVICE_UNAVAILABLE from a service older than contract 2). Never throws.
+     */
+    fun queryByOrderNo(orderNo: String): TransResult {
+        val svc = service ?: return UniPosIntents.unknown(null, ErrorCodes.SERVICE_UNAVAILABLE)
+        return try {
+            if (svc.contractVersion < 2) return UniPosIntents.unknown(null, ErrorCodes.UNSUPPORTED_TRANSACTION)
+            svc.queryByOrderNo(orderNo) ?: UniPosIntents.unknown(null, ErrorCodes.INTERNAL_ERROR)
+        } catch (e: SecurityException) {
+            UniPosIntents.unknown(null, ErrorCodes.CALLER_NOT_ALLOWED)
+        } catch (e: RemoteException) {
+            UniPosIntents.unknown(null, ErrorCodes.SERVICE_DIED)
+        }
+    }
+
     /** This app's most recent transaction (state NOT_FOUND if none). */
     fun queryLast(): TransResult {
         val svc = service ?: return UniPosIntents.unknown(null, ErrorCodes.SERVICE_UNAVAILABLE)

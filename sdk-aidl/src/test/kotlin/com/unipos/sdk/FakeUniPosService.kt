@@ -55,6 +55,10 @@ class FakeUniPosService : IUniPosService.Stub() {
     }
 
     @Synchronized
+    override fun queryByOrderNo(orderNo: String?): TransResult =
+        results.values.lastOrNull { it.orderNo == orderNo } ?: TransResult().apply { state = TransState.NOT_FOUND; errorCode = ErrorCodes.NOT_FOUND }
+
+    @Synchronized
     override fun queryLast(): TransResult =
         results.values.lastOrNull() ?: TransResult().apply { state = TransState.NOT_FOUND; errorCode = ErrorCodes.NOT_FOUND }
 
