@@ -309,13 +309,13 @@ fn engine_request(r: ScopedRequest) -> Result<t::AppRequest, PosError> {
         }
         ScopedRequest::QrRefund { request } => {
             let request_id = types::request_id(&request.request_id)?;
-            let original = request.original_request_id;
-            if original.is_empty() || original.len() > 64 || original.chars().any(char::is_control)
-            {
-                return Err(PosError::invalid(
-                    "the original QR payment must be named by its request id or QR order number",
-                ));
-            }
+            // A request id or a QR order number: both are printable ASCII.
+            let original = types::order_id(&request.original_request_id).map_err(|_| {
+                PosError::invalid(
+                    "the original QR payment must be named by its request id or QR order number \
+                     (1 to 64 printable ASCII characters)",
+                )
+            })?;
             match request.amount {
                 Some(a) => t::AppRequest::QrRefund(t::QrRefundRequest {
                     request_id,

@@ -122,7 +122,8 @@ object RequestValidator {
     const val MAX_REMARK = 60
 
     private val REQUEST_ID = Regex("[A-Za-z0-9._:-]{1,$MAX_REQUEST_ID}")
-    private val TRACE = Regex("[0-9]{6}")
+    /** 000001..999999: trace 000000 does not exist (found by the JVM fuzzer: the core refused it as malformed). */
+    private val TRACE = Regex("(?!000000)[0-9]{6}")
     private val REFERENCE = Regex("[A-Za-z0-9]{12}")
     private val AUTH_CODE = Regex("[A-Za-z0-9]{1,6}")
     private val ORDER = Regex("[\\x21-\\x7E]{1,$MAX_ORDER_NO}")
@@ -162,10 +163,11 @@ object RequestValidator {
             }
         }
         r.origRequestId?.let { if (it.isNotEmpty() && !isValidRequestId(it)) return bad("origRequestId malformed") }
-        r.origTraceNo?.let { if (it.isNotEmpty() && !TRACE.matches(it)) return bad("origTraceNo must be 6 digits") }
+        r.origTraceNo?.let { if (it.isNotEmpty() && !TRACE.matches(it)) return bad("origTraceNo must be 6 digits, 000001..999999") }
         r.origReferenceNo?.let { if (it.isNotEmpty() && !REFERENCE.matches(it)) return bad("origReferenceNo must be 12 letters/digits") }
         r.origAuthCode?.let { if (it.isNotEmpty() && !AUTH_CODE.matches(it)) return bad("origAuthCode must be 1..6 letters/digits") }
         r.origDate?.let { if (it.isNotEmpty() && !isMmdd(it)) return bad("origDate must be MMDD") }
+        r.origQrOrderNo?.let { if (it.isNotEmpty() && !ORDER.matches(it)) return bad("origQrOrderNo must be <= $MAX_ORDER_NO printable ASCII chars") }
 
         val byId = !r.origRequestId.isNullOrEmpty()
         val hasTrace = !r.origTraceNo.isNullOrEmpty()

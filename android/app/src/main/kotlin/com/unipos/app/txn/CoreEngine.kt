@@ -11,22 +11,15 @@ import com.unipos.core.ffi.ProgressEvent
 import com.unipos.app.policy.AppCaller
 import com.unipos.core.ffi.CallerScope
 import com.unipos.core.ffi.CallerSession
-import com.unipos.core.ffi.CompletionRequest
-import com.unipos.core.ffi.CompletionVoidRequest
 import com.unipos.core.ffi.FlushReport
 import com.unipos.core.ffi.KnownRequest
 import com.unipos.core.ffi.MerchantFields
-import com.unipos.core.ffi.PreAuthRequest
-import com.unipos.core.ffi.PreAuthVoidRequest
 import com.unipos.core.ffi.PrintMode
 import com.unipos.core.ffi.QrOrderRequest
 import com.unipos.core.ffi.QrPayRequest
-import com.unipos.core.ffi.QrRefundRequest
-import com.unipos.core.ffi.RefundRequest
 import com.unipos.core.ffi.SaleRequest
 import com.unipos.core.ffi.ScopedAnswer
 import com.unipos.core.ffi.ScopedRequest
-import com.unipos.core.ffi.VoidRequest
 import com.unipos.sdk.ErrorCodes
 import com.unipos.sdk.PayMethod
 import kotlinx.coroutines.runBlocking
@@ -105,7 +98,7 @@ class CoreEngine(
         return session.use {
             runBlocking {
                 if (command is CoreCommand.Sale) sale(c, session, command, merchant, fields.orderNo)
-                else when (val request = scoped(command)) {
+                else when (val request = ScopedRequests.of(command)) {
                     null -> EngineResult.Failed(PosResult.Failure(ErrorCodes.UNSUPPORTED_TRANSACTION, "not a scoped request"))
                     else -> answer(c.serve(session, request, merchant))
                 }
@@ -114,7 +107,7 @@ class CoreEngine(
     }
 
     override fun known(caller: AppCaller, command: CoreCommand, orderNo: String?): Known {
-        val probes = if (command is CoreCommand.Sale) saleProbes(command, orderNo) else listOfNotNull(scoped(command))
+        val probes = if (command is CoreCommand.Sale) ScopedRequests.saleForms(command, orderNo) else listOfNotNull(ScopedRequests.of(command))
         if (probes.isEmpty()) return Known.New
         val c = try { core() } catch (e: IllegalStateException) { return Known.New }
         val session = when (val s = session(c, caller)) {
@@ -152,48 +145,13 @@ class CoreEngine(
 
     override fun identity() = TerminalIdentity(config.merchantId, config.terminalId)
 
-    /** The request a non-sale command is served as. */
-    private fun scoped(command: CoreCommand): ScopedRequest? = when (command) {
-        is CoreCommand.Sale -> null
-        is CoreCommand.Void -> ScopedRequest.Void(VoidRequest(command.requestId, command.trace))
-        is CoreCommand.Refund -> ScopedRequest.Refund(RefundRequest(command.requestId, command.amount, command.rrn, command.date))
-        is CoreCommand.QrRefund -> ScopedRequest.QrRefund(QrRefundRequest(command.requestId, command.original, command.amount, null))
-        is CoreCommand.PreAuth -> ScopedRequest.PreAuth(PreAuthRequest(command.requestId, command.amount))
-        is CoreCommand.PreAuthVoid -> ScopedRequest.PreAuthVoid(PreAuthVoidRequest(command.requestId, command.authCode, command.date))
-        is CoreCommand.Completion -> ScopedRequest.Completion(CompletionRequest(command.requestId, command.amount, command.authCode, command.date, false))
-        is CoreCommand.CompletionVoid -> ScopedRequest.CompletionVoid(CompletionVoidRequest(command.requestId, command.trace))
-        is CoreCommand.Balance -> ScopedRequest.Balance(command.requestId)
-        is CoreCommand.Settle -> ScopedRequest.Settle
-        is CoreCommand.SignIn -> ScopedRequest.SignIn
-        is CoreCommand.Reprint -> ScopedRequest.Reprint(command.originalRequestId, command.trace)
-    }
-
-    /**
-     * The forms a sale may have been journalled in: a card sale, a scanned-code QR payment or a
-     * shown-code QR order (a CHOOSE sale: any of them, the cashier picked one). The payment code is
-     * not part of a QR fingerprint, so the probe carries a placeholder that is never sent.
-     */
-    private fun saleProbes(s: CoreCommand.Sale, orderNo: String?): List<ScopedRequest> {
-        val order = orderNo ?: s.requestId
-        val card = ScopedRequest.Sale(SaleRequest(s.requestId, s.amount))
-        val scanned = ScopedRequest.QrPay(QrPayRequest(s.requestId, order, s.amount, PROBE_CODE, null))
-        val shown = ScopedRequest.QrShowCreate(QrOrderRequest(s.requestId, order, s.amount, null))
-        return when {
-            s.paymentCode != null || s.payMethod == PayMethod.QR_SCAN -> listOf(scanned)
-            s.payMethod == PayMethod.QR_SHOW -> listOf(shown)
-            s.payMethod == PayMethod.CARD -> listOf(card)
-            else -> listOf(card, scanned, shown)
-        }
-    }
-
     private suspend fun sale(c: PosCore, session: CallerSession, s: CoreCommand.Sale, merchant: MerchantFields, orderNo: String?): EngineResult {
         val method: Int? = when {
             s.paymentCode != null -> PayMethod.QR_SCAN
             s.payMethod == PayMethod.CHOOSE -> hardware.choosePayMethod(s.amount)
             else -> s.payMethod
         }
-        // The business order of a QR payment: the merchant's order number, else the request id.
-        val order = orderNo ?: s.requestId
+        val order = ScopedRequests.businessOrder(s, orderNo)
         return when (method) {
             PayMethod.CARD -> answer(c.serve(session, ScopedRequest.Sale(SaleRequest(s.requestId, s.amount)), merchant))
             PayMethod.QR_SCAN -> {
@@ -260,8 +218,7 @@ class CoreEngine(
 
     private companion object {
         const val QR_SCAN_WAIT_MS = 60_000L
-        /** A well-formed payment code for [saleProbes] only (fingerprints never include the code). */
-        const val PROBE_CODE = "134567890123456789"
+
     }
 
     private inline fun <T> result(r: PosResult<T>, ok: (T) -> EngineResult): EngineResult = when (r) {
