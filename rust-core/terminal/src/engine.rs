@@ -148,7 +148,7 @@ impl Engine {
         let mut outcome = match run(ctx, &mut online)? {
             CardDone::Stored(outcome) => *outcome,
             CardDone::Recorded { row, print } => {
-                let mut outcome = queries::described(&ctx.store, &row)?;
+                let mut outcome = crate::services::outcomes::described(&ctx.store, &row)?;
                 if print {
                     outcome.notice = printing::print_slips(ctx, &row);
                 }

@@ -3,9 +3,8 @@
 //! [`crate::JournalReader`] answers them for any other process without changing anything.
 
 use crate::error::EngineError;
-use crate::model::{
-    Outcome, QrOrderSummary, QrOutcome, QrRefundOutcome, SettlementReport, TxnRecord,
-};
+use crate::model::{Outcome, QrOrderSummary, QrOutcome, QrRefundOutcome, SettlementReport};
+use crate::services::outcomes;
 use crate::services::qr::views;
 use crate::store::Store;
 
@@ -17,23 +16,9 @@ pub(crate) fn query(
     request_id: &str,
 ) -> Result<Option<Outcome>, EngineError> {
     match store.by_request_id(scope, request_id)? {
-        Some(r) => Ok(Some(described(store, &r)?)),
+        Some(r) => Ok(Some(outcomes::described(store, &r)?)),
         None => views::projected(store, scope, request_id),
     }
-}
-
-/// The outcome of a journal row, naming its original (trace, and request id when it is of
-/// the same scope).
-pub(crate) fn described(store: &Store, row: &TxnRecord) -> Result<Outcome, EngineError> {
-    let mut outcome = Outcome::from_record(row);
-    if let Some(id) = row.original_id {
-        if let Some(original) = store.by_id(id)? {
-            outcome.original_trace = Some(original.trace);
-            outcome.original_request_id =
-                (original.scope == row.scope).then(|| original.request_id.clone());
-        }
-    }
-    Ok(outcome)
 }
 
 /// The outcome of the last request of `scope` (every scope: `None`), card or QR.
@@ -45,9 +30,11 @@ pub(crate) fn query_last(
     match (card, views::newest(store, scope)?) {
         // A QR record remembers the newest card row at its creation: it is newer than every
         // card row up to that one.
-        (Some(c), Some((card_seq, _))) if card_seq < c.id => Ok(Some(described(store, &c)?)),
+        (Some(c), Some((card_seq, _))) if card_seq < c.id => {
+            Ok(Some(outcomes::described(store, &c)?))
+        }
         (_, Some((_, qr))) => Ok(Some(qr)),
-        (Some(c), None) => Ok(Some(described(store, &c)?)),
+        (Some(c), None) => Ok(Some(outcomes::described(store, &c)?)),
         (None, None) => Ok(None),
     }
 }
@@ -62,9 +49,9 @@ pub(crate) fn query_by_order_no(
     let card = store.by_order_no(scope, order_no)?;
     let qr = store.qr_order_by_order_id(scope, order_no)?;
     match (card, qr) {
-        (Some(c), Some(q)) if q.card_seq < c.id => Ok(Some(described(store, &c)?)),
+        (Some(c), Some(q)) if q.card_seq < c.id => Ok(Some(outcomes::described(store, &c)?)),
         (_, Some(q)) => views::projected(store, scope, &q.request_id),
-        (Some(c), None) => Ok(Some(described(store, &c)?)),
+        (Some(c), None) => Ok(Some(outcomes::described(store, &c)?)),
         (None, None) => Ok(None),
     }
 }

@@ -136,27 +136,30 @@ impl Store {
         )
     }
 
-    /// The oldest unresolved attempt of a business order.
+    /// The oldest unresolved attempt of a business order of `scope` (two merchant apps may use
+    /// the same order number).
     pub(crate) fn qr_unresolved_of_business_order(
         &self,
+        scope: &str,
         order_id: &str,
     ) -> Result<Option<OrderRow>, StorageError> {
         find_order(
             &self.conn,
-            &format!("order_id = ?1 AND {UNRESOLVED} ORDER BY id"),
-            [order_id],
+            &format!("scope = ?1 AND order_id = ?2 AND {UNRESOLVED} ORDER BY id"),
+            params![scope, order_id],
         )
     }
 
-    /// A paid attempt of a business order.
+    /// A paid attempt of a business order of `scope`.
     pub(crate) fn qr_paid_of_business_order(
         &self,
+        scope: &str,
         order_id: &str,
     ) -> Result<Option<OrderRow>, StorageError> {
         find_order(
             &self.conn,
-            "order_id = ?1 AND state = 'paid' ORDER BY id",
-            [order_id],
+            "scope = ?1 AND order_id = ?2 AND state = 'paid' ORDER BY id",
+            params![scope, order_id],
         )
     }
 

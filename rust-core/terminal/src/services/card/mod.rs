@@ -40,7 +40,9 @@ pub(crate) enum CardDone {
 fn stored(ctx: &Ctx, request_id: &str, fingerprint: &str) -> Result<Option<Outcome>, EngineError> {
     match known_as(&ctx.store, &ctx.caller.scope, request_id, fingerprint)? {
         None => Ok(None),
-        Some(Known::Card(row)) => Ok(Some(crate::queries::described(&ctx.store, &row)?)),
+        Some(Known::Card(row)) => Ok(Some(crate::services::outcomes::described(
+            &ctx.store, &row,
+        )?)),
         // Fingerprints carry the kind: a QR row with a card fingerprint cannot match.
         Some(_) => Err(EngineError::RequestIdConflict {
             request_id: request_id.to_owned(),

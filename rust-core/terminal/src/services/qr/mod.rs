@@ -252,7 +252,10 @@ impl QrService {
     /// No double charge of a business order: refuse a new attempt while an older one is
     /// unresolved, or once one was paid.
     fn check_business_order(ctx: &Ctx, order_id: &str) -> Result<(), EngineError> {
-        if let Some(older) = ctx.store.qr_unresolved_of_business_order(order_id)? {
+        if let Some(older) = ctx
+            .store
+            .qr_unresolved_of_business_order(&ctx.caller.scope, order_id)?
+        {
             log::warn!(
                 "QR order {order_id}: attempt {} ({}) is unresolved; new attempt refused",
                 older.request_id,
@@ -260,7 +263,10 @@ impl QrService {
             );
             return Err(EngineError::InProgress(older.request_id));
         }
-        if let Some(paid) = ctx.store.qr_paid_of_business_order(order_id)? {
+        if let Some(paid) = ctx
+            .store
+            .qr_paid_of_business_order(&ctx.caller.scope, order_id)?
+        {
             return Err(EngineError::InvalidRequest(format!(
                 "business order {order_id} is already paid (request {}); refund it instead of \
                  paying again",
