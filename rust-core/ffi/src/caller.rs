@@ -246,6 +246,8 @@ pub enum ScopedAnswer {
 
 /// What the journal already knows of a request (answered without waiting for a running
 /// transaction).
+// uniffi passes enum payloads by value (no Box across the FFI); one per request.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
 pub enum KnownRequest {
     /// The request id is new in this scope (or the request is not journalled under its id).
