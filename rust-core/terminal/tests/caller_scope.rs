@@ -89,8 +89,9 @@ fn an_app_voids_and_refunds_only_its_own_sales() {
             }),
         )
         .unwrap_err();
+    // Another app's trace is "not found" for it, never "exists but is not yours".
     assert!(
-        matches!(err, EngineError::Rule(RuleViolation::OriginalNotInBatch(_))),
+        matches!(err, EngineError::Rule(RuleViolation::OriginalNotFound(_))),
         "{err}"
     );
     let err = h
