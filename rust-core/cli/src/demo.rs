@@ -211,6 +211,7 @@ fn day(
     );
     config.merchant_name = defaults::MERCHANT_NAME.into();
     config.profile = profile.clone();
+    config.qr_key = host.posp().wrapped_qr_key(defaults::TERMINAL_ID);
     if let Some(addr) = host.https_addr() {
         config.qr_gateway = Some(HostAddress::Https {
             addresses: vec![addr.to_string()],

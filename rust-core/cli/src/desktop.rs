@@ -88,6 +88,7 @@ pub fn open(
         hardware: holder.hardware(security),
         vault: Arc::new(vault(db, &data_key)?),
         clock,
+        random: Box::new(unipos_crypto::random::OsRandom),
     };
     let terminal = Terminal::open(config, db, deps)?;
     Ok(DesktopTerminal { terminal, holder })

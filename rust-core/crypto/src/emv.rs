@@ -3,6 +3,7 @@
 //! - [`derive_icc_master_key_option_a`]: ICC master key from the issuer master key.
 //! - [`generate_arqc`]: application cryptogram, ISO 9797-1 algorithm 3 with padding 2.
 //! - [`generate_arpc_method1`]: issuer response cryptogram, ARPC method 1.
+//! - [`ca_key_checksum`]: the checksum of a CA public key (tag DF03 of the download).
 //!
 //! ```
 //! use unipos_crypto::emv::generate_arpc_method1;
@@ -89,6 +90,19 @@ pub fn generate_arpc_method1(key: &DesKey, arqc: &[u8; 8], arc: &[u8; 2]) -> [u8
     key.encrypt_block(block)
 }
 
+/// The checksum of a certification authority public key (EMV Book 2, 5.1 and Annex B2.1,
+/// hash algorithm indicator `01`): SHA-1 over RID (5 bytes), key index, modulus and exponent.
+/// The terminal compares it with the downloaded DF03 and refuses a key that differs.
+pub fn ca_key_checksum(rid: &[u8], index: u8, modulus: &[u8], exponent: &[u8]) -> [u8; 20] {
+    use sha1::{Digest, Sha1};
+    let mut h = Sha1::new();
+    h.update(rid);
+    h.update([index]);
+    h.update(modulus);
+    h.update(exponent);
+    h.finalize().into()
+}
+
 /// Sets the least significant bit so that the byte has an odd number of one bits.
 fn with_odd_parity(byte: u8) -> u8 {
     let high = byte & 0xFE;
@@ -102,6 +116,20 @@ fn with_odd_parity(byte: u8) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ca_key_checksum_is_sha1_over_the_key_identity_and_value() {
+        // FIPS 180 known answer: SHA-1("abc"), split over the four parts.
+        assert_eq!(
+            hex::encode(ca_key_checksum(b"ab", b'c', b"", b"")),
+            "a9993e364706816aba3e25717850c26c9cd0d89d"
+        );
+        // The index is part of what is hashed.
+        assert_ne!(
+            ca_key_checksum(&[0xA0, 0, 0, 3, 0x33], 3, &[1, 2], &[3]),
+            ca_key_checksum(&[0xA0, 0, 0, 3, 0x33], 4, &[1, 2], &[3])
+        );
+    }
 
     #[test]
     fn parity_adjustment() {

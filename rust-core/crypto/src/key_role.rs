@@ -11,6 +11,8 @@ pub enum WorkKeyRole {
     Mac,
     /// TDK: encrypts track data (004 sign-in mode).
     Track,
+    /// QRK: the terminal's QR gateway key, provisioned with the terminal (not at sign-in).
+    Qr,
 }
 
 impl WorkKeyRole {
@@ -21,6 +23,7 @@ impl WorkKeyRole {
             Self::Pin => "PIK",
             Self::Mac => "MAK",
             Self::Track => "TDK",
+            Self::Qr => "QRK",
         }
     }
 }
@@ -32,6 +35,7 @@ impl fmt::Display for WorkKeyRole {
             Self::Pin => "PIN key (PIK)",
             Self::Mac => "MAC key (MAK)",
             Self::Track => "track data key (TDK)",
+            Self::Qr => "QR gateway key (QRK)",
         };
         f.write_str(name)
     }

@@ -28,6 +28,7 @@ pub struct PersistentSecurityModule {
     inner: SoftwareSecurityModule,
     tmk: Option<DesKey>,
     work_keys: Option<Vec<WrappedKey>>,
+    qr_key: Option<WrappedKey>,
     path: PathBuf,
     key: AeadKey,
 }
@@ -46,6 +47,7 @@ impl std::fmt::Debug for PersistentSecurityModule {
 struct State {
     tmk: Option<DesKey>,
     work_keys: Option<Vec<WrappedKey>>,
+    qr_key: Option<WrappedKey>,
 }
 
 impl PersistentSecurityModule {
@@ -60,6 +62,7 @@ impl PersistentSecurityModule {
             inner: SoftwareSecurityModule::new(),
             tmk: None,
             work_keys: None,
+            qr_key: None,
             path: path.to_owned(),
             key,
         };
@@ -86,6 +89,9 @@ impl PersistentSecurityModule {
         let mut inner = SoftwareSecurityModule::new();
         if let Some(tmk) = &state.tmk {
             inner.load_master_key(tmk.clone())?;
+            if let Some(qr) = &state.qr_key {
+                inner.install_qr_key(qr)?;
+            }
             if let Some(keys) = &state.work_keys {
                 // Keys that no longer unwrap (file from another TMK) are dropped: the engine
                 // signs in again.
@@ -93,8 +99,8 @@ impl PersistentSecurityModule {
                     return self.install(
                         inner,
                         State {
-                            tmk: state.tmk,
                             work_keys: None,
+                            ..state
                         },
                     );
                 }
@@ -107,6 +113,7 @@ impl PersistentSecurityModule {
         self.inner = inner;
         self.tmk = state.tmk;
         self.work_keys = state.work_keys;
+        self.qr_key = state.qr_key;
         Ok(())
     }
 
@@ -118,6 +125,7 @@ impl PersistentSecurityModule {
         let file = self.encode(&State {
             tmk: self.tmk.clone(),
             work_keys: self.work_keys.clone(),
+            qr_key: self.qr_key.clone(),
         })?;
         write_key_file(&self.path, &file, Overwrite::Replace)
     }
@@ -150,21 +158,13 @@ impl PersistentSecurityModule {
 
     /// Applies `change` to a copy of the state, saves it, then makes it current: memory and
     /// file never disagree, and a failed save changes nothing.
-    fn commit(
-        &mut self,
-        next_tmk: Option<DesKey>,
-        next_keys: Option<Vec<WrappedKey>>,
-        inner: SoftwareSecurityModule,
-    ) -> Result<(), CryptoError> {
-        let state = State {
-            tmk: next_tmk,
-            work_keys: next_keys,
-        };
+    fn commit(&mut self, state: State, inner: SoftwareSecurityModule) -> Result<(), CryptoError> {
         let file = self.encode(&state).map_err(storage)?;
         write_key_file(&self.path, &file, Overwrite::Replace).map_err(storage)?;
         self.inner = inner;
         self.tmk = state.tmk;
         self.work_keys = state.work_keys;
+        self.qr_key = state.qr_key;
         Ok(())
     }
 
@@ -180,15 +180,12 @@ impl PersistentSecurityModule {
         let keys = state.work_keys.as_deref().unwrap_or(&[]);
         plain.push(len_u8(keys.len())?);
         for k in keys {
-            plain.push(match k.role {
-                WorkKeyRole::Pin => 1,
-                WorkKeyRole::Mac => 2,
-                WorkKeyRole::Track => 3,
-            });
-            plain.push(len_u8(k.ciphertext.len())?);
-            plain.extend_from_slice(&k.ciphertext);
-            plain.push(len_u8(k.check_value.len())?);
-            plain.extend_from_slice(&k.check_value);
+            push_wrapped(&mut plain, k)?;
+        }
+        // Files written before the QR key end here; they read as "no QR key".
+        if let Some(qr) = &state.qr_key {
+            plain.push(1);
+            push_wrapped(&mut plain, qr)?;
         }
         let mut out = MAGIC.to_vec();
         out.extend_from_slice(&self.key.seal(PURPOSE, &plain, &mut OsRandom)?);
@@ -217,21 +214,21 @@ impl PersistentSecurityModule {
         let n = r.byte().ok_or_else(bad)?;
         let mut keys = Vec::with_capacity(usize::from(n));
         for _ in 0..n {
-            let role = match r.byte().ok_or_else(bad)? {
-                1 => WorkKeyRole::Pin,
-                2 => WorkKeyRole::Mac,
-                3 => WorkKeyRole::Track,
-                _ => return Err(bad()),
-            };
-            let ct_len = r.byte().ok_or_else(bad)?;
-            let ct = r.take(ct_len).ok_or_else(bad)?;
-            let kcv_len = r.byte().ok_or_else(bad)?;
-            let kcv = r.take(kcv_len).ok_or_else(bad)?;
-            keys.push(WrappedKey::new(role, ct, kcv));
+            keys.push(r.wrapped().ok_or_else(bad)?);
         }
+        let qr_key = match r.byte() {
+            None => None,
+            Some(1) => Some(
+                r.wrapped()
+                    .filter(|k| k.role == WorkKeyRole::Qr)
+                    .ok_or_else(bad)?,
+            ),
+            Some(_) => return Err(bad()),
+        };
         Ok(State {
             tmk,
             work_keys: (!keys.is_empty()).then_some(keys),
+            qr_key,
         })
     }
 }
@@ -250,6 +247,34 @@ impl<'a> Reader<'a> {
         self.0 = self.0.get(n..)?;
         Some(taken)
     }
+    fn wrapped(&mut self) -> Option<WrappedKey> {
+        let role = match self.byte()? {
+            1 => WorkKeyRole::Pin,
+            2 => WorkKeyRole::Mac,
+            3 => WorkKeyRole::Track,
+            4 => WorkKeyRole::Qr,
+            _ => return None,
+        };
+        let ct_len = self.byte()?;
+        let ct = self.take(ct_len)?;
+        let kcv_len = self.byte()?;
+        let kcv = self.take(kcv_len)?;
+        Some(WrappedKey::new(role, ct, kcv))
+    }
+}
+
+fn push_wrapped(out: &mut Vec<u8>, k: &WrappedKey) -> Result<(), AtRestError> {
+    out.push(match k.role {
+        WorkKeyRole::Pin => 1,
+        WorkKeyRole::Mac => 2,
+        WorkKeyRole::Track => 3,
+        WorkKeyRole::Qr => 4,
+    });
+    out.push(len_u8(k.ciphertext.len())?);
+    out.extend_from_slice(&k.ciphertext);
+    out.push(len_u8(k.check_value.len())?);
+    out.extend_from_slice(&k.check_value);
+    Ok(())
 }
 
 fn len_u8(n: usize) -> Result<u8, AtRestError> {
@@ -268,8 +293,13 @@ fn storage(e: AtRestError) -> CryptoError {
 
 impl SecurityModule for PersistentSecurityModule {
     fn load_master_key(&mut self, tmk: DesKey) -> Result<(), CryptoError> {
+        // A new TMK: the work keys and the QR key wrapped under the old one are gone.
         let inner = SoftwareSecurityModule::with_master_key(tmk.clone());
-        self.commit(Some(tmk), None, inner)
+        let state = State {
+            tmk: Some(tmk),
+            ..State::default()
+        };
+        self.commit(state, inner)
     }
 
     fn install_work_keys(&mut self, keys: &[WrappedKey]) -> Result<(), CryptoError> {
@@ -279,8 +309,16 @@ impl SecurityModule for PersistentSecurityModule {
         })?;
         // Unwrap and check in a fresh module first: all or nothing, as the trait requires.
         let mut next = SoftwareSecurityModule::with_master_key(tmk.clone());
+        if let Some(qr) = &self.qr_key {
+            next.install_qr_key(qr)?;
+        }
         next.install_work_keys(keys)?;
-        self.commit(Some(tmk), Some(keys.to_vec()), next)
+        let state = State {
+            tmk: Some(tmk),
+            work_keys: Some(keys.to_vec()),
+            qr_key: self.qr_key.clone(),
+        };
+        self.commit(state, next)
     }
 
     fn has_work_keys(&self) -> bool {
@@ -316,6 +354,37 @@ impl SecurityModule for PersistentSecurityModule {
     fn encrypt_track(&self, data: &[u8]) -> Result<Vec<u8>, CryptoError> {
         self.inner.encrypt_track(data)
     }
+
+    fn install_qr_key(&mut self, key: &WrappedKey) -> Result<(), CryptoError> {
+        let tmk = self.tmk.clone().ok_or(CryptoError::KeyNotLoaded {
+            key: "master key (TMK)",
+            remedy: "have the terminal master key injected before the QR key",
+        })?;
+        let mut next = SoftwareSecurityModule::with_master_key(tmk.clone());
+        next.install_qr_key(key)?;
+        if let Some(keys) = &self.work_keys {
+            next.install_work_keys(keys)?;
+        }
+        let state = State {
+            tmk: Some(tmk),
+            work_keys: self.work_keys.clone(),
+            qr_key: Some(key.clone()),
+        };
+        self.commit(state, next)
+    }
+
+    fn qr_key_check_value(&self) -> Option<[u8; 4]> {
+        self.inner.qr_key_check_value()
+    }
+
+    fn qr_mac(
+        &self,
+        algorithm: MacAlgorithm,
+        padding: MacPadding,
+        data: &[u8],
+    ) -> Result<[u8; 8], CryptoError> {
+        self.inner.qr_mac(algorithm, padding, data)
+    }
 }
 
 #[cfg(test)]
@@ -341,6 +410,63 @@ mod tests {
             .unwrap()
             .derive("secmod")
             .unwrap()
+    }
+
+    fn qr_key() -> WrappedKey {
+        let qrk = DesKey::from_hex("3B9D6F0E42A1C8577E05D2B4196AF38C").unwrap();
+        WrappedKey::wrap(WorkKeyRole::Qr, &tmk(), &qrk).unwrap()
+    }
+
+    #[test]
+    fn the_qr_key_outlives_sign_ins_and_restarts_but_not_a_new_tmk() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.secmod");
+        let mut m = PersistentSecurityModule::open(&path, key()).unwrap();
+        m.inject_master_key(tmk()).unwrap();
+        assert_eq!(m.qr_key_check_value(), None);
+        assert!(m
+            .qr_mac(MacAlgorithm::X919, MacPadding::Method1, b"x")
+            .is_err());
+        m.install_qr_key(&qr_key()).unwrap();
+        let mac = m
+            .qr_mac(MacAlgorithm::X919, MacPadding::Method1, b"x")
+            .unwrap();
+        // Sign-in and sign-out leave it.
+        m.install_work_keys(&wrapped()).unwrap();
+        m.clear_work_keys();
+        let again = PersistentSecurityModule::open(&path, key()).unwrap();
+        assert_eq!(
+            again.qr_key_check_value().map(Vec::from),
+            Some(qr_key().check_value)
+        );
+        assert_eq!(
+            again
+                .qr_mac(MacAlgorithm::X919, MacPadding::Method1, b"x")
+                .unwrap(),
+            mac
+        );
+        // A key with a wrong check value changes nothing.
+        let mut m = again;
+        let mut bad = qr_key();
+        bad.check_value[0] ^= 1;
+        assert!(m.install_qr_key(&bad).is_err());
+        assert!(m.qr_key_check_value().is_some());
+        // Another TMK: gone.
+        m.inject_master_key(DesKey::from_hex("0123456789ABCDEF0123456789ABCDEF").unwrap())
+            .unwrap();
+        assert_eq!(m.qr_key_check_value(), None);
+    }
+
+    #[test]
+    fn a_key_file_without_a_qr_key_opens_with_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.secmod");
+        let mut m = PersistentSecurityModule::open(&path, key()).unwrap();
+        m.inject_master_key(tmk()).unwrap();
+        m.install_work_keys(&wrapped()).unwrap();
+        // No QR key section: the layout files had before the QR key existed.
+        let old = PersistentSecurityModule::open(&path, key()).unwrap();
+        assert!(old.has_work_keys() && old.qr_key_check_value().is_none());
     }
 
     #[test]

@@ -93,6 +93,31 @@ pub trait SecurityModule: Send {
     /// [`CryptoError::KeyNotLoaded`] without a TDK; [`CryptoError::NotBlockAligned`]
     /// unless `data` is a multiple of 8 bytes.
     fn encrypt_track(&self, data: &[u8]) -> Result<Vec<u8>, CryptoError>;
+
+    /// Installs the terminal's QR gateway key: the acquirer's per-terminal key, delivered
+    /// with the terminal's provisioning encrypted under the TMK with its check value (like a
+    /// work key, but long-lived). Sign-in, sign-out and [`SecurityModule::clear_work_keys`]
+    /// leave it; a new TMK discards it. Nothing changes unless it unwraps and checks.
+    ///
+    /// # Errors
+    /// [`CryptoError::KeyNotLoaded`] without a TMK; those of
+    /// [`crate::unwrap::unwrap_and_check`].
+    fn install_qr_key(&mut self, key: &WrappedKey) -> Result<(), CryptoError>;
+
+    /// The check value (4 bytes) of the installed QR key, if any: tells whether a
+    /// provisioned key is already in.
+    fn qr_key_check_value(&self) -> Option<[u8; 4]>;
+
+    /// A MAC under the QR key (the QR gateway's request and answer MACs).
+    ///
+    /// # Errors
+    /// [`CryptoError::KeyNotLoaded`] without a QR key; otherwise those of [`mac::compute`].
+    fn qr_mac(
+        &self,
+        algorithm: MacAlgorithm,
+        padding: MacPadding,
+        data: &[u8],
+    ) -> Result<[u8; 8], CryptoError>;
 }
 
 const NO_WORK_KEYS: &str = "sign in to download the work keys";
@@ -104,6 +129,7 @@ const NO_WORK_KEYS: &str = "sign in to download the work keys";
 pub struct SoftwareSecurityModule {
     tmk: Option<DesKey>,
     work_keys: Option<WorkKeys>,
+    qr_key: Option<DesKey>,
     rng: Box<dyn RandomSource + Send>,
 }
 
@@ -114,6 +140,7 @@ impl SoftwareSecurityModule {
         Self {
             tmk: None,
             work_keys: None,
+            qr_key: None,
             rng: Box::new(OsRandom),
         }
     }
@@ -161,6 +188,7 @@ impl fmt::Debug for SoftwareSecurityModule {
         f.debug_struct("SoftwareSecurityModule")
             .field("tmk", &self.tmk)
             .field("work_keys", &self.work_keys)
+            .field("qr_key", &self.qr_key)
             .finish_non_exhaustive()
     }
 }
@@ -168,6 +196,7 @@ impl fmt::Debug for SoftwareSecurityModule {
 impl SecurityModule for SoftwareSecurityModule {
     fn load_master_key(&mut self, tmk: DesKey) -> Result<(), CryptoError> {
         self.work_keys = None;
+        self.qr_key = None;
         self.tmk = Some(tmk);
         Ok(())
     }
@@ -224,6 +253,32 @@ impl SecurityModule for SoftwareSecurityModule {
                     "this host did not send one; sign in with 004 mode or send tracks in the clear",
             })?;
         tdk.encrypt_ecb(data)
+    }
+
+    fn install_qr_key(&mut self, key: &WrappedKey) -> Result<(), CryptoError> {
+        let tmk = self.tmk.as_ref().ok_or(CryptoError::KeyNotLoaded {
+            key: "master key (TMK)",
+            remedy: "have the terminal master key injected before the QR key",
+        })?;
+        self.qr_key = Some(key.unwrap(tmk)?);
+        Ok(())
+    }
+
+    fn qr_key_check_value(&self) -> Option<[u8; 4]> {
+        self.qr_key.as_ref().map(DesKey::kcv)
+    }
+
+    fn qr_mac(
+        &self,
+        algorithm: MacAlgorithm,
+        padding: MacPadding,
+        data: &[u8],
+    ) -> Result<[u8; 8], CryptoError> {
+        let key = self.qr_key.as_ref().ok_or(CryptoError::KeyNotLoaded {
+            key: "QR gateway key (QRK)",
+            remedy: "provision the terminal's QR key (it comes with the TMK from the acquirer)",
+        })?;
+        mac::compute(algorithm, key, data, padding)
     }
 }
 

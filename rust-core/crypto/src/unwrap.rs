@@ -95,6 +95,11 @@ impl WorkKeys {
                 WorkKeyRole::Pin => &mut pik,
                 WorkKeyRole::Mac => &mut mak,
                 WorkKeyRole::Track => &mut tdk,
+                WorkKeyRole::Qr => {
+                    return Err(CryptoError::IncompleteWorkKeys {
+                        reason: "the QR key is provisioned with the terminal, not sent at sign-in",
+                    })
+                }
             };
             if slot.is_some() {
                 return Err(CryptoError::IncompleteWorkKeys {

@@ -82,7 +82,8 @@ pub enum PosError {
         /// Safe text.
         reason: String,
     },
-    /// 1015: batch upload unfinished: settle again before any online transaction.
+    /// 1015: settle first: the batch upload is unfinished, or the batch is full (the acquirer's
+    /// batch limit). No online transaction until settlement.
     #[error("{reason}")]
     SettlementPending {
         /// Safe text.
@@ -372,7 +373,9 @@ pub(crate) fn from_engine(e: EngineError, fault: Option<DeviceFault>) -> PosErro
             reason,
             trace: i32::try_from(trace).unwrap_or(0),
         },
-        EngineError::BatchUploadInProgress(_) => PosError::SettlementPending { reason },
+        EngineError::BatchUploadInProgress(_) | EngineError::BatchFull { .. } => {
+            PosError::SettlementPending { reason }
+        }
         EngineError::Device(d) => from_device(&d, reason, fault),
         EngineError::Cancelled => PosError::Cancelled { reason },
         // The host answered something unusable (or nothing, for management messages): the

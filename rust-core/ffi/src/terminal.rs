@@ -276,6 +276,7 @@ impl PosTerminal {
             hardware,
             vault: Arc::new(vault_for(&data_key, &db)?),
             clock: Arc::new(unipos_clock::SystemClock),
+            random: Box::new(unipos_crypto::random::OsRandom),
         };
         let terminal =
             Terminal::open(engine_config, &db, deps).map_err(|e| from_engine(e, None))?;
@@ -423,6 +424,18 @@ impl PosTerminal {
     pub fn parked_reversals(&self) -> Result<Vec<Outcome>, PosError> {
         self.run(|t| t.parked_reversals())
             .map(|v| v.into_iter().map(Outcome::from).collect())
+    }
+
+    /// The supervisor decided to try the parked reversals again: they go back in the queue and
+    /// are sent now, each retried up to the limit again. Returns what the flush did (a reversal
+    /// that still gets no acknowledgement is parked again and counted in `reversalsParked`).
+    pub fn retry_parked_reversals(&self) -> Result<FlushReport, PosError> {
+        self.run(|t| {
+            let requeued = t.retry_parked_reversals()?;
+            log::info!("{requeued} parked reversal(s) put back in the queue");
+            t.flush_pending()
+        })
+        .map(Into::into)
     }
 
     /// Reprints the merchant copy of `trace` (current batch) or of the last transaction.

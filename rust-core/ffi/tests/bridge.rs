@@ -117,8 +117,11 @@ fn config(host: &RunningHost, tid: &str, tmk: Option<&str>) -> PosConfig {
         response_timeout_ms: Some(1_000),
         reversal_retries: Some(3),
         mac_scheme: None,
+        batch_limit: None,
+        card_reading: None,
         auto_settlement: None,
         receipt_width: 32,
+        qr_key: None,
         software_tmk_hex: tmk.map(Into::into),
     }
 }
@@ -348,6 +351,7 @@ fn rows_sealed_by_the_earlier_tdes_vault_still_open() {
             hardware: holder.hardware(security),
             vault: Arc::new(legacy),
             clock: Arc::new(unipos_clock::SystemClock),
+            random: Box::new(unipos_crypto::random::OsRandom),
         };
         let config = unipos_terminal::TerminalConfig::new(
             defaults::TERMINAL_ID,
@@ -389,4 +393,45 @@ fn rows_sealed_by_the_earlier_tdes_vault_still_open() {
     )
     .unwrap_err();
     assert_eq!(e.code(), 5003, "{e}");
+}
+
+/// The supervisor's retry of a parked reversal, through the facade: it goes out again at once
+/// and the report says what happened.
+#[test]
+fn a_parked_reversal_is_retried_through_the_facade() {
+    use unipos_hostsim::faults::{FaultAction, FaultRule};
+    let mut hc = HostSimConfig::default().with_seed(11);
+    hc.host.response_timeout_secs = 1;
+    let host = HostSim::start(hc).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (t, _) = open(&host, dir.path(), defaults::TERMINAL_ID);
+    t.startup().unwrap();
+    let mut lose = FaultRule::posp("0200", FaultAction::NoAnswer);
+    lose.count = Some(1);
+    host.faults().add(lose);
+    let drop_reversals = host
+        .faults()
+        .add(FaultRule::posp("0400", FaultAction::DropRequest));
+    let e = t
+        .sale(SaleRequest {
+            request_id: "lost".into(),
+            amount: 900,
+        })
+        .unwrap_err();
+    assert_eq!(e.code(), 3003, "{e}");
+    let report = t.flush_pending().unwrap();
+    assert_eq!((report.reversals_sent, report.reversals_parked), (0, 1));
+    assert_eq!(t.parked_reversals().unwrap().len(), 1);
+
+    // Still unreachable: parked again, and said so.
+    let again = t.retry_parked_reversals().unwrap();
+    assert_eq!((again.reversals_sent, again.reversals_parked), (0, 1));
+    host.faults().remove(drop_reversals);
+    let done = t.retry_parked_reversals().unwrap();
+    assert_eq!((done.reversals_sent, done.reversals_parked), (1, 0));
+    assert!(t.parked_reversals().unwrap().is_empty());
+    assert_eq!(
+        t.query("lost".into()).unwrap().unwrap().status,
+        OutcomeStatus::Reversed
+    );
 }

@@ -8,6 +8,7 @@
 //! accepts the keys.
 
 use crate::rng::SplitMix64;
+use unipos_crypto::emv::ca_key_checksum;
 use unipos_iso8583::tlv::{Tag, Tlv};
 
 /// One CA public key.
@@ -28,12 +29,7 @@ pub struct CaPublicKey {
 impl CaPublicKey {
     /// The EMV checksum DF03: SHA-1 of RID || index || modulus || exponent.
     pub fn checksum(&self) -> [u8; 20] {
-        let mut data = Vec::with_capacity(6 + self.modulus.len() + self.exponent.len());
-        data.extend_from_slice(&self.rid);
-        data.push(self.index);
-        data.extend_from_slice(&self.modulus);
-        data.extend_from_slice(&self.exponent);
-        sha1(&data)
+        ca_key_checksum(&self.rid, self.index, &self.modulus, &self.exponent)
     }
 
     /// The query entry: 9F06, 9F22, DF05.
@@ -155,83 +151,11 @@ pub(crate) fn tlv(tag: u32, value: Vec<u8>) -> Tlv {
     Tlv::primitive(tag, value)
 }
 
-/// SHA-1 (FIPS 180-4), for the CA key checksum only; small enough not to pull a crate.
-pub fn sha1(data: &[u8]) -> [u8; 20] {
-    let mut h: [u32; 5] = [
-        0x6745_2301,
-        0xEFCD_AB89,
-        0x98BA_DCFE,
-        0x1032_5476,
-        0xC3D2_E1F0,
-    ];
-    let bit_len = (data.len() as u64).wrapping_mul(8);
-    let mut msg = data.to_vec();
-    msg.push(0x80);
-    while msg.len() % 64 != 56 {
-        msg.push(0);
-    }
-    msg.extend_from_slice(&bit_len.to_be_bytes());
-    for block in msg.chunks_exact(64) {
-        let mut w = [0u32; 80];
-        for (i, word) in block.chunks_exact(4).enumerate() {
-            w[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
-        }
-        for i in 16..80 {
-            w[i] = (w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]).rotate_left(1);
-        }
-        let [mut a, mut b, mut c, mut d, mut e] = h;
-        for (i, &wi) in w.iter().enumerate() {
-            let (f, k) = match i {
-                0..=19 => ((b & c) | (!b & d), 0x5A82_7999),
-                20..=39 => (b ^ c ^ d, 0x6ED9_EBA1),
-                40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
-                _ => (b ^ c ^ d, 0xCA62_C1D6),
-            };
-            let t = a
-                .rotate_left(5)
-                .wrapping_add(f)
-                .wrapping_add(e)
-                .wrapping_add(k)
-                .wrapping_add(wi);
-            e = d;
-            d = c;
-            c = b.rotate_left(30);
-            b = a;
-            a = t;
-        }
-        for (x, y) in h.iter_mut().zip([a, b, c, d, e]) {
-            *x = x.wrapping_add(y);
-        }
-    }
-    let mut out = [0u8; 20];
-    for (chunk, word) in out.chunks_exact_mut(4).zip(h) {
-        chunk.copy_from_slice(&word.to_be_bytes());
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use unipos_iso8583::cup::DownloadPayload;
     use unipos_iso8583::tlv::encode_all;
-
-    #[test]
-    fn sha1_known_answers() {
-        assert_eq!(
-            hex::encode(sha1(b"abc")),
-            "a9993e364706816aba3e25717850c26c9cd0d89d"
-        );
-        assert_eq!(
-            hex::encode(sha1(b"")),
-            "da39a3ee5e6b4b0d3255bfef95601890afd80709"
-        );
-        let long = vec![b'a'; 1000];
-        assert_eq!(
-            hex::encode(sha1(&long)),
-            "291e9a6c66994949b57ba5e650361e98fc36b1ba"
-        );
-    }
 
     #[test]
     fn aid_parameters_match_the_capture() {

@@ -45,11 +45,12 @@ impl HostSim {
                 reason: format!("cannot write the CA certificate: {e}"),
             })?;
         }
-        let gateway = Arc::new(Gateway::new(
-            Arc::clone(&sessions),
-            Arc::clone(&clock),
-            config.qr,
-        ));
+        let qr_keys = config
+            .terminals
+            .iter()
+            .map(|t| Ok((t.terminal_id.clone(), t.qr_key_key()?)))
+            .collect::<Result<_, HostError>>()?;
+        let gateway = Arc::new(Gateway::new(qr_keys, Arc::clone(&clock), config.qr));
         let ctx = Arc::new(ServerCtx {
             posp: Arc::clone(&posp),
             faults: faults.clone(),

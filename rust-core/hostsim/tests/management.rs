@@ -194,13 +194,9 @@ fn downloads_parameters_ca_keys_and_aids() {
     let modulus = key.entries[5].value_bytes().unwrap();
     assert_eq!(modulus.len(), 144);
     // DF03 is the real EMV checksum.
-    let mut data = first.rid.clone();
-    data.push(first.index);
-    data.extend_from_slice(modulus);
-    data.push(3);
     assert_eq!(
         key.entries[7].value_bytes().unwrap(),
-        unipos_hostsim::emv_data::sha1(&data)
+        unipos_crypto::emv::ca_key_checksum(&first.rid, first.index, modulus, &[3])
     );
     let mut unknown = t.management("0800", NetworkCode::CapkDownload);
     unknown

@@ -7,10 +7,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::collections::HashMap;
 use unipos_clock::{Clock, ManualClock};
 use unipos_crypto::DesKey;
 use unipos_hostsim::qr::{Behaviour, Gateway, OrderKind, QrConfig};
-use unipos_hostsim::sessions::{Session, Sessions};
 use unipos_net::http::{Request, Response};
 use unipos_qr_protocol::auth::{
     key_mac, open_response, seal, MacScheme, HEADER_MAC, HEADER_TERMINAL,
@@ -42,7 +42,6 @@ struct Harness {
     gw: Gateway,
     clock: ManualClock,
     mak: DesKey,
-    sessions: Arc<Sessions>,
     next: std::sync::atomic::AtomicU32,
 }
 
@@ -53,23 +52,13 @@ impl Harness {
 
     fn with(config: QrConfig) -> Self {
         let mak = DesKey::from_hex(MAK_HEX).unwrap();
-        let sessions = Arc::new(Sessions::new());
-        sessions.insert(
-            TID,
-            Session {
-                pik: DesKey::from_hex("0123456789ABCDEFFEDCBA9876543210").unwrap(),
-                mak: mak.clone(),
-                tdk: None,
-                batch: 1,
-            },
-        );
+        let keys = HashMap::from([(TID.to_owned(), mak.clone())]);
         let clock = ManualClock::at_local(2026, 11, 21, 9, 30, 0, 480);
-        let gw = Gateway::new(sessions.clone(), Arc::new(clock.clone()), config);
+        let gw = Gateway::new(keys, Arc::new(clock.clone()), config);
         Harness {
             gw,
             clock,
             mak,
-            sessions,
             next: std::sync::atomic::AtomicU32::new(0),
         }
     }
@@ -938,14 +927,14 @@ fn requests_without_a_valid_mac_are_rejected_unsigned() {
 }
 
 #[test]
-fn terminals_not_signed_in_are_told_so() {
+fn terminals_without_a_qr_key_are_refused() {
     let h = Harness::new();
     let req = h.pay_req(&h.otn(), &code(Channel::WeChat, "00"), 100, None);
-    h.sessions.remove(TID);
+    assert!(h.gw.revoke_qr_key(TID));
     let resp = h.http(&req);
     assert_eq!(
         (resp.status, error_code(&resp)),
-        (401, Some(ErrorCode::NotSignedIn))
+        (401, Some(ErrorCode::MacInvalid))
     );
     let reply = open_response(
         &req,
@@ -1027,15 +1016,7 @@ fn other_mac_schemes_and_single_length_maks() {
     // An 8-byte MAK with the default X9.19 (degrades to X9.9).
     let h = Harness::new();
     let single = DesKey::from_hex("C24A8FB57AA20123").unwrap();
-    h.sessions.insert(
-        TID,
-        Session {
-            pik: single.clone(),
-            mak: single.clone(),
-            tdk: None,
-            batch: 1,
-        },
-    );
+    h.gw.set_qr_key(TID, single.clone());
     let req = h.pay_req(&h.otn(), &code(Channel::WeChat, "00"), 100, None);
     let signed = seal(&req, key_mac(&single, MacScheme::default())).unwrap();
     let resp = raw(&h, signed.path, &signed.body, Some(TID), Some(&signed.mac));

@@ -162,6 +162,12 @@ fn unbalanced_settlement_then_batch_upload_reports_mismatches() {
     let mut m = upload(&mut t, 201, 0);
     m.set(48, records.to_digits().unwrap()).unwrap();
     assert_eq!(t.send(&m).code(), "00");
+    // The terminal's upload was interrupted before it saw the answer: it resumes by sending
+    // the same records again (a new trace number). They are the same records, counted once.
+    let mut again = upload(&mut t, 201, 0);
+    again.set(48, records.to_digits().unwrap()).unwrap();
+    assert_eq!(t.send(&again).code(), "00");
+    assert_eq!(host.upload_report("62969002", 1).unwrap().uploaded.len(), 3);
     // An IC record for s2 (60.3 203, 61 = batch + trace).
     let mut ic = upload(&mut t, 203, 0);
     ic.set(2, cards::CAPTURE).unwrap();

@@ -1,6 +1,7 @@
 //! Packed BCD helpers shared by the field codec, the MTI and the length prefixes.
 
-/// Writes `digits` (ASCII `0-9`, and `D`/`=` as nibble 0xD for track data) as packed BCD.
+/// Writes `digits` (ASCII `0-9`; for track data also `A`-`F`, with `=` as nibble 0xD) as
+/// packed BCD.
 /// With an odd count, `pad` goes first (`Align::Right`) or last (`Align::Left`).
 /// The caller has validated the characters.
 pub(crate) fn pack(digits: &[u8], left_aligned: bool, pad: u8, out: &mut Vec<u8>) {
@@ -24,7 +25,8 @@ pub(crate) fn pack(digits: &[u8], left_aligned: bool, pad: u8, out: &mut Vec<u8>
 }
 
 /// Reads `count` digits from packed BCD `bytes` (which must hold `count.div_ceil(2)` bytes),
-/// skipping the pad nibble. `track` allows nibble 0xD as the separator `D`.
+/// skipping the pad nibble. `track` allows nibbles 0xA-0xF (`D` is the separator; the others
+/// appear where the TDK encrypted part of the track).
 /// Returns the offending nibble on a non-digit.
 pub(crate) fn unpack(
     bytes: &[u8],
@@ -97,7 +99,8 @@ pub(crate) fn push_number(value: usize, width: usize, out: &mut Vec<u8>) {
 fn ascii_to_nibble(c: u8) -> u8 {
     match c {
         b'0'..=b'9' => c - b'0',
-        b'D' | b'd' | b'=' => 0x0D,
+        b'A'..=b'F' => c - b'A' + 10,
+        b'd' | b'=' => 0x0D,
         _ => 0,
     }
 }
@@ -106,7 +109,7 @@ fn ascii_to_nibble(c: u8) -> u8 {
 fn nibble_to_ascii(nibble: u8, track: bool) -> Result<u8, u8> {
     match nibble {
         0..=9 => Ok(b'0' + nibble),
-        0x0D if track => Ok(b'D'),
+        0x0A..=0x0F if track => Ok(b'A' + nibble - 10),
         other => Err(other),
     }
 }

@@ -216,7 +216,7 @@ fn logical_units(spec: &FieldSpec, value: &[u8]) -> usize {
 fn allowed(content: ContentType, byte: u8) -> bool {
     match content {
         ContentType::Numeric => byte.is_ascii_digit(),
-        ContentType::Track => byte.is_ascii_digit() || matches!(byte, b'D' | b'd' | b'='),
+        ContentType::Track => byte.is_ascii_digit() || matches!(byte, b'A'..=b'F' | b'd' | b'='),
         ContentType::Alphanumeric => byte.is_ascii_alphanumeric() || byte == b' ',
         ContentType::AlphanumericSpecial => byte >= 0x20 && byte != 0x7F,
         ContentType::Binary => true,

@@ -22,7 +22,8 @@ pub enum ContentType {
     AlphanumericSpecial,
     /// `b`: raw bytes.
     Binary,
-    /// `z`: track data, digits with `D` (or `=`) as the field separator.
+    /// `z`: track data, digits with `D` (or `=`) as the field separator; the part a track data
+    /// key (TDK) encrypted is any hex nibble `0-9A-F`.
     Track,
 }
 

@@ -16,10 +16,16 @@
 //! assert_eq!(p.tpdu_hex(), "6000030000");
 //! ```
 
+mod icc;
+mod rules;
+mod schemes;
+
+pub use icc::{IccMessage, IccTags};
+pub use rules::{ReversalRules, SettlementRules, Timeouts, VoidCounting};
+pub use schemes::{KeyMode, MacScheme};
+
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
-use unipos_crypto::MacAlgorithm;
-use unipos_iso8583::cup::NetworkCode;
 
 /// A profile that cannot be used, naming the field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -30,119 +36,11 @@ pub enum ProfileError {
     /// A field has a value the terminal cannot use.
     #[error("acquirer profile: {field}: {reason}")]
     Invalid {
-        /// The field, as written in the JSON (`timeouts.response_ms`).
-        field: &'static str,
+        /// The field, as written in the JSON (`timeouts.response_ms`, `icc.request[3]`).
+        field: String,
         /// What is wrong with it.
         reason: String,
     },
-}
-
-/// Which MAC the acquirer uses for field 64.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum MacScheme {
-    /// UnionPay "ECB" MAC: field 64 carries 8 hex characters (PROTOCOL.md §2.1).
-    #[default]
-    #[serde(rename = "cup-ecb")]
-    CupEcb,
-    /// ANSI X9.19 retail MAC, 8 raw bytes, zero padding.
-    #[serde(rename = "x9.19")]
-    X919,
-}
-
-impl MacScheme {
-    /// The crypto algorithm.
-    pub fn algorithm(self) -> MacAlgorithm {
-        match self {
-            MacScheme::CupEcb => MacAlgorithm::CupEcb,
-            MacScheme::X919 => MacAlgorithm::X919,
-        }
-    }
-}
-
-/// How work keys are delivered at sign-in (60.3 of the 0800).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum KeyMode {
-    /// `003`: double-length PIK and MAK.
-    #[default]
-    #[serde(rename = "003")]
-    DoubleLength,
-    /// `004`: double-length PIK, MAK and a track-data key.
-    #[serde(rename = "004")]
-    DoubleLengthWithTdk,
-}
-
-impl KeyMode {
-    /// The 60.3 network code.
-    pub fn network_code(self) -> NetworkCode {
-        match self {
-            KeyMode::DoubleLength => NetworkCode::SignInDoubleKeys,
-            KeyMode::DoubleLengthWithTdk => NetworkCode::SignInDoubleKeysWithTdk,
-        }
-    }
-}
-
-/// Time limits of one exchange with the host.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Timeouts {
-    /// Time allowed to connect, ms.
-    pub connect_ms: u64,
-    /// Time allowed for the answer, ms (the UnionPay default is 60 s). The host may change it
-    /// in the parameter download.
-    pub response_ms: u64,
-}
-
-impl Default for Timeouts {
-    fn default() -> Self {
-        Timeouts {
-            connect_ms: 10_000,
-            response_ms: 60_000,
-        }
-    }
-}
-
-/// What the terminal does with a lost answer (DOMAIN.md rule 2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ReversalRules {
-    /// Attempts before a reversal is parked for manual handling. The host may change it in
-    /// the parameter download.
-    pub retries: u32,
-    /// Field 39 answers to a 0400 that count as acknowledged. `00` always; `25` (original not
-    /// found) means "nothing to undo" at most acquirers.
-    pub acknowledged_codes: Vec<String>,
-    /// Field 39 of the reversal of a host approval the card refused (second GENERATE AC):
-    /// `96` (device fault, the spec's reading) or `06` (other).
-    pub card_refused_reason: String,
-}
-
-impl Default for ReversalRules {
-    fn default() -> Self {
-        ReversalRules {
-            retries: 3,
-            acknowledged_codes: vec!["00".into(), "25".into()],
-            card_refused_reason: "96".into(),
-        }
-    }
-}
-
-/// How a batch is settled (PROTOCOL.md §1.7–1.8).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct SettlementRules {
-    /// 60.3 of the end-of-batch-upload message when the totals balanced.
-    pub upload_end_balanced: u16,
-    /// 60.3 of the end-of-batch-upload message when they did not.
-    pub upload_end_unbalanced: u16,
-}
-
-impl Default for SettlementRules {
-    fn default() -> Self {
-        SettlementRules {
-            upload_end_balanced: 207,
-            upload_end_unbalanced: 202,
-        }
-    }
 }
 
 /// The acquirer profile.
@@ -173,6 +71,8 @@ pub struct AcquirerProfile {
     pub advice_retries: u32,
     /// Settlement rules.
     pub settlement: SettlementRules,
+    /// The EMV tags field 55 may carry, per message.
+    pub icc: IccTags,
 }
 
 impl Default for AcquirerProfile {
@@ -190,13 +90,14 @@ impl Default for AcquirerProfile {
             reversal: ReversalRules::default(),
             advice_retries: 3,
             settlement: SettlementRules::default(),
+            icc: IccTags::default(),
         }
     }
 }
 
-fn invalid(field: &'static str, reason: impl Into<String>) -> ProfileError {
+fn invalid(field: impl Into<String>, reason: impl Into<String>) -> ProfileError {
     ProfileError::Invalid {
-        field,
+        field: field.into(),
         reason: reason.into(),
     }
 }
@@ -277,6 +178,15 @@ impl AcquirerProfile {
                 return Err(invalid(field, "a 3-digit 60.3 code"));
             }
         }
+        if !(1..=999).contains(&self.settlement.batch_limit) {
+            return Err(invalid(
+                "settlement.batch_limit",
+                "1 to 999 (the totals carry 3-digit counts)",
+            ));
+        }
+        self.icc
+            .validate()
+            .map_err(|(field, reason)| invalid(field, reason))?;
         Ok(())
     }
 
@@ -347,7 +257,7 @@ mod tests {
     #[test]
     fn bad_values_name_their_field() {
         let field_of = |json: &str| match AcquirerProfile::from_json(json) {
-            Err(ProfileError::Invalid { field, .. }) => field.to_owned(),
+            Err(ProfileError::Invalid { field, .. }) => field,
             Err(ProfileError::Parse(m)) => format!("parse: {m}"),
             Ok(_) => "accepted".into(),
         };
@@ -370,6 +280,17 @@ mod tests {
         assert_eq!(
             field_of(r#"{"reversal": {"card_refused_reason": "A0"}}"#),
             "reversal.card_refused_reason"
+        );
+        assert_eq!(
+            field_of(r#"{"settlement": {"batch_limit": 1000}}"#),
+            "settlement.batch_limit"
+        );
+        assert_eq!(
+            field_of(r#"{"icc": {"request": ["9F26", "57"]}}"#),
+            "icc.request[1]"
+        );
+        assert!(
+            field_of(r#"{"settlement": {"voids": "half"}}"#).starts_with("parse: unknown variant")
         );
         assert!(field_of(r#"{"mac": "md5"}"#).starts_with("parse: unknown variant"));
         let typo = field_of(r#"{"timeout": {}}"#);

@@ -1,37 +1,29 @@
-//! Request and response authentication: a MAC under the terminal's MAK.
+//! Request and response authentication: a MAC under the terminal's QR key.
 //!
 //! Every request carries two headers:
 //!
 //! - `X-Unipos-Terminal: <terminal id>` (the same id as ISO 8583 field 41), which tells the
 //!   gateway whose key to use;
-//! - `X-Unipos-Mac: <16 hex>`: the MAC, under the MAK the terminal received at its last POSP
-//!   sign-in, of the 32-byte SHA-256 digest of `METHOD "\n" PATH "\n" BODY`.
+//! - `X-Unipos-Mac: <16 hex>`: the MAC, under the terminal's QR key (provisioned with the
+//!   terminal, encrypted under its TMK; not the POSP session's MAK), of the 32-byte SHA-256
+//!   digest of `METHOD "\n" PATH "\n" BODY`.
 //!
-//! Every response from a gateway that knows the terminal's MAK carries `X-Unipos-Mac` over
+//! Every response from a gateway that knows the terminal's key carries `X-Unipos-Mac` over
 //! the digest of `STATUS "\n" PATH "\n" BODY` (status as decimal digits, path of the request).
 //! The terminal verifies it **before** reading any business field; a response without a valid
 //! MAC is "no valid answer": the outcome is unknown and the order is queried (QR.md §7a
 //! rule 5). Answers refusing authentication itself (HTTP 401) carry no MAC, because the
 //! gateway has no key it could share with the terminal.
 //!
-//! Why this scheme (docs/qr-gateway.md has the long form):
-//!
-//! - **No new secret on the terminal.** The acquirer already delivers a fresh MAK at every
-//!   sign-in, under the TMK in the secure chip. Reusing it means no channel keys, API keys or
-//!   client certificates to provision, rotate or leak; signing out revokes QR access too.
-//! - **The key never leaves the PIN pad.** Hardware PIN pads compute MACs by key index and
-//!   never export keys. The MAC input is a fixed 32-byte digest, so any PIN pad that can MAC
-//!   an 8583 message can sign a JSON request of any size, with the acquirer's usual algorithm
-//!   (default ANSI X9.19 retail MAC, ISO 9797-1 padding method 1; a single-length MAK
-//!   degrades to X9.9).
-//! - **What is covered.** Method, path and the exact body bytes: no re-serialization, no
-//!   canonicalization pitfalls (QR.md §1.3, §1.7 "verify over the raw body"). Replays are
-//!   harmless because every operation is idempotent by `out_trade_no` / `out_refund_no`,
-//!   and responses echo `out_trade_no`, which the terminal checks.
-//! - **Constant-time comparison** of MACs ([`unipos_crypto::mac::verify_mac`]).
+//! Why this scheme: `docs/qr-gateway.md` §2. In short: QR needs no card sign-in, the key is
+//! protected like the TMK and never leaves the PIN pad (MACs by key index over a fixed
+//! 32-byte digest, so any PIN pad that can MAC an 8583 message can sign a JSON request),
+//! the exact bytes are covered, replays are harmless (operations are idempotent by
+//! `out_trade_no` / `out_refund_no`), and MACs are compared in constant time
+//! ([`unipos_crypto::mac::verify_mac`]).
 //!
 //! The MAC is computed by a closure so that the terminal can route it through its
-//! `SecurityModule` (`|data| module.mac(scheme.algorithm, scheme.padding, data)`); the
+//! `SecurityModule` (`|data| module.qr_mac(scheme.algorithm, scheme.padding, data)`); the
 //! gateway passes [`key_mac`].
 
 use serde::{Deserialize, Serialize};

@@ -75,7 +75,8 @@ pub enum ErrorCode {
     NotPermitted,
     /// The request's `X-Unipos-Mac` is missing or wrong.
     MacInvalid,
-    /// The terminal has no session at the acquirer: sign in again.
+    /// Sent by older gateways that tied QR to the POSP session; this gateway answers
+    /// `MAC_INVALID` for a terminal it has no QR key for.
     NotSignedIn,
     /// The body's `terminal_id` differs from the `X-Unipos-Terminal` header.
     TerminalMismatch,
@@ -152,7 +153,9 @@ impl ErrorCode {
             ErrorCode::InvalidRequest => "invalid request",
             ErrorCode::NotPermitted => "not permitted for this merchant or terminal",
             ErrorCode::MacInvalid => "message authentication failed: sign in again",
-            ErrorCode::NotSignedIn => "terminal not signed in: sign in again",
+            ErrorCode::NotSignedIn => {
+                "terminal not known to the gateway (older gateways): check the QR key"
+            }
             ErrorCode::TerminalMismatch => "terminal id mismatch",
             ErrorCode::NotFound => "unknown gateway endpoint",
             ErrorCode::Other => "unknown result; checking",

@@ -48,6 +48,7 @@ pub fn setup_with(dir: &Path, link: Link) -> (RunningHost, Terminal, SimCardhold
         hardware: holder.hardware(security),
         vault: Arc::new(vault),
         clock: Arc::new(SystemClock),
+        random: Box::new(unipos_crypto::random::OsRandom),
     };
     let terminal = Terminal::open(config, &dir.join("journal.db"), deps).unwrap();
     terminal.startup().unwrap();

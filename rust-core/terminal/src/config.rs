@@ -111,6 +111,12 @@ pub struct TerminalConfig {
     pub auto_settlement: Option<String>,
     /// Receipt language and width.
     pub receipts: crate::model::ReceiptStyle,
+    /// What the terminal's readers can read (60.4).
+    pub card_reading: crate::hardware::CardReading,
+    /// The terminal's QR gateway key as provisioned: encrypted under the TMK with its check
+    /// value (role `Qr`). Installed into the security module at open when it is not there
+    /// yet; `None` keeps whatever the module holds.
+    pub qr_key: Option<unipos_crypto::unwrap::WrappedKey>,
 }
 
 impl TerminalConfig {
@@ -126,6 +132,8 @@ impl TerminalConfig {
             profile: AcquirerProfile::default(),
             auto_settlement: None,
             receipts: crate::model::ReceiptStyle::default(),
+            card_reading: crate::hardware::CardReading::default(),
+            qr_key: None,
         }
     }
 }

@@ -3,7 +3,7 @@
 //! state and meet only here and in the engine.
 
 use crate::config::TerminalConfig;
-use crate::error::StorageError;
+use crate::error::{EngineError, StorageError};
 use crate::hardware::{CancelToken, Hardware, SecurityHandle};
 use crate::link::posp::{Answer, HostDemands, HostLink, LinkError};
 use crate::model::{Caller, MerchantFields, MerchantInfo, Progress, ProgressListener};
@@ -11,6 +11,7 @@ use crate::store::Store;
 use crate::vault::Vault;
 use std::sync::Arc;
 use unipos_clock::{Clock, LocalTime};
+use unipos_crypto::random::RandomSource;
 use unipos_iso8583::Message;
 
 /// What the engine needs besides its configuration and database.
@@ -23,6 +24,9 @@ pub struct Dependencies {
     pub vault: Arc<dyn Vault>,
     /// Time.
     pub clock: Arc<dyn Clock>,
+    /// Randomness the protocol needs in clear (the EMV unpredictable number 9F37): the OS in
+    /// production ([`unipos_crypto::random::OsRandom`]), a fixed sequence in tests.
+    pub random: Box<dyn RandomSource + Send>,
 }
 
 impl std::fmt::Debug for Dependencies {
@@ -44,6 +48,7 @@ pub(crate) struct Ctx {
     pub hardware: Hardware,
     pub vault: Arc<dyn Vault>,
     pub clock: Arc<dyn Clock>,
+    pub random: Box<dyn RandomSource + Send>,
     pub progress: Option<Arc<dyn ProgressListener>>,
     pub cancel: CancelToken,
     /// Who asks for the request being served (the cashier unless the engine serves a merchant
@@ -60,6 +65,13 @@ impl Ctx {
         if let Some(p) = &self.progress {
             p.progress(&event);
         }
+    }
+
+    /// The EMV unpredictable number (9F37).
+    pub(crate) fn unpredictable_number(&mut self) -> Result<[u8; 4], EngineError> {
+        let mut un = [0u8; 4];
+        self.random.fill(&mut un)?;
+        Ok(un)
     }
 
     pub(crate) fn now(&self) -> i64 {

@@ -22,7 +22,7 @@ use crate::services::session::{Downloads, Session};
 use crate::services::{forward, printing, settlement, Online};
 use crate::store::Store;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError};
 
 pub(crate) struct Engine {
     ctx: Ctx,
@@ -38,11 +38,59 @@ fn flush(ctx: &mut Ctx, qr: &QrService) -> Result<FlushReport, EngineError> {
     Ok(report)
 }
 
+/// Installs the provisioned QR key unless the security module holds it already (same check
+/// value): QR needs no sign-in, only this key.
+fn install_qr_key(ctx: &Ctx) -> Result<(), EngineError> {
+    let Some(key) = &ctx.config.qr_key else {
+        return Ok(());
+    };
+    let mut module = ctx.security.lock().unwrap_or_else(PoisonError::into_inner);
+    if module.qr_key_check_value().map(Vec::from).as_ref() == Some(&key.check_value) {
+        return Ok(());
+    }
+    module.install_qr_key(key)?;
+    log::info!("QR gateway key installed");
+    Ok(())
+}
+
+/// The pre-step of every QR call: the terminal's own QR key, nothing of the POSP session
+/// (QR needs no card sign-in; a POSP that is down does not stop QR).
+fn qr_ready(ctx: &mut Ctx) -> Result<(), EngineError> {
+    let module = ctx.security.lock().unwrap_or_else(PoisonError::into_inner);
+    if module.qr_key_check_value().is_none() {
+        return Err(EngineError::Config(
+            "no QR gateway key in the security module: provision the terminal's QR key \
+             (it comes from the acquirer with the TMK)"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The batch limit (the profile's `settlement.batch_limit`): a full batch refuses the next
+/// settled transaction; one nearly full (a tenth of the limit left) gets a notice.
+fn batch_room(ctx: &Ctx) -> Result<Option<String>, EngineError> {
+    let batch = ctx.store.current_batch()?;
+    let limit = ctx.config.profile.settlement.batch_limit;
+    let held = ctx.store.batch_settlement_count(batch)?;
+    if held >= limit {
+        return Err(EngineError::BatchFull { batch, limit });
+    }
+    let left = limit - held - 1;
+    Ok((left <= limit / 10).then(|| {
+        format!(
+            "batch {batch:06} holds {} of {limit} transactions: settle soon",
+            held + 1
+        )
+    }))
+}
+
 fn startup_report(d: Downloads, flushed: FlushReport) -> StartupReport {
     StartupReport {
         batch: d.batch,
         parameters: d.parameters,
         ca_keys: d.ca_keys,
+        ca_keys_refused: d.ca_keys_refused,
         aids: d.aids,
         signed_in: d.signed_in,
         flushed,
@@ -73,6 +121,7 @@ impl Engine {
                 hardware: deps.hardware,
                 vault: deps.vault,
                 clock: deps.clock,
+                random: deps.random,
                 progress: None,
                 cancel,
                 qr_path_refused: None,
@@ -83,6 +132,7 @@ impl Engine {
             qr: QrService::default(),
         };
         engine.session = Session::restore(&mut engine.ctx)?;
+        install_qr_key(&engine.ctx)?;
         Ok(engine)
     }
 
@@ -129,16 +179,22 @@ impl Engine {
     // ---- card transactions --------------------------------------------------------------
 
     /// Runs a card request with the card pre-step, then prints the slips of an approval.
+    /// `settled` requests take a place in the batch's totals and so count against its limit.
     fn card(
         &mut self,
+        settled: bool,
         run: impl FnOnce(&mut Ctx, Online<'_>) -> Result<CardDone, EngineError>,
     ) -> Result<Outcome, EngineError> {
         let Engine { ctx, session, qr } = self;
         let mut parked = None;
+        let mut batch_notice = None;
         let mut online = |ctx: &mut Ctx| -> Result<(), EngineError> {
             session.ensure_keys(ctx)?;
             if let Some(batch) = ctx.store.upload_in_progress()? {
                 return Err(EngineError::BatchUploadInProgress(batch));
+            }
+            if settled {
+                batch_notice = batch_room(ctx)?;
             }
             // Reversals go before the next transaction (DOMAIN.md rule 2): when this returns,
             // each was acknowledged or parked; the cashier is told of a parked one.
@@ -155,7 +211,7 @@ impl Engine {
                 outcome
             }
         };
-        if let Some(notice) = parked {
+        for notice in [parked, batch_notice].into_iter().flatten() {
             outcome.notice = Some(match outcome.notice {
                 Some(n) => format!("{n}\n{notice}"),
                 None => notice,
@@ -165,38 +221,38 @@ impl Engine {
     }
 
     pub(crate) fn balance_inquiry(&mut self, req: BalanceRequest) -> Result<Outcome, EngineError> {
-        self.card(|ctx, online| card::balance_inquiry(ctx, req, online))
+        self.card(false, |ctx, online| card::balance_inquiry(ctx, req, online))
     }
 
     pub(crate) fn sale(&mut self, req: SaleRequest) -> Result<Outcome, EngineError> {
-        self.card(|ctx, online| card::sale(ctx, req, online))
+        self.card(true, |ctx, online| card::sale(ctx, req, online))
     }
 
     pub(crate) fn void(&mut self, req: VoidRequest) -> Result<Outcome, EngineError> {
-        self.card(|ctx, online| card::void(ctx, req, online))
+        self.card(true, |ctx, online| card::void(ctx, req, online))
     }
 
     pub(crate) fn refund(&mut self, req: RefundRequest) -> Result<Outcome, EngineError> {
-        self.card(|ctx, online| card::refund(ctx, req, online))
+        self.card(true, |ctx, online| card::refund(ctx, req, online))
     }
 
     pub(crate) fn preauth(&mut self, req: PreAuthRequest) -> Result<Outcome, EngineError> {
-        self.card(|ctx, online| card::preauth(ctx, req, online))
+        self.card(false, |ctx, online| card::preauth(ctx, req, online))
     }
 
     pub(crate) fn preauth_void(&mut self, req: PreAuthVoidRequest) -> Result<Outcome, EngineError> {
-        self.card(|ctx, online| card::preauth_void(ctx, req, online))
+        self.card(false, |ctx, online| card::preauth_void(ctx, req, online))
     }
 
     pub(crate) fn completion(&mut self, req: CompletionRequest) -> Result<Outcome, EngineError> {
-        self.card(|ctx, online| card::completion(ctx, req, online))
+        self.card(true, |ctx, online| card::completion(ctx, req, online))
     }
 
     pub(crate) fn completion_void(
         &mut self,
         req: CompletionVoidRequest,
     ) -> Result<Outcome, EngineError> {
-        self.card(|ctx, online| card::completion_void(ctx, req, online))
+        self.card(true, |ctx, online| card::completion_void(ctx, req, online))
     }
 
     // ---- settlement and printing -----------------------------------------------------------
@@ -296,8 +352,8 @@ impl Engine {
     }
 
     pub(crate) fn qr_pay(&mut self, req: QrPayRequest) -> Result<QrOutcome, EngineError> {
-        let Engine { ctx, session, qr } = self;
-        let mut outcome = qr.pay(ctx, &mut |ctx| session.ensure_keys(ctx), req)?;
+        let Engine { ctx, qr, .. } = self;
+        let mut outcome = qr.pay(ctx, &mut qr_ready, req)?;
         outcome.notice = printing::print_qr_slips(ctx, &outcome);
         Ok(outcome)
     }
@@ -306,33 +362,33 @@ impl Engine {
         &mut self,
         req: QrDynamicRequest,
     ) -> Result<QrDynamicCode, EngineError> {
-        let Engine { ctx, session, qr } = self;
-        qr.dynamic_create(ctx, &mut |ctx| session.ensure_keys(ctx), req)
+        let Engine { ctx, qr, .. } = self;
+        qr.dynamic_create(ctx, &mut qr_ready, req)
     }
 
     pub(crate) fn qr_dynamic_wait(&mut self, request_id: &str) -> Result<QrOutcome, EngineError> {
-        let Engine { ctx, session, qr } = self;
-        let mut outcome = qr.dynamic_wait(ctx, &mut |ctx| session.ensure_keys(ctx), request_id)?;
+        let Engine { ctx, qr, .. } = self;
+        let mut outcome = qr.dynamic_wait(ctx, &mut qr_ready, request_id)?;
         outcome.notice = printing::print_qr_slips(ctx, &outcome);
         Ok(outcome)
     }
 
     pub(crate) fn qr_cancel(&mut self, request_id: &str) -> Result<QrOutcome, EngineError> {
-        let Engine { ctx, session, qr } = self;
-        qr.cancel(ctx, &mut |ctx| session.ensure_keys(ctx), request_id)
+        let Engine { ctx, qr, .. } = self;
+        qr.cancel(ctx, &mut qr_ready, request_id)
     }
 
     pub(crate) fn qr_refund(
         &mut self,
         req: QrRefundRequest,
     ) -> Result<QrRefundOutcome, EngineError> {
-        let Engine { ctx, session, qr } = self;
-        qr.refund(ctx, &mut |ctx| session.ensure_keys(ctx), req)
+        let Engine { ctx, qr, .. } = self;
+        qr.refund(ctx, &mut qr_ready, req)
     }
 
     pub(crate) fn qr_void(&mut self, req: QrVoidRequest) -> Result<QrRefundOutcome, EngineError> {
-        let Engine { ctx, session, qr } = self;
-        qr.void(ctx, &mut |ctx| session.ensure_keys(ctx), req)
+        let Engine { ctx, qr, .. } = self;
+        qr.void(ctx, &mut qr_ready, req)
     }
 
     pub(crate) fn qr_query(&self, request_id: &str) -> Result<Option<QrOutcome>, EngineError> {

@@ -61,6 +61,14 @@ pub enum EngineError {
     /// Settlement is in progress (batch upload unfinished): no online transaction may run.
     #[error("batch upload of batch {0:06} is not finished; settle again to complete it")]
     BatchUploadInProgress(u32),
+    /// The batch holds as many transactions as the acquirer allows: settle before the next.
+    #[error("batch {batch:06} is full ({limit} transactions, the acquirer's limit): settle first")]
+    BatchFull {
+        /// The batch.
+        batch: u32,
+        /// The profile's `settlement.batch_limit`.
+        limit: u32,
+    },
     /// The card reader, PIN pad, EMV kernel or printer failed.
     #[error("device: {0}")]
     Device(#[from] DeviceError),

@@ -35,6 +35,10 @@ fn config_for(
     );
     c.profile.timeouts.connect_ms = 2000;
     c.profile.timeouts.response_ms = 5000;
+    c.qr_key =
+        unipos_hostsim::config::TerminalConfig::new(defaults::TERMINAL_ID, defaults::MERCHANT_ID)
+            .wrapped_qr_key()
+            .ok();
     c.qr_gateway = Some(HostAddress::Https {
         addresses: vec![https.to_string()],
         server_name: "localhost".into(),

@@ -214,6 +214,12 @@ pub struct StartupArgs {
     /// configuration file. Default: the host simulator's test TMK.
     #[arg(long, default_value = defaults::TMK_HEX)]
     pub(crate) tmk: String,
+    /// The terminal's QR gateway key as the acquirer provisions it: `CIPHERTEXT:CHECKVALUE`
+    /// in hex (the key encrypted under the TMK, and its 4-byte check value). Installed into
+    /// the security module once; QR needs no sign-in. Default: the host simulator's test QR
+    /// key under the TMK above.
+    #[arg(long, value_name = "CIPHER:KCV")]
+    pub(crate) qr_key: Option<String>,
     /// Acquirer profile (JSON; docs/protocol-profile.md), kept for later commands.
     #[arg(long)]
     pub(crate) profile: Option<PathBuf>,

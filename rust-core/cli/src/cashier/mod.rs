@@ -20,12 +20,42 @@ use card_job::card_job;
 use commands::{CashierCommand, StartupArgs};
 use output::{flush_line, with_receipts};
 use std::path::Path;
-use stored::{load_and_open, open, save, StoredConfig};
+use stored::{load_and_open, open_with_qr_key, save, StoredConfig};
+use unipos_crypto::unwrap::{WorkKeyRole, WrappedKey};
 use unipos_hostsim::defaults;
 use unipos_terminal::validate;
 use unipos_terminal::JournalReader;
 
 pub use output::describe;
+
+/// The QR key of `startup`: as given (`CIPHER:KCV`), or the simulator's test key under the
+/// given TMK. Checked here, before anything is opened.
+fn qr_key(a: &StartupArgs) -> Result<WrappedKey, CliError> {
+    let bad = |why: &str| CliError::bad(format!("--qr-key: {why}"));
+    match &a.qr_key {
+        Some(text) => {
+            let (ct, kcv) = text
+                .split_once(':')
+                .ok_or_else(|| bad("give CIPHERTEXT:CHECKVALUE in hex"))?;
+            let ct = hex::decode(ct).map_err(|_| bad("the ciphertext is not hex"))?;
+            let kcv = hex::decode(kcv).map_err(|_| bad("the check value is not hex"))?;
+            if ![8, 16, 24].contains(&ct.len()) || kcv.is_empty() || kcv.len() > 8 {
+                return Err(bad(
+                    "a ciphertext of 16, 32 or 48 hex digits and a check value",
+                ));
+            }
+            Ok(WrappedKey::new(WorkKeyRole::Qr, &ct, &kcv))
+        }
+        None => {
+            let host = unipos_hostsim::config::TerminalConfig {
+                tmk: a.tmk.clone(),
+                ..unipos_hostsim::config::TerminalConfig::new(&a.terminal_id, &a.merchant_id)
+            };
+            host.wrapped_qr_key()
+                .map_err(|e| CliError::bad(format!("--tmk: {e}")))
+        }
+    }
+}
 
 /// `startup`: signs in, downloads, and stores the host address beside the database.
 fn startup(db: &Path, a: &StartupArgs) -> Result<String, CliError> {
@@ -43,14 +73,23 @@ fn startup(db: &Path, a: &StartupArgs) -> Result<String, CliError> {
             .map(desktop::read_profile)
             .transpose()?,
     };
-    let t = open(db, &stored, Some(&a.tmk))?;
+    let qr_key = qr_key(a)?;
+    let t = open_with_qr_key(db, &stored, Some(&a.tmk), Some(qr_key))?;
     let report = t.terminal.startup()?;
     save(db, &stored)?;
     Ok(format!(
-        "ready: batch {:06}, {} parameter(s), {} CA key(s), {} AID(s); {}",
+        "ready: batch {:06}, {} parameter(s), {} CA key(s){}, {} AID(s); {}",
         report.batch,
         report.parameters,
         report.ca_keys,
+        if report.ca_keys_refused > 0 {
+            format!(
+                " ({} refused: wrong checksum, call the acquirer)",
+                report.ca_keys_refused
+            )
+        } else {
+            String::new()
+        },
         report.aids,
         flush_line(&report.flushed)
     ))

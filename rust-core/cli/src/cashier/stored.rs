@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use unipos_clock::SystemClock;
+use unipos_crypto::unwrap::WrappedKey;
 use unipos_terminal::{HostAddress, TerminalConfig};
 
 /// Where the terminal's host is, stored beside the database by `startup`.
@@ -76,7 +77,19 @@ pub(crate) fn open(
     stored: &StoredConfig,
     tmk: Option<&str>,
 ) -> Result<DesktopTerminal, CliError> {
-    desktop::open(config_of(stored)?, db, tmk, Arc::new(SystemClock))
+    open_with_qr_key(db, stored, tmk, None)
+}
+
+/// As [`open`], installing the QR key `qr_key` when the security module lacks it.
+pub(crate) fn open_with_qr_key(
+    db: &Path,
+    stored: &StoredConfig,
+    tmk: Option<&str>,
+    qr_key: Option<WrappedKey>,
+) -> Result<DesktopTerminal, CliError> {
+    let mut config = config_of(stored)?;
+    config.qr_key = qr_key;
+    desktop::open(config, db, tmk, Arc::new(SystemClock))
 }
 
 pub(crate) fn save(db: &Path, stored: &StoredConfig) -> Result<(), CliError> {

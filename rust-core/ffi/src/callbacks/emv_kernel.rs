@@ -5,6 +5,7 @@ use super::{device_error, CallbackError, FaultSlot};
 use crate::error::DeviceFault;
 use std::sync::Arc;
 use unipos_terminal::hardware as hw;
+use unipos_terminal::model as t;
 use unipos_terminal::DeviceError;
 
 /// The card as the EMV kernel sees it (the kernel holds the card session itself).
@@ -55,9 +56,46 @@ pub struct EmvFinish {
     pub script_results: Option<Vec<u8>>,
 }
 
+/// A CA public key as downloaded, its checksum (DF03) verified by the engine.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct EmvCaKey {
+    /// RID (9F06), 5 bytes.
+    pub rid: Vec<u8>,
+    /// Key index (9F22).
+    pub index: u8,
+    /// Expiry as sent (DF05, ASCII `YYYYMMDD`).
+    pub expiry: Vec<u8>,
+    /// Hash algorithm indicator (DF06, `01` = SHA-1).
+    pub hash_algorithm: u8,
+    /// Public key algorithm indicator (DF07, `01` = RSA).
+    pub key_algorithm: u8,
+    /// Modulus (DF02).
+    pub modulus: Vec<u8>,
+    /// Exponent (DF04).
+    pub exponent: Vec<u8>,
+    /// Checksum (DF03).
+    pub checksum: Vec<u8>,
+}
+
+/// One application's parameters as downloaded.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct EmvAid {
+    /// The AID (9F06).
+    pub aid: Vec<u8>,
+    /// Every parameter TLV of the download, 9F06 first (TACs, floor limit, DDOL, limits).
+    pub tlvs: Vec<u8>,
+}
+
 /// The EMV level-2 kernel.
 #[uniffi::export(callback_interface)]
 pub trait EmvKernel: Send + Sync {
+    /// The downloaded CA keys and AIDs: called after every download and at each start, before
+    /// any chip transaction; replaces what was loaded before.
+    fn load_terminal_data(
+        &self,
+        ca_keys: Vec<EmvCaKey>,
+        aids: Vec<EmvAid>,
+    ) -> Result<(), CallbackError>;
     /// First GENERATE AC: returns field 55 of the online request.
     fn start(&self, card: EmvCard, request: EmvStart) -> Result<Vec<u8>, CallbackError>;
     /// Second GENERATE AC.
@@ -70,6 +108,34 @@ pub(crate) struct EmvKernelAdapter {
 }
 
 impl hw::EmvKernel for EmvKernelAdapter {
+    fn load_terminal_data(&mut self, data: &t::EmvTerminalData) -> Result<(), DeviceError> {
+        let keys = data
+            .ca_keys
+            .iter()
+            .map(|k| EmvCaKey {
+                rid: k.rid.clone(),
+                index: k.index,
+                expiry: k.expiry.clone(),
+                hash_algorithm: k.hash_algorithm,
+                key_algorithm: k.key_algorithm,
+                modulus: k.modulus.clone(),
+                exponent: k.exponent.clone(),
+                checksum: k.checksum.to_vec(),
+            })
+            .collect();
+        let aids = data
+            .aids
+            .iter()
+            .map(|a| EmvAid {
+                aid: a.aid.clone(),
+                tlvs: a.tlvs.clone(),
+            })
+            .collect();
+        self.inner
+            .load_terminal_data(keys, aids)
+            .map_err(|e| device_error(&self.slot, "EMV kernel", &e, DeviceFault::Emv))
+    }
+
     fn start(
         &mut self,
         card: &hw::CardData,

@@ -18,6 +18,8 @@ pub enum KeyRole {
     Mac,
     /// TDK.
     Track,
+    /// The terminal's QR gateway key (provisioned, not sent at sign-in).
+    Qr,
 }
 
 /// A work key as the host sent it: encrypted under the TMK held by the PIN pad.
@@ -61,6 +63,35 @@ pub trait SecurityModuleCallback: Send + Sync {
     ) -> Result<Vec<u8>, CallbackError>;
     /// Encrypts track data under the TDK (ECB, multiple of 8 bytes).
     fn encrypt_track(&self, data: Vec<u8>) -> Result<Vec<u8>, CallbackError>;
+    /// Loads the terminal's QR gateway key (role `Qr`) under the TMK, verifying its check
+    /// value; kept across sign-ins (its own key index).
+    fn install_qr_key(&self, key: WrappedWorkKey) -> Result<(), CallbackError>;
+    /// The 4-byte check value of the loaded QR key, or `null` when none is loaded.
+    fn qr_key_check_value(&self) -> Result<Option<Vec<u8>>, CallbackError>;
+    /// A MAC under the QR key (8 bytes), as [`SecurityModuleCallback::mac`] under the MAK.
+    fn qr_mac(
+        &self,
+        algorithm: MacKind,
+        method2_padding: bool,
+        data: Vec<u8>,
+    ) -> Result<Vec<u8>, CallbackError>;
+}
+
+fn kind_of(algorithm: MacAlgorithm) -> MacKind {
+    match algorithm {
+        MacAlgorithm::CupEcb => MacKind::CupEcb,
+        MacAlgorithm::X99 => MacKind::X99,
+        MacAlgorithm::X919 => MacKind::X919,
+    }
+}
+
+fn role_of(role: WorkKeyRole) -> KeyRole {
+    match role {
+        WorkKeyRole::Pin => KeyRole::Pin,
+        WorkKeyRole::Mac => KeyRole::Mac,
+        WorkKeyRole::Track => KeyRole::Track,
+        WorkKeyRole::Qr => KeyRole::Qr,
+    }
 }
 
 pub(crate) struct ExternalSecurityModule {
@@ -69,6 +100,17 @@ pub(crate) struct ExternalSecurityModule {
 }
 
 impl ExternalSecurityModule {
+    fn eight_bytes(&self, what: &str, out: &[u8]) -> Result<[u8; 8], CryptoError> {
+        out.try_into().map_err(|_| {
+            self.failed(
+                what,
+                &CallbackError::Failed {
+                    reason: "the MAC must be 8 bytes".into(),
+                },
+            )
+        })
+    }
+
     fn failed(&self, what: &str, e: &CallbackError) -> CryptoError {
         record(&self.slot, DeviceFault::Security);
         log::warn!("security module: {what} failed: {}", redact(&e.to_string()));
@@ -94,11 +136,7 @@ impl SecurityModule for ExternalSecurityModule {
         let keys = keys
             .iter()
             .map(|k| WrappedWorkKey {
-                role: match k.role {
-                    WorkKeyRole::Pin => KeyRole::Pin,
-                    WorkKeyRole::Mac => KeyRole::Mac,
-                    WorkKeyRole::Track => KeyRole::Track,
-                },
+                role: role_of(k.role),
                 ciphertext: k.ciphertext.clone(),
                 check_value: k.check_value.clone(),
             })
@@ -124,23 +162,15 @@ impl SecurityModule for ExternalSecurityModule {
         padding: MacPadding,
         data: &[u8],
     ) -> Result<[u8; 8], CryptoError> {
-        let kind = match algorithm {
-            MacAlgorithm::CupEcb => MacKind::CupEcb,
-            MacAlgorithm::X99 => MacKind::X99,
-            MacAlgorithm::X919 => MacKind::X919,
-        };
         let out = self
             .inner
-            .mac(kind, padding == MacPadding::Method2, data.to_vec())
-            .map_err(|e| self.failed("MAC", &e))?;
-        out.as_slice().try_into().map_err(|_| {
-            self.failed(
-                "MAC",
-                &CallbackError::Failed {
-                    reason: "the MAC must be 8 bytes".into(),
-                },
+            .mac(
+                kind_of(algorithm),
+                padding == MacPadding::Method2,
+                data.to_vec(),
             )
-        })
+            .map_err(|e| self.failed("MAC", &e))?;
+        self.eight_bytes("MAC", &out)
     }
 
     fn encrypt_pin(
@@ -162,5 +192,43 @@ impl SecurityModule for ExternalSecurityModule {
         self.inner
             .encrypt_track(data.to_vec())
             .map_err(|e| self.failed("track encryption", &e))
+    }
+
+    fn install_qr_key(&mut self, key: &WrappedKey) -> Result<(), CryptoError> {
+        let k = WrappedWorkKey {
+            role: role_of(key.role),
+            ciphertext: key.ciphertext.clone(),
+            check_value: key.check_value.clone(),
+        };
+        self.inner
+            .install_qr_key(k)
+            .map_err(|e| self.failed("installing the QR key", &e))
+    }
+
+    fn qr_key_check_value(&self) -> Option<[u8; 4]> {
+        match self.inner.qr_key_check_value() {
+            Ok(v) => v.and_then(|v| v.as_slice().try_into().ok()),
+            Err(e) => {
+                log::warn!("security module: reading the QR key check value failed: {e}");
+                None
+            }
+        }
+    }
+
+    fn qr_mac(
+        &self,
+        algorithm: MacAlgorithm,
+        padding: MacPadding,
+        data: &[u8],
+    ) -> Result<[u8; 8], CryptoError> {
+        let out = self
+            .inner
+            .qr_mac(
+                kind_of(algorithm),
+                padding == MacPadding::Method2,
+                data.to_vec(),
+            )
+            .map_err(|e| self.failed("QR MAC", &e))?;
+        self.eight_bytes("QR MAC", &out)
     }
 }

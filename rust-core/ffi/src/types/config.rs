@@ -1,6 +1,7 @@
 //! The terminal's configuration as Kotlin gives it: endpoints, TLS pins, the profile and its overrides.
 
 use crate::error::PosError;
+use unipos_crypto::unwrap::{WorkKeyRole, WrappedKey};
 use unipos_terminal as t;
 
 /// TLS settings of an HTTPS endpoint: the CA certificate is pinned.
@@ -96,12 +97,26 @@ pub struct PosConfig {
     /// MAC scheme (`null`: the profile's).
     #[uniffi(default = None)]
     pub mac_scheme: Option<MacScheme>,
+    /// Financial transactions a batch may hold before settlement is required (`null`: the
+    /// profile's `settlement.batch_limit`, 999).
+    #[uniffi(default = None)]
+    pub batch_limit: Option<i32>,
+    /// What the terminal's readers can read, sent as 60.4 (`null`: stripe, contact and
+    /// contactless chip).
+    #[uniffi(default = None)]
+    pub card_reading: Option<CardReading>,
     /// Automatic settlement time `HH:MM` (`null`: manual only).
     #[uniffi(default = None)]
     pub auto_settlement: Option<String>,
     /// Receipt width in characters (32 for 58 mm paper, 48 for 80 mm).
     #[uniffi(default = 32)]
     pub receipt_width: i32,
+    /// The terminal's QR gateway key as the acquirer provisions it (encrypted under the
+    /// TMK, with its check value). Installed into the security module when it is not there
+    /// yet (compared by check value); `null` keeps the one installed. QR needs this key, not
+    /// the POSP sign-in (docs/qr-gateway.md).
+    #[uniffi(default = None)]
+    pub qr_key: Option<ProvisionedKey>,
     /// Software security module only (host tests, emulator, development): a TMK (32 or 48 hex
     /// digits) to inject into it. It is then kept, encrypted, in the module's key file beside
     /// the database: give it once (again is harmless: the same TMK changes nothing, another
@@ -109,6 +124,26 @@ pub struct PosConfig {
     /// when an external security module is given.
     #[uniffi(default = None)]
     pub software_tmk_hex: Option<String>,
+}
+
+/// A key as an acquirer provisions it: encrypted under the TMK, with its check value.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ProvisionedKey {
+    /// TDES-ECB ciphertext under the TMK (16 bytes for a double-length key).
+    pub ciphertext: Vec<u8>,
+    /// The key's check value (usually its first 4 bytes).
+    pub check_value: Vec<u8>,
+}
+
+/// What the terminal's card readers can read (60.4 of financial messages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum CardReading {
+    /// Magnetic stripe only.
+    Magstripe,
+    /// Stripe and contact chip.
+    ContactChip,
+    /// Stripe, contact and contactless chip.
+    ContactlessAndChip,
 }
 
 /// Checks a configuration exactly as [`crate::PosTerminal::open`] would (identifiers, endpoint
@@ -169,6 +204,32 @@ impl PosConfig {
                 MacScheme::X919 => t::MacScheme::X919,
             };
         }
+        if let Some(v) = self.batch_limit {
+            c.profile.settlement.batch_limit = u32::try_from(v)
+                .ok()
+                .filter(|v| (1..=999).contains(v))
+                .ok_or_else(|| cfg_err("batchLimit must be 1..999".into()))?;
+        }
+        if let Some(r) = self.card_reading {
+            c.card_reading = match r {
+                CardReading::Magstripe => t::hardware::CardReading::Magstripe,
+                CardReading::ContactChip => t::hardware::CardReading::ContactChip,
+                CardReading::ContactlessAndChip => t::hardware::CardReading::ContactlessAndChip,
+            };
+        }
+        if let Some(k) = &self.qr_key {
+            if ![8, 16, 24].contains(&k.ciphertext.len()) || !(1..=8).contains(&k.check_value.len())
+            {
+                return Err(cfg_err(
+                    "qrKey: a ciphertext of 8, 16 or 24 bytes and a check value of 1 to 8".into(),
+                ));
+            }
+            c.qr_key = Some(WrappedKey::new(
+                WorkKeyRole::Qr,
+                &k.ciphertext,
+                &k.check_value,
+            ));
+        }
         c.auto_settlement.clone_from(&self.auto_settlement);
         c.receipts.width = usize::try_from(self.receipt_width)
             .ok()
@@ -199,8 +260,11 @@ mod tests {
             response_timeout_ms: None,
             reversal_retries: None,
             mac_scheme: None,
+            batch_limit: None,
+            card_reading: None,
             auto_settlement: None,
             receipt_width: 32,
+            qr_key: None,
             software_tmk_hex: None,
         }
     }

@@ -12,6 +12,8 @@ pub struct StartupReport {
     pub parameters: i32,
     /// CA public keys stored.
     pub ca_keys: i32,
+    /// CA public keys refused (checksum DF03 wrong), this startup's downloads.
+    pub ca_keys_refused: i32,
     /// AIDs stored.
     pub aids: i32,
     /// Whether it signed in (a resume signs in only when due).
@@ -30,6 +32,7 @@ impl From<t::StartupReport> for StartupReport {
             batch: to_i32(r.batch),
             parameters: to_i32(r.parameters),
             ca_keys: to_i32(r.ca_keys),
+            ca_keys_refused: to_i32(r.ca_keys_refused),
             aids: to_i32(r.aids),
             signed_in: r.signed_in,
             reversals_sent: to_i32(r.flushed.reversals_sent),

@@ -4,9 +4,20 @@ use super::state::UploadReport;
 use super::PospHost;
 use crate::config::CardConfig;
 use crate::ledger::{CardSnapshot, JournalEntry};
+use unipos_crypto::unwrap::WrappedKey;
 use unipos_iso8583::cup::ProcessingRequirement;
 
 impl PospHost {
+    /// The QR key a terminal is provisioned with (encrypted under its TMK, with its check
+    /// value), as the acquirer's key-loading process would hand it over.
+    pub fn wrapped_qr_key(&self, terminal_id: &str) -> Option<WrappedKey> {
+        self.terminals
+            .get(terminal_id)?
+            .config
+            .wrapped_qr_key()
+            .ok()
+    }
+
     /// Simulates a lost write on the host side: the journal record of this transaction
     /// vanishes from the terminal's journal and settlement totals (the card ledger keeps its
     /// effect). The next settlement cannot balance; the batch upload brings the record back in

@@ -44,7 +44,7 @@ fn key_block(tmk: &DesKey, key: &DesKey, block_len: usize) -> Option<KeyBlock> {
 pub(super) fn sign_in(ctx: &Ctx<'_>, st: &mut HostState) -> Out {
     let mode = ctx.f60.network_code;
     let allowed = match ctx.terminal.key_mode {
-        KeyMode::Any => true,
+        KeyMode::Any | KeyMode::NoTdk => true,
         KeyMode::Double => mode == 3,
         KeyMode::DoubleWithTdk => mode == 4,
     };
@@ -66,7 +66,7 @@ pub(super) fn sign_in(ctx: &Ctx<'_>, st: &mut HostState) -> Out {
     let keys = (|| {
         let pik = fresh_key(&mut term.rng, key_len)?;
         let mak = fresh_key(&mut term.rng, mak_len)?;
-        let tdk = if mode == 4 {
+        let tdk = if mode == 4 && ctx.terminal.key_mode != KeyMode::NoTdk {
             Some(fresh_key(&mut term.rng, key_len)?)
         } else {
             None
@@ -210,7 +210,20 @@ pub(super) fn capk_download(ctx: &Ctx<'_>, _st: &mut HostState) -> Out {
         .into_iter()
         .find(|k| Some(k.rid.to_vec()) == rid && Some(k.index) == index);
     match key {
-        Some(k) => with_payload(ctx, b'1', k.download_tlvs()),
+        Some(k) => {
+            let mut tlvs = k.download_tlvs();
+            let name = format!("{}:{:02X}", hex::encode_upper(k.rid), k.index);
+            if ctx.rules().bad_ca_key_checksums.contains(&name) {
+                if let Some(df03) = tlvs.pop() {
+                    let mut sum = df03.value_bytes().unwrap_or_default().to_vec();
+                    if let Some(b) = sum.first_mut() {
+                        *b ^= 0xFF;
+                    }
+                    tlvs.push(tlv(0xDF03, sum));
+                }
+            }
+            with_payload(ctx, b'1', tlvs)
+        }
         None => ctx.refuse("25", "no such CA public key"),
     }
 }

@@ -32,7 +32,7 @@ use unipos_clock::Clock;
 use unipos_crypto::mac::verify_mac;
 use unipos_crypto::pin::{decrypt_pin, EncryptedPinBlock, PinBlockFormat};
 use unipos_crypto::{DesKey, Pin};
-use unipos_iso8583::cup::{CupHeader, Field60, ProcessingRequirement};
+use unipos_iso8583::cup::{track, CupHeader, Field60, ProcessingRequirement};
 use unipos_iso8583::{FrameLayout, Message, Mti, Tpdu};
 
 pub(crate) use answer::frame_has_mac;
@@ -236,6 +236,8 @@ impl PospHost {
         }
         let mut mac_key = None;
         let mut pin = PinInput::Absent;
+        let clear_track: Option<Message>;
+        let mut msg = msg;
         if mac_required {
             let Some(session) = self.sessions.get(tid) else {
                 return reject("97", "terminal not signed in");
@@ -245,6 +247,14 @@ impl PospHost {
                 .is_some_and(|m| msg.has(64) && verify_mac(&m, received));
             if !good {
                 return reject("A0", "MAC verification failed");
+            }
+            // Key mode 004: the issuer part of track 2 arrives encrypted under the TDK.
+            if let (Some(tdk), true) = (&session.tdk, msg.has(35)) {
+                clear_track = decrypt_track(tdk, msg);
+                match &clear_track {
+                    Some(m) => msg = m,
+                    None => return reject("30", "track 2 does not decrypt under the TDK"),
+                }
             }
             if let Some(block) = msg.get(52) {
                 pin = decrypt_pin_field(&session.pik, block, card_number(msg).as_deref());
@@ -531,6 +541,18 @@ impl Ctx<'_> {
     pub fn rules(&self) -> &HostRules {
         &self.host.rules
     }
+}
+
+/// The request with track 2 decrypted (sign-in mode 004), or `None` if it cannot be.
+fn decrypt_track(tdk: &DesKey, msg: &Message) -> Option<Message> {
+    let mut packed = Vec::with_capacity(20);
+    let digits = track::pack_text(msg.text(35)?, &mut packed).ok()?;
+    let at = track::encrypted_block(packed.len())?;
+    let block: [u8; 8] = packed.get(at.clone())?.try_into().ok()?;
+    packed[at].copy_from_slice(&tdk.decrypt_block(block));
+    let mut clear = msg.clone();
+    clear.set(35, track::text(&packed, digits)).ok()?;
+    Some(clear)
 }
 
 fn decrypt_pin_field(pik: &DesKey, block: &[u8], pan: Option<&str>) -> PinInput {

@@ -1,6 +1,8 @@
 //! Settlement (0500), batch upload and TC upload (0320), script result notification (0620).
 
-use super::state::{GroupTotals, HostState, SettlementCheck, UploadMismatch, UploadedRecord};
+use super::state::{
+    counts_in_totals, GroupTotals, HostState, SettlementCheck, UploadMismatch, UploadedRecord,
+};
 use super::{card_number, Ctx, Out};
 use crate::config::CardOrganisation;
 use unipos_crypto::pan::mask_pan;
@@ -49,7 +51,8 @@ pub(super) fn settle(ctx: &Ctx<'_>, st: &mut HostState) -> Out {
         return ctx.refuse("30", "field 48 is not settlement totals");
     };
     let batch = ctx.f60.batch;
-    let (domestic, foreign) = st.batch_totals(ctx.tid(), batch);
+    let rules = ctx.rules();
+    let (domestic, foreign) = st.batch_totals(ctx.tid(), batch, rules.voids);
     let check = SettlementCheck {
         terminal: (group(&totals.domestic), group(&totals.foreign)),
         host: (domestic, foreign),
@@ -75,7 +78,7 @@ pub(super) fn settle(ctx: &Ctx<'_>, st: &mut HostState) -> Out {
         },
     );
     st.report(ctx.tid(), batch).settlement = Some(check);
-    if balanced {
+    if balanced && !rules.end_message_when_balanced {
         close_batch(ctx, st, batch);
     }
     let rrn = st.next_rrn();
@@ -135,6 +138,19 @@ fn file_record(
         }
     }
     let report = st.report(ctx.tid(), batch);
+    // A record sent again (the upload was interrupted and resumed) replaces the first copy:
+    // it is one record, counted once.
+    let ic = organisation.is_none();
+    if report
+        .uploaded
+        .iter()
+        .any(|u| u.trace == trace && u.ic == ic)
+    {
+        report
+            .uploaded
+            .retain(|u| !(u.trace == trace && u.ic == ic));
+        report.mismatches.retain(|m| m.trace() != Some(trace));
+    }
     report.uploaded.push(UploadedRecord {
         trace,
         masked_pan: pan.map(mask_pan).unwrap_or_default(),
@@ -213,12 +229,7 @@ pub(super) fn batch_upload(ctx: &Ctx<'_>, st: &mut HostState) -> Out {
                 let host: Vec<(u32, u64)> = st
                     .entries(ctx.tid())
                     .into_iter()
-                    .filter(|e| {
-                        e.batch == batch
-                            && e.approved()
-                            && !e.reversed
-                            && (e.kind.is_settlement_debit() || e.kind.is_settlement_credit())
-                    })
+                    .filter(|e| e.batch == batch && counts_in_totals(e, ctx.rules().voids))
                     .map(|e| (e.trace, e.amount))
                     .collect();
                 (host, uploaded)

@@ -2,7 +2,8 @@
 //! duplicate cache and the batch-upload reports.
 
 use crate::config::CardOrganisation;
-use crate::ledger::{JournalEntry, Ledger, Record};
+use crate::config::VoidCounting;
+use crate::ledger::{JournalEntry, Ledger, Record, TxnKind};
 use crate::rng::{RrnSequence, SplitMix64};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -90,8 +91,13 @@ impl HostState {
             })
     }
 
-    /// The host's totals of a batch (approved, not reversed), domestic then foreign.
-    pub fn batch_totals(&self, terminal_id: &str, batch: u32) -> (GroupTotals, GroupTotals) {
+    /// The host's totals of a batch (what [`counts_in_totals`]), domestic then foreign.
+    pub fn batch_totals(
+        &self,
+        terminal_id: &str,
+        batch: u32,
+        voids: VoidCounting,
+    ) -> (GroupTotals, GroupTotals) {
         let mut domestic = GroupTotals::default();
         let mut foreign = GroupTotals::default();
         for idx in self.by_terminal.get(terminal_id).into_iter().flatten() {
@@ -99,7 +105,7 @@ impl HostState {
                 continue;
             };
             let e = &r.entry;
-            if e.batch != batch || !e.approved() || e.reversed {
+            if e.batch != batch || !counts_in_totals(e, voids) {
                 continue;
             }
             let group = if e.organisation.is_none_or(CardOrganisation::is_domestic) {
@@ -117,6 +123,17 @@ impl HostState {
         }
         (domestic, foreign)
     }
+}
+
+/// Whether a journal entry counts in its batch's settlement totals (and is expected in a batch
+/// upload): approved, not reversed, a debit or credit kind; under [`VoidCounting::Net`] neither
+/// a void nor the transaction it voided.
+pub fn counts_in_totals(e: &JournalEntry, voids: VoidCounting) -> bool {
+    let void = matches!(e.kind, TxnKind::SaleVoid | TxnKind::CompletionVoid);
+    e.approved()
+        && !e.reversed
+        && (e.kind.is_settlement_debit() || e.kind.is_settlement_credit())
+        && (voids == VoidCounting::Gross || !(e.voided || void))
 }
 
 /// Totals of one card group (field 48 of a settlement).
@@ -209,6 +226,21 @@ pub enum UploadMismatch {
         /// Records received.
         received: u32,
     },
+}
+
+impl UploadMismatch {
+    /// The record a mismatch is about (none for the count of the end message).
+    pub fn trace(&self) -> Option<u32> {
+        match self {
+            UploadMismatch::NotOnHost { trace }
+            | UploadMismatch::NotApprovedOnHost { trace, .. }
+            | UploadMismatch::AmountDiffers { trace, .. }
+            | UploadMismatch::CardDiffers { trace }
+            | UploadMismatch::OrganisationDiffers { trace }
+            | UploadMismatch::NotUploaded { trace, .. } => Some(*trace),
+            UploadMismatch::CountDiffers { .. } => None,
+        }
+    }
 }
 
 /// What the host learnt about one batch at settlement and batch upload, for manual

@@ -21,7 +21,6 @@ use unipos_qr_protocol::{
 use super::behaviour::Behaviour;
 use super::config::QrConfig;
 use super::orders::{AdminError, Ledger, OrderSnapshot, PayDecision};
-use crate::sessions::Sessions;
 
 /// The path prefix of the customer-facing page a dynamic order's `code_url` leads to.
 pub const CUSTOMER_PATH_PREFIX: &str = "/qr/pay/";
@@ -39,30 +38,51 @@ pub struct QrRequestInfo {
 /// method takes `&self`.
 #[derive(Debug)]
 pub struct Gateway {
-    sessions: Arc<Sessions>,
+    qr_keys: Mutex<QrKeys>,
     clock: Arc<dyn Clock>,
     config: QrConfig,
     ledger: Mutex<Ledger>,
     scripts: Mutex<HashMap<String, Behaviour>>,
 }
 
+/// Each terminal's QR gateway key, by terminal id.
+pub type QrKeys = HashMap<String, DesKey>;
+
 /// A terminal's request that passed authentication.
 struct Authed {
     terminal_id: String,
-    mak: DesKey,
+    key: DesKey,
     op: Operation,
 }
 
 impl Gateway {
-    /// A gateway that authenticates terminals with the MAKs of their POSP sessions.
-    pub fn new(sessions: Arc<Sessions>, clock: Arc<dyn Clock>, config: QrConfig) -> Gateway {
+    /// A gateway that authenticates terminals with their QR keys (the acquirer's key
+    /// database): no POSP session is involved.
+    pub fn new(qr_keys: QrKeys, clock: Arc<dyn Clock>, config: QrConfig) -> Gateway {
         Gateway {
-            sessions,
+            qr_keys: Mutex::new(qr_keys),
             clock,
             config,
             ledger: Mutex::new(Ledger::default()),
             scripts: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Gives a terminal a (new) QR key, as the acquirer's key management would.
+    pub fn set_qr_key(&self, terminal_id: &str, key: DesKey) {
+        self.qr_keys
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(terminal_id.to_owned(), key);
+    }
+
+    /// Revokes a terminal's QR key: its requests are refused (401) from now on.
+    pub fn revoke_qr_key(&self, terminal_id: &str) -> bool {
+        self.qr_keys
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(terminal_id)
+            .is_some()
     }
 
     /// The configuration.
@@ -242,12 +262,18 @@ impl Gateway {
                 "missing X-Unipos-Terminal header",
             ));
         };
-        let Some(mak) = self.sessions.mak(terminal_id) else {
-            log::warn!("qr {op} from terminal {terminal_id}: not signed in");
+        let known = self
+            .qr_keys
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(terminal_id)
+            .cloned();
+        let Some(key) = known else {
+            log::warn!("qr {op} from terminal {terminal_id}: no QR key for this terminal");
             return Err(plain(
                 401,
-                ErrorCode::NotSignedIn,
-                "the terminal is not signed in: sign in to the POSP, then retry",
+                ErrorCode::MacInvalid,
+                "unknown terminal: the acquirer has no QR key for it",
             ));
         };
         match verify_request(
@@ -255,11 +281,11 @@ impl Gateway {
             &req.path,
             &req.body,
             req.header(HEADER_MAC),
-            key_mac(&mak, self.config.mac),
+            key_mac(&key, self.config.mac),
         ) {
             Ok(()) => Ok(Authed {
                 terminal_id: terminal_id.to_owned(),
-                mak,
+                key,
                 op,
             }),
             Err(QrProtocolError::Crypto(e)) => {
@@ -395,7 +421,7 @@ impl Gateway {
 
     /// Adds `X-Unipos-Mac` under the terminal's MAK.
     fn signed(&self, authed: &Authed, path: &str, status: u16, body: Vec<u8>) -> Response {
-        match sign_response(status, path, &body, key_mac(&authed.mak, self.config.mac)) {
+        match sign_response(status, path, &body, key_mac(&authed.key, self.config.mac)) {
             Ok(mac) => {
                 let mut resp = Response::json(status, body);
                 resp.headers.push((HEADER_MAC.to_owned(), mac));

@@ -15,18 +15,16 @@
 //! use unipos_clock::ManualClock;
 //! use unipos_crypto::DesKey;
 //! use unipos_hostsim::qr::{Gateway, QrConfig};
-//! use unipos_hostsim::sessions::{Session, Sessions};
 //! use unipos_net::http::Request;
 //! use unipos_qr_protocol::auth::{key_mac, open_response, seal, MacScheme, HEADER_MAC};
 //! use unipos_qr_protocol::messages::PayRequest;
 //! use unipos_qr_protocol::{Channel, PayOutcome};
 //!
+//! // The terminal's QR key, as the acquirer's key database holds it.
 //! let mak = DesKey::from_hex("C24A8FB57AA20123FEDCBA9876543210")?;
-//! let sessions = Arc::new(Sessions::new());
-//! let pik = DesKey::from_hex("0123456789ABCDEFFEDCBA9876543210")?;
-//! sessions.insert("62969002", Session { pik, mak: mak.clone(), tdk: None, batch: 1 });
+//! let keys = std::collections::HashMap::from([("62969002".to_owned(), mak.clone())]);
 //! let clock = Arc::new(ManualClock::at_local(2026, 11, 21, 9, 30, 0, 480));
-//! let gateway = Gateway::new(sessions, clock, QrConfig::default());
+//! let gateway = Gateway::new(keys, clock, QrConfig::default());
 //!
 //! let pay = PayRequest {
 //!     terminal_id: "62969002".into(),
@@ -65,7 +63,7 @@ pub use config::{
     ChannelSim, ChannelSims, DynamicConfig, QrConfig, DEFAULT_CODE_URL_BASE,
     DEFAULT_PASSWORD_WAIT_SECS, DEFAULT_REVERSE_RETRIES,
 };
-pub use gateway::{Gateway, QrRequestInfo, CUSTOMER_PATH_PREFIX};
+pub use gateway::{Gateway, QrKeys, QrRequestInfo, CUSTOMER_PATH_PREFIX};
 pub use orders::{AdminError, OrderKind, OrderSnapshot, RefundSnapshot, ReversalSnapshot};
 
 #[cfg(test)]

@@ -13,24 +13,14 @@ use unipos_qr_protocol::messages::{
 use unipos_qr_protocol::{Channel, ErrorCode, TradeState};
 
 use super::*;
-use crate::sessions::{Session, Sessions};
 
 const TID: &str = "62969002";
 
 fn setup(config: QrConfig) -> (Gateway, ManualClock, DesKey) {
     let mak = DesKey::from_hex("C24A8FB57AA20123FEDCBA9876543210").unwrap();
-    let sessions = Arc::new(Sessions::new());
-    sessions.insert(
-        TID,
-        Session {
-            pik: mak.clone(),
-            mak: mak.clone(),
-            tdk: None,
-            batch: 1,
-        },
-    );
+    let keys = QrKeys::from([(TID.to_owned(), mak.clone())]);
     let clock = ManualClock::at_local(2026, 11, 21, 9, 30, 0, 480);
-    let gw = Gateway::new(sessions, Arc::new(clock.clone()), config);
+    let gw = Gateway::new(keys, Arc::new(clock.clone()), config);
     (gw, clock, mak)
 }
 
@@ -196,18 +186,12 @@ fn odd_headers_and_keys_do_not_panic() {
         assert_eq!(resp.status, 401);
     }
     // A triple-length MAK cannot do X9.19: the gateway says so instead of panicking.
-    let sessions = Arc::new(Sessions::new());
     let k3 = DesKey::from_bytes(&[0x11; 24]).unwrap();
-    sessions.insert(
-        TID,
-        Session {
-            pik: k3.clone(),
-            mak: k3,
-            tdk: None,
-            batch: 1,
-        },
+    let gw = Gateway::new(
+        QrKeys::from([(TID.to_owned(), k3)]),
+        Arc::new(ManualClock::new(0)),
+        QrConfig::default(),
     );
-    let gw = Gateway::new(sessions, Arc::new(ManualClock::new(0)), QrConfig::default());
     let resp = gw.handle(&Request {
         method: "POST".into(),
         path: "/qr/v1/pay".into(),

@@ -16,6 +16,7 @@ mod field62;
 mod field63;
 mod header;
 mod profile;
+pub mod track;
 
 pub use field48::{BatchRecord, BatchRecords, CardTotals, SettlementTotals};
 pub use field60::{Field60, NetworkCode, TransactionType};

@@ -5,6 +5,7 @@
 pub mod sim;
 
 use crate::error::DeviceError;
+use crate::model::EmvTerminalData;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use unipos_crypto::security_module::SecurityModule;
@@ -13,6 +14,30 @@ use zeroize::Zeroizing;
 
 /// The security module (PIN pad / secure element), shared by the engine and the PIN pad.
 pub type SecurityHandle = Arc<Mutex<dyn SecurityModule>>;
+
+/// What the terminal can read: 60.4 of financial messages. It describes the terminal, not
+/// how this card was read (a swipe on a chip terminal still says the terminal reads chips).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CardReading {
+    /// Magnetic stripe only (`2`).
+    Magstripe,
+    /// Magnetic stripe and contact chip (`5`).
+    ContactChip,
+    /// Magnetic stripe, contact and contactless chip (`6`).
+    #[default]
+    ContactlessAndChip,
+}
+
+impl CardReading {
+    /// The 60.4 digit.
+    pub fn field60_4(self) -> u8 {
+        match self {
+            CardReading::Magstripe => 2,
+            CardReading::ContactChip => 5,
+            CardReading::ContactlessAndChip => 6,
+        }
+    }
+}
 
 /// How the card was read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,15 +60,6 @@ impl EntryMode {
             (EntryMode::ContactIc, false) => "052",
             (EntryMode::Contactless, true) => "071",
             (EntryMode::Contactless, false) => "072",
-        }
-    }
-
-    /// 60.4 terminal read capability.
-    pub fn read_capability(self) -> u8 {
-        match self {
-            EntryMode::Magstripe => 2,
-            EntryMode::ContactIc => 5,
-            EntryMode::Contactless => 6,
         }
     }
 
@@ -198,6 +214,10 @@ pub struct EmvCompletion {
 
 /// The EMV level-2 kernel: builds field 55 and runs the card's completion.
 pub trait EmvKernel: Send {
+    /// The downloaded CA public keys (each checksum verified) and AID parameters: given after
+    /// every download and at each process start, before any chip transaction. Replaces what
+    /// was given before.
+    fn load_terminal_data(&mut self, data: &EmvTerminalData) -> Result<(), DeviceError>;
     /// First GENERATE AC: the field 55 of the online request (ARQC and terminal data).
     fn start(&mut self, card: &CardData, request: &EmvRequest) -> Result<Vec<u8>, DeviceError>;
     /// Second GENERATE AC with the issuer's answer.

@@ -8,6 +8,7 @@ use super::{
     EmvIssuerResponse, EmvKernel, EmvRequest, EntryMode, Hardware, PinEntry, PinPad, Printer,
 };
 use crate::error::DeviceError;
+use crate::model::EmvTerminalData;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -31,6 +32,10 @@ pub struct SimCard {
     pub pin: Option<String>,
     /// Card sequence number for chip cards.
     pub psn: String,
+    /// The chip application (tag 84); its first 5 bytes are the RID of the CA key.
+    pub aid: Vec<u8>,
+    /// The index of the CA key that certifies the card (tag 8F).
+    pub ca_index: u8,
 }
 
 impl std::fmt::Debug for SimCard {
@@ -52,7 +57,16 @@ impl SimCard {
             entry: EntryMode::Magstripe,
             pin: pin.map(str::to_owned),
             psn: "001".into(),
+            aid: UNIONPAY_DEBIT_CREDIT_AID.to_vec(),
+            ca_index: 0x03,
         }
+    }
+
+    /// The same card with another chip application and CA key index.
+    pub fn with_application(mut self, aid: &[u8], ca_index: u8) -> SimCard {
+        self.aid = aid.to_vec();
+        self.ca_index = ca_index;
+        self
     }
 
     /// A contact chip card with a PIN.
@@ -76,6 +90,7 @@ struct SimState {
     current: Option<SimCard>,
     printed: Vec<Vec<String>>,
     printer_fails: bool,
+    kernel_data: Option<EmvTerminalData>,
 }
 
 /// The simulated customer and the paper trail: present cards, read what was printed.
@@ -118,6 +133,11 @@ impl SimCardholder {
         self.lock().printed.clone()
     }
 
+    /// What the engine last handed to the simulated EMV kernel (CA keys, AIDs).
+    pub fn kernel_data(&self) -> Option<EmvTerminalData> {
+        self.lock().kernel_data.clone()
+    }
+
     /// Makes the printer fail (out of paper) or work again.
     pub fn set_printer_fails(&self, fails: bool) {
         self.lock().printer_fails = fails;
@@ -133,7 +153,7 @@ impl SimCardholder {
                 holder: self.clone(),
                 security,
             }),
-            emv: Box::new(SimEmvKernel::new()),
+            emv: Box::new(SimEmvKernel::new(self.clone())),
             printer: Box::new(SimPrinter {
                 holder: self.clone(),
             }),
@@ -214,17 +234,64 @@ impl PinPad for SimPinPad {
 /// Issuer master key of the simulated chip cards (test value).
 const SIM_IMK: &str = "0123456789ABCDEFFEDCBA9876543210";
 
+/// UnionPay debit/credit (PBOC), the application of the simulated chip cards.
+const UNIONPAY_DEBIT_CREDIT_AID: [u8; 8] = [0xA0, 0x00, 0x00, 0x03, 0x33, 0x01, 0x01, 0x01];
+
+/// The application version of the simulated cards (9F08 of PBOC 3.0).
+const CARD_APP_VERSION: [u8; 2] = [0x00, 0x30];
+
+/// A kernel that, like a real one, selects only applications the terminal has parameters for
+/// and authenticates the card offline only with a downloaded CA key.
 struct SimEmvKernel {
+    holder: SimCardholder,
     atc: u16,
     pending: Option<(DesKey, Vec<u8>)>,
 }
 
 impl SimEmvKernel {
-    fn new() -> Self {
+    fn new(holder: SimCardholder) -> Self {
         SimEmvKernel {
+            holder,
             atc: 0x0020,
             pending: None,
         }
+    }
+
+    /// Application selection and offline data authentication against the loaded data: the
+    /// card's AID and the first two TVR bytes.
+    fn select(&self) -> Result<(Vec<u8>, [u8; 2]), DeviceError> {
+        let s = self.holder.lock();
+        let (aid, ca_index) = s
+            .current
+            .as_ref()
+            .map(|c| (c.aid.clone(), c.ca_index))
+            .unwrap_or((UNIONPAY_DEBIT_CREDIT_AID.to_vec(), 0x03));
+        let data = s.kernel_data.as_ref().ok_or_else(|| {
+            device_error("EMV kernel", "no AID parameters loaded: run startup first")
+        })?;
+        let params = data.aid(&aid).ok_or_else(|| {
+            device_error(
+                "EMV kernel",
+                format!(
+                    "the card's application {} is not among the terminal's downloaded AIDs",
+                    hex::encode_upper(&aid)
+                ),
+            )
+        })?;
+        // TVR byte 1 bit 8: offline data authentication not performed (no CA key for the card).
+        let rid = aid.get(..5).unwrap_or_default();
+        let oda = if data.ca_key(rid, ca_index).is_some() {
+            0x00
+        } else {
+            0x80
+        };
+        // TVR byte 2 bit 8: ICC and terminal have different application versions.
+        let versions = if params.version.is_some_and(|v| v != CARD_APP_VERSION) {
+            0x80
+        } else {
+            0x00
+        };
+        Ok((aid, [oda, versions]))
     }
 }
 
@@ -238,7 +305,13 @@ fn bcd12(amount: u64) -> Vec<u8> {
 }
 
 impl EmvKernel for SimEmvKernel {
+    fn load_terminal_data(&mut self, data: &EmvTerminalData) -> Result<(), DeviceError> {
+        self.holder.lock().kernel_data = Some(data.clone());
+        Ok(())
+    }
+
     fn start(&mut self, card: &CardData, request: &EmvRequest) -> Result<Vec<u8>, DeviceError> {
+        let (aid, [tvr1, tvr2]) = self.select()?;
         let imk =
             DesKey::from_hex(SIM_IMK).map_err(|e| device_error("EMV kernel", e.to_string()))?;
         let psn = card.psn.clone().unwrap_or_else(|| "001".into());
@@ -247,7 +320,7 @@ impl EmvKernel for SimEmvKernel {
                 .map_err(|e| device_error("EMV kernel", e.to_string()))?;
         self.atc = self.atc.wrapping_add(1);
         let date = hex::decode(&request.date).unwrap_or_default();
-        let tvr = [0x00, 0x80, 0x00, 0x88, 0x00];
+        let tvr = [tvr1, tvr2, 0x00, 0x88, 0x00];
         // CDOL1-style data the ARQC covers (EMV Book 2 recommended minimum set).
         let mut cdol = Vec::new();
         cdol.extend_from_slice(&bcd12(request.amount));
@@ -262,7 +335,6 @@ impl EmvKernel for SimEmvKernel {
         cdol.extend_from_slice(&self.atc.to_be_bytes());
         let arqc =
             generate_arqc(&key, &cdol).map_err(|e| device_error("EMV kernel", e.to_string()))?;
-        let aid: &[u8] = &[0xA0, 0x00, 0x00, 0x03, 0x33, 0x01, 0x01, 0x01];
         let items: Vec<(u32, Vec<u8>)> = vec![
             (0x9F26, arqc.to_vec()),
             (0x9F27, vec![0x80]),
@@ -281,7 +353,7 @@ impl EmvKernel for SimEmvKernel {
             (0x9F34, vec![0x42, 0x03, 0x00]),
             (0x9F35, vec![0x22]),
             (0x9F1E, b"UNIPOS01".to_vec()),
-            (0x84, aid.to_vec()),
+            (0x84, aid),
             (0x9F09, vec![0x00, 0x30]),
             (0x9F41, vec![0x00, 0x00, 0x00, 0x01]),
         ];

@@ -23,7 +23,7 @@ pub(crate) enum Exchange<T> {
     NotSent(String),
 }
 
-/// The exchange, and whether the gateway refused our MAC key (HTTP 401: sign in again).
+/// The exchange, and whether the gateway refused our QR key (HTTP 401: re-provision it).
 pub(crate) struct GatewayReply<T> {
     pub exchange: Exchange<T>,
     pub key_refused: bool,
@@ -47,7 +47,7 @@ impl QrGateway<'_> {
         self.security
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .mac(scheme.algorithm, scheme.padding, data)
+            .qr_mac(scheme.algorithm, scheme.padding, data)
     }
 
     /// Sends `request`, waiting at most `timeout` (or the configured override) for the
@@ -90,7 +90,7 @@ impl QrGateway<'_> {
                 })
             }
         };
-        // The gateway does not know our MAC key (not signed in, or keys out of step).
+        // The gateway does not know or no longer accepts our QR key.
         let key_refused = response.status == 401;
         let reply = open_response(
             request,

@@ -4,6 +4,7 @@
 
 mod app_request;
 mod caller;
+pub mod emv;
 mod fingerprint;
 mod outcome;
 mod progress;
@@ -17,6 +18,7 @@ mod txn;
 
 pub use app_request::{AppAnswer, AppRequest};
 pub use caller::{Caller, Capability, MerchantFields, PrintMode};
+pub use emv::{AidParameters, CaPublicKey, EmvTerminalData};
 pub use fingerprint::{same_request, Fingerprint};
 pub use outcome::{parse_balance, Outcome, OutcomeStatus};
 pub use progress::{Progress, ProgressListener};
@@ -32,8 +34,8 @@ pub use requests::{
     BalanceRequest, CompletionRequest, CompletionVoidRequest, PreAuthRequest, PreAuthVoidRequest,
     RefundRequest, SaleRequest, VoidRequest,
 };
-pub(crate) use txn::SafEntry;
 pub use txn::{
     AnswerFields, Begun, NewTxn, OriginalEffect, ReversalRecord, SettlementSide, TxnKind,
     TxnRecord, TxnState,
 };
+pub(crate) use txn::{SafEntry, ALL_KINDS};

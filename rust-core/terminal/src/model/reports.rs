@@ -11,6 +11,9 @@ pub struct StartupReport {
     pub parameters: u32,
     /// CA public keys stored.
     pub ca_keys: u32,
+    /// CA public keys refused because their checksum (DF03) did not match (this startup's
+    /// downloads only; 0 for a resume that downloaded nothing).
+    pub ca_keys_refused: u32,
     /// AIDs stored.
     pub aids: u32,
     /// Whether it signed in (a resume signs in only when due: new day, host request, keys).

@@ -59,6 +59,14 @@ impl TxnKind {
             _ => None,
         }
     }
+
+    /// A void of an earlier transaction (sale void, pre-auth void, completion void).
+    pub fn is_void(self) -> bool {
+        matches!(
+            self,
+            TxnKind::SaleVoid | TxnKind::PreAuthVoid | TxnKind::CompletionVoid
+        )
+    }
 }
 
 /// Debit or credit in settlement totals.
@@ -70,7 +78,7 @@ pub enum SettlementSide {
     Credit,
 }
 
-const ALL_KINDS: [TxnKind; 9] = [
+pub(crate) const ALL_KINDS: [TxnKind; 9] = [
     TxnKind::BalanceInquiry,
     TxnKind::Sale,
     TxnKind::SaleVoid,

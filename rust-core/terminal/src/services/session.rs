@@ -5,13 +5,16 @@
 use super::wire::{self, set};
 use crate::context::Ctx;
 use crate::error::EngineError;
+use crate::error::StorageError;
 use crate::link::posp::{Answer, LinkError};
+use crate::model::emv::{self, EmvTerminalData};
 use crate::model::Progress;
 use std::sync::PoisonError;
 use unipos_crypto::unwrap::{WorkKeyRole, WrappedKey};
 use unipos_iso8583::cup::{DownloadPayload, Field60, NetworkCode, SignInKeys};
 use unipos_iso8583::tlv::{self, Tag, Tlv};
 use unipos_iso8583::Message;
+use unipos_profile::KeyMode;
 
 /// What sign-in and the downloads stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +23,8 @@ pub(crate) struct Downloads {
     pub signed_in: bool,
     pub parameters: u32,
     pub ca_keys: u32,
+    /// CA keys the host sent with a checksum (DF03) that does not match: not stored.
+    pub ca_keys_refused: u32,
     pub aids: u32,
 }
 
@@ -83,8 +88,9 @@ impl Session {
     pub(crate) fn sign_in_and_download(&mut self, ctx: &mut Ctx) -> Result<Downloads, EngineError> {
         let batch = self.sign_in(ctx)?;
         let parameters = download_parameters(ctx)?;
-        let ca_keys = download_list(ctx, true)?;
-        let aids = download_list(ctx, false)?;
+        let (ca_keys, ca_keys_refused) = download_list(ctx, true)?;
+        let (aids, _) = download_list(ctx, false)?;
+        load_kernel(ctx)?;
         ctx.store.set_downloads_done()?;
         ctx.set_demands(crate::link::posp::HostDemands {
             downloads: false,
@@ -95,6 +101,7 @@ impl Session {
             signed_in: true,
             parameters,
             ca_keys,
+            ca_keys_refused,
             aids,
         })
     }
@@ -112,6 +119,9 @@ impl Session {
         }
         if ctx.demands.downloads {
             self.download_demanded(ctx)?;
+        } else {
+            // A new process: the kernel has nothing yet.
+            load_kernel(ctx)?;
         }
         let batch = ctx.store.current_batch()?;
         Ok(Some(Downloads {
@@ -119,6 +129,7 @@ impl Session {
             signed_in,
             parameters: ctx.store.download_count("param")?,
             ca_keys: ctx.store.download_count("capk")?,
+            ca_keys_refused: 0,
             aids: ctx.store.download_count("aid")?,
         }))
     }
@@ -145,6 +156,7 @@ impl Session {
         download_parameters(ctx)?;
         download_list(ctx, true)?;
         download_list(ctx, false)?;
+        load_kernel(ctx)?;
         ctx.set_demands(crate::link::posp::HostDemands {
             downloads: false,
             ..ctx.demands
@@ -177,6 +189,15 @@ impl Session {
                 &keys.mak.check_value,
             ),
         ];
+        if mode == KeyMode::DoubleLengthWithTdk && keys.tdk.is_none() {
+            // The tracks could not be encrypted as the profile promises: refuse now, before
+            // any card is read, rather than send a track in the clear.
+            return Err(EngineError::NotReady(
+                "sign-in in key mode 004 brought no track data key (TDK): the host and the \
+                 acquirer profile disagree; ask the acquirer for the right key_mode"
+                    .into(),
+            ));
+        }
         if let Some(tdk) = &keys.tdk {
             wrapped.push(WrappedKey::new(
                 WorkKeyRole::Track,
@@ -316,8 +337,36 @@ pub(crate) fn apply_parameters(ctx: &mut Ctx) -> Result<(), EngineError> {
     Ok(())
 }
 
-/// Query, then download each item, then send the end message (CA keys or AIDs).
-fn download_list(ctx: &mut Ctx, capk: bool) -> Result<u32, EngineError> {
+/// Hands the stored CA keys and AID parameters to the EMV kernel (after every download, and
+/// at each process start: the kernel keeps them in memory only).
+fn load_kernel(ctx: &mut Ctx) -> Result<(), EngineError> {
+    let entries = |blob: &[u8]| {
+        tlv::parse_all(blob).map_err(|e| StorageError::corrupt("read EMV download", e.to_string()))
+    };
+    let mut data = EmvTerminalData::default();
+    for blob in ctx.store.downloads("capk")? {
+        let key = emv::ca_public_key(&entries(&blob)?)
+            .map_err(|e| StorageError::corrupt("read CA key", e))?;
+        data.ca_keys.push(key);
+    }
+    for blob in ctx.store.downloads("aid")? {
+        let aid = emv::aid_parameters(&entries(&blob)?)
+            .map_err(|e| StorageError::corrupt("read AID parameters", e))?;
+        data.aids.push(aid);
+    }
+    log::info!(
+        "EMV kernel loaded: {} CA key(s), {} AID(s)",
+        data.ca_keys.len(),
+        data.aids.len()
+    );
+    ctx.hardware.emv.load_terminal_data(&data)?;
+    Ok(())
+}
+
+/// Query, then download each item, then send the end message (CA keys or AIDs). Returns how
+/// many were stored and how many CA keys were refused (checksum DF03 wrong: never stored, so
+/// never handed to the kernel).
+fn download_list(ctx: &mut Ctx, capk: bool) -> Result<(u32, u32), EngineError> {
     let (kind, query, download, end) = if capk {
         (
             "capk",
@@ -340,7 +389,7 @@ fn download_list(ctx: &mut Ctx, capk: bool) -> Result<u32, EngineError> {
     let list = match answer.message.get(62) {
         Some(b) => DownloadPayload::parse(b)
             .map_err(|e| EngineError::NotReady(format!("{kind} query: {e}")))?,
-        None => return Ok(0),
+        None => return Ok((0, 0)),
     };
     let wanted: Vec<Vec<Tlv>> = if capk {
         list.capk_ids()
@@ -360,6 +409,7 @@ fn download_list(ctx: &mut Ctx, capk: bool) -> Result<u32, EngineError> {
     };
     let total = wanted.len();
     let mut stored = 0;
+    let mut refused = 0;
     for (i, id_tlvs) in wanted.into_iter().enumerate() {
         ctx.emit(Progress::Startup(format!("{kind} {}/{total}", i + 1)));
         let mut d = management(ctx, "0800", download)?;
@@ -369,13 +419,20 @@ fn download_list(ctx: &mut Ctx, capk: bool) -> Result<u32, EngineError> {
         let payload = DownloadPayload::parse(data)
             .map_err(|e| EngineError::NotReady(format!("{kind} download: {e}")))?;
         let id = hex::encode_upper(tlv::encode_all(&id_tlvs));
+        if capk {
+            if let Err(why) = emv::ca_public_key(&payload.entries) {
+                log::warn!("CA key {id} refused: {why}");
+                refused += 1;
+                continue;
+            }
+        }
         ctx.store
             .store_download(kind, &id, &tlv::encode_all(&payload.entries))?;
         stored += 1;
     }
     let e = management(ctx, "0800", end)?;
     management_exchange(ctx, &format!("{kind} download end"), &e)?;
-    Ok(stored)
+    Ok((stored, refused))
 }
 
 fn tag(v: u32) -> Result<Tag, EngineError> {

@@ -40,4 +40,17 @@ impl Store {
             .optional()
             .map_err(StorageError::wrap("read download"))
     }
+
+    /// Every stored item of a kind, by id.
+    pub fn downloads(&self, kind: &str) -> Result<Vec<Vec<u8>>, StorageError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT data FROM download WHERE kind = ?1 ORDER BY id")
+            .map_err(StorageError::wrap("list downloads"))?;
+        let rows = stmt
+            .query_map([kind], |r| r.get(0))
+            .map_err(StorageError::wrap("list downloads"))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(StorageError::wrap("list downloads"))
+    }
 }

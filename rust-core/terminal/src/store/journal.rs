@@ -343,6 +343,25 @@ impl Store {
         self.rows("batch = ?1 ORDER BY id", params![batch])
     }
 
+    /// Rows of a batch that take (or, in flight, may take) a place in its settlement totals:
+    /// what the batch limit counts.
+    pub fn batch_settlement_count(&self, batch: u32) -> Result<u32, StorageError> {
+        let kinds: Vec<String> = crate::model::ALL_KINDS
+            .iter()
+            .filter(|k| k.settlement_side().is_some())
+            .map(|k| format!("'{}'", k.as_str()))
+            .collect();
+        let sql = format!(
+            "SELECT COUNT(*) FROM txn WHERE batch = ?1 AND kind IN ({}) \
+             AND state IN ('approved', 'advice_pending', 'sending')",
+            kinds.join(", ")
+        );
+        self.conn
+            .query_row(&sql, [batch], |r| r.get::<_, i64>(0))
+            .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+            .map_err(StorageError::wrap("count batch transactions"))
+    }
+
     /// The latest `limit` rows, newest first.
     pub fn recent(&self, limit: u32) -> Result<Vec<TxnRecord>, StorageError> {
         self.rows("1 = 1 ORDER BY id DESC LIMIT ?1", params![limit])

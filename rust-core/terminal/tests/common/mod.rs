@@ -13,7 +13,10 @@ use unipos_terminal::hardware::sim::{SimCard, SimCardholder};
 use unipos_terminal::vault::SoftwareVault;
 use unipos_terminal::{Dependencies, HostAddress, SecurityHandle, Terminal, TerminalConfig};
 
+#[allow(unused_imports)]
 pub use test_cards::*;
+
+pub mod wiretap;
 
 pub struct Harness {
     pub host: RunningHost,
@@ -55,6 +58,7 @@ pub fn terminal_config(host: &RunningHost) -> TerminalConfig {
         HostAddress::tcp(host.posp_addr()),
     );
     config.merchant_name = defaults::MERCHANT_NAME.into();
+    config.qr_key = host.posp().wrapped_qr_key(defaults::TERMINAL_ID);
     // Until the parameter download replaces it with the host's.
     config.profile.timeouts.response_ms = response_timeout_ms();
     config.profile.timeouts.connect_ms = 2000;
@@ -93,6 +97,18 @@ pub fn open_terminal_with(
     holder: &SimCardholder,
     security: SecurityHandle,
 ) -> Result<(Terminal, SecurityHandle), unipos_terminal::EngineError> {
+    let hardware = holder.hardware(security.clone());
+    open_terminal_parts(config, dir, clock, hardware, security)
+}
+
+/// Opens a terminal with given hardware (a test kernel, reader ...).
+pub fn open_terminal_parts(
+    config: TerminalConfig,
+    dir: &std::path::Path,
+    clock: &ManualClock,
+    hardware: unipos_terminal::hardware::Hardware,
+    security: SecurityHandle,
+) -> Result<(Terminal, SecurityHandle), unipos_terminal::EngineError> {
     let key_path = dir.join("vault.key");
     let key = match std::fs::read(&key_path) {
         Ok(k) => k,
@@ -105,9 +121,10 @@ pub fn open_terminal_with(
     let vault = SoftwareVault::new(DesKey::from_bytes(&key).unwrap());
     let deps = Dependencies {
         security: security.clone(),
-        hardware: holder.hardware(security.clone()),
+        hardware,
         vault: Arc::new(vault),
         clock: Arc::new(clock.clone()),
+        random: Box::new(unipos_crypto::random::OsRandom),
     };
     let terminal = Terminal::open(config, &dir.join("journal.db"), deps)?;
     Ok((terminal, security))

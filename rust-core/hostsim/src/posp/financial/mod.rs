@@ -84,6 +84,19 @@ fn check_card(ctx: &Ctx<'_>, st: &mut HostState, pin_required: bool) -> Result<S
     if !luhn_check(&pan) {
         return Err(("14", "card number fails the Luhn check"));
     }
+    // Track 2, when sent, must name the same card and expiry (a track the TDK encrypted is
+    // decrypted before this point).
+    if let Some(track) = ctx.msg.text(35) {
+        let (track_pan, rest) = track
+            .split_once(['D', '='])
+            .ok_or(("14", "track 2 has no separator"))?;
+        if track_pan != pan {
+            return Err(("14", "track 2 names another card than field 2"));
+        }
+        if ctx.msg.text(14).is_some_and(|e| rest.get(..4) != Some(e)) {
+            return Err(("14", "track 2 expiry differs from field 14"));
+        }
+    }
     let limit = ctx.rules().pin_try_limit;
     let account = st
         .ledger

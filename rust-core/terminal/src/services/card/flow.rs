@@ -1,7 +1,7 @@
 //! One card transaction: card and PIN, persist-and-send, then the answer recorded atomically
 //! (ARCHITECTURE.md decision 2). Rules are checked before this runs (`rules.rs`).
 
-use super::rules::{emv_type, message_shape, sanitise_icc};
+use super::rules::{emv_type, message_shape};
 use super::CardDone;
 use crate::context::Ctx;
 use crate::error::{EngineError, RuleViolation};
@@ -11,10 +11,11 @@ use crate::model::response_codes;
 use crate::model::{
     AnswerFields, Begun, NewTxn, OriginalEffect, Outcome, Progress, TxnKind, TxnRecord, TxnState,
 };
-use crate::services::wire::{rebuild, set};
+use crate::services::wire::{icc_for, rebuild, set};
 use std::collections::BTreeMap;
 use unipos_iso8583::cup::{Field60, OriginalMessage};
 use unipos_iso8583::{Message, Mti};
+use unipos_profile::IccMessage;
 
 /// How a transaction treats the PIN.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,9 +111,7 @@ pub(super) fn run(ctx: &mut Ctx, plan: TxnPlan) -> Result<CardDone, EngineError>
     let local = ctx.local();
     let batch = ctx.store.current_batch()?;
     let icc = if card.entry.is_chip() {
-        let mut unpredictable = [0u8; 4];
-        let now = ctx.now().to_be_bytes();
-        unpredictable.copy_from_slice(&now[4..]);
+        let unpredictable = ctx.unpredictable_number()?;
         let request = EmvRequest {
             amount: plan.amount,
             txn_type: emv_type(plan.kind),
@@ -120,7 +119,9 @@ pub(super) fn run(ctx: &mut Ctx, plan: TxnPlan) -> Result<CardDone, EngineError>
             time: local.hhmmss(),
             unpredictable_number: unpredictable,
         };
-        Some(ctx.hardware.emv.start(&card, &request)?)
+        let raw = ctx.hardware.emv.start(&card, &request)?;
+        // Only the tags the profile allows go out or into the journal.
+        Some(icc_for(&ctx.config.profile, IccMessage::Request, &raw)?)
     } else {
         None
     };
@@ -143,12 +144,20 @@ pub(super) fn run(ctx: &mut Ctx, plan: TxnPlan) -> Result<CardDone, EngineError>
         stored.insert(*n, v.clone());
     }
     let partial = u8::from(ctx.config.profile.partial_approval);
-    let f60 = Field60::financial(txn_type, batch, card.entry.read_capability(), 0, partial);
+    let reading = ctx.config.card_reading.field60_4();
+    let f60 = Field60::financial(txn_type, batch, reading, 0, partial);
     stored.insert(60, f60.to_digits());
     if let Some(icc) = &icc {
         stored.insert(55, hex::encode_upper(icc));
     }
 
+    // Track 2 as sent (encrypted under the TDK in key mode 004) is made before the journal
+    // row: a security module that cannot encrypt stops the request before it counts as sent.
+    let wire_track2 = card
+        .track2
+        .as_deref()
+        .map(|t| super::track::for_wire(ctx, t))
+        .transpose()?;
     let new = NewTxn {
         scope: ctx.caller.scope.clone(),
         request_id: plan.request_id.clone(),
@@ -160,7 +169,7 @@ pub(super) fn run(ctx: &mut Ctx, plan: TxnPlan) -> Result<CardDone, EngineError>
         expiry: card.expiry.clone(),
         entry_mode: Some(card.entry.field22(pin.is_some()).into()),
         psn: card.psn.clone(),
-        icc_data: icc.as_deref().and_then(sanitise_icc),
+        icc_data: icc.clone(),
         domestic: true,
         original_id: plan.original.as_ref().map(|o| o.id),
         local_date: local.mmdd(),
@@ -201,7 +210,7 @@ pub(super) fn run(ctx: &mut Ctx, plan: TxnPlan) -> Result<CardDone, EngineError>
     if let Some(expiry) = &card.expiry {
         set(&mut m, 14, expiry)?;
     }
-    if let Some(track2) = &card.track2 {
+    if let Some(track2) = &wire_track2 {
         set(&mut m, 35, track2.as_bytes())?;
     }
     if let Some(block) = pin {
@@ -288,6 +297,16 @@ fn finish(
             approved: true,
             response_code: code.clone(),
             icc_data: msg.get(55).map(<[u8]>::to_vec),
+        });
+        // The TC goes out filtered like any field 55; a TC that is not TLV is the kernel
+        // failing, handled as the card refusing (reversed).
+        let completion = completion.and_then(|mut c| {
+            if let Some(tc) = c.tc_data.take() {
+                let filtered = icc_for(&ctx.config.profile, IccMessage::TcUpload, &tc)
+                    .map_err(|e| crate::hardware::device_error("EMV kernel", e.to_string()))?;
+                c.tc_data = Some(filtered);
+            }
+            Ok(c)
         });
         match completion {
             Ok(c) if c.card_approved => {

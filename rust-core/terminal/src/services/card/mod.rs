@@ -6,6 +6,7 @@
 
 mod flow;
 mod rules;
+mod track;
 
 use self::flow::{PinPolicy, TxnPlan};
 use crate::context::Ctx;

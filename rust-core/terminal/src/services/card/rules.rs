@@ -6,7 +6,6 @@ use crate::context::Ctx;
 use crate::error::{EngineError, RuleViolation};
 use crate::model::{TxnKind, TxnRecord, TxnState};
 use unipos_iso8583::cup::{OriginalMessage, TransactionType};
-use unipos_iso8583::tlv;
 
 /// MTI, processing code, condition code and 60.1 per kind (PROTOCOL.md §1.5).
 pub(crate) fn message_shape(
@@ -35,16 +34,6 @@ pub(crate) fn emv_type(kind: TxnKind) -> u8 {
         }
         _ => 0x00,
     }
-}
-
-/// Field 55 kept in the journal: without tags that could carry the PAN or track data.
-pub(crate) fn sanitise_icc(icc: &[u8]) -> Option<Vec<u8>> {
-    let list = tlv::parse_all(icc).ok()?;
-    let kept: Vec<_> = list
-        .into_iter()
-        .filter(|t| !matches!(t.tag.to_u32(), 0x57 | 0x5A | 0x9F6B | 0x56))
-        .collect();
-    Some(tlv::encode_all(&kept))
 }
 
 /// The original of a void: in the current batch, of the right kind, approved, not voided.

@@ -141,7 +141,7 @@ pub(crate) struct QrService {
 }
 
 impl QrService {
-    /// One gateway exchange. A gateway that refuses our MAC key asks for a new sign-in.
+    /// One gateway exchange, MAC'd under the terminal's QR key.
     fn exchange<R: QrRequest>(
         &self,
         ctx: &mut Ctx,
@@ -166,15 +166,15 @@ impl QrService {
         }
         .exchange(request, timeout)?;
         if reply.key_refused {
-            ctx.set_demands(crate::link::posp::HostDemands {
-                sign_in: true,
-                ..ctx.demands
-            })?;
+            // Not a session matter (QR has none): the acquirer must fix the terminal's key.
+            log::error!(
+                "the QR gateway refused this terminal's QR key: the acquirer must re-provision it"
+            );
         }
         Ok(reply.exchange)
     }
 
-    /// A QR call needs a gateway, current keys, and the background work done first.
+    /// A QR call needs a gateway, the terminal's QR key, and the background work done first.
     fn begin(&self, ctx: &mut Ctx, online: Online<'_>) -> Result<(), EngineError> {
         if ctx.config.qr_gateway.is_none() {
             return Err(EngineError::Config("no QR gateway is configured".into()));

@@ -69,7 +69,8 @@ pub(crate) fn settle(
     }
     let batch = ctx.store.current_batch()?;
     let rows = ctx.store.batch_rows(batch)?;
-    let (totals, domestic, foreign, by_kind) = totals(&rows);
+    let rules = ctx.config.profile.settlement;
+    let (totals, domestic, foreign, by_kind) = totals(&rows, rules.voids);
     let resuming = ctx.store.upload_in_progress()? == Some(batch);
     let mut report = SettlementReport {
         batch,
@@ -103,6 +104,9 @@ pub(crate) fn settle(
         ctx.store.set_upload_in_progress(batch)?;
         report.records_uploaded = upload::batch_upload(ctx, batch, &rows)?;
         report.batch_uploaded = true;
+    } else if rules.end_message_when_balanced {
+        // The acquirer closes a balanced batch on the end-of-upload message too.
+        upload::end_of_upload(ctx, batch, rules.upload_end_balanced, 0)?;
     }
     report.balanced = balanced;
     close_batch(ctx, batch, &report)?;

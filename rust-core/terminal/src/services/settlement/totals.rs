@@ -2,17 +2,20 @@
 
 use crate::model::{KindTotal, SettlementSide, TotalsView, TxnRecord, TxnState};
 use unipos_iso8583::cup::{CardTotals, SettlementTotals};
+use unipos_profile::VoidCounting;
 
 pub(super) fn is_domestic(row: &TxnRecord) -> bool {
     matches!(row.card_org.as_deref(), None | Some("CUP") | Some(""))
 }
 
-/// The rows of a batch that count for settlement.
-pub(super) fn settled_rows(rows: &[TxnRecord]) -> Vec<&TxnRecord> {
+/// The rows of a batch that count for settlement (and are uploaded). Under
+/// [`VoidCounting::Net`] a void and the transaction it voided both leave the totals.
+pub(super) fn settled_rows(rows: &[TxnRecord], voids: VoidCounting) -> Vec<&TxnRecord> {
     rows.iter()
         .filter(|r| {
             matches!(r.state, TxnState::Approved | TxnState::AdvicePending)
                 && r.kind.settlement_side().is_some()
+                && (voids == VoidCounting::Gross || !(r.voided || r.kind.is_void()))
         })
         .collect()
 }
@@ -20,6 +23,7 @@ pub(super) fn settled_rows(rows: &[TxnRecord]) -> Vec<&TxnRecord> {
 /// Field 48 totals and the per-kind report of a batch.
 pub(crate) fn totals(
     rows: &[TxnRecord],
+    voids: VoidCounting,
 ) -> (
     SettlementTotals,
     TotalsView,
@@ -29,7 +33,7 @@ pub(crate) fn totals(
     let mut dom = TotalsView::default();
     let mut foreign = TotalsView::default();
     let mut by_kind: Vec<(String, KindTotal)> = Vec::new();
-    for r in settled_rows(rows) {
+    for r in settled_rows(rows, voids) {
         let amount = r.effective_amount();
         let group = if is_domestic(r) {
             &mut dom

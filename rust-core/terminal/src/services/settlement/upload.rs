@@ -7,9 +7,10 @@ use super::{exchange_settlement, settlement_message};
 use crate::context::Ctx;
 use crate::error::EngineError;
 use crate::model::{Progress, TxnRecord};
-use crate::services::wire::set;
+use crate::services::wire::{icc_for, set};
 use unipos_iso8583::cup::{BatchRecord, BatchRecords, OriginalMessage};
 use unipos_iso8583::Message;
+use unipos_profile::IccMessage;
 
 /// Uploads every settled record of the batch, resuming after the last acknowledged one.
 pub(super) fn batch_upload(
@@ -17,7 +18,7 @@ pub(super) fn batch_upload(
     batch: u32,
     rows: &[TxnRecord],
 ) -> Result<u32, EngineError> {
-    let records: Vec<&TxnRecord> = settled_rows(rows);
+    let records: Vec<&TxnRecord> = settled_rows(rows, ctx.config.profile.settlement.voids);
     let mut next = ctx.store.upload_next(batch)?;
     let total = records.len();
     while next < total {
@@ -55,10 +56,21 @@ pub(super) fn batch_upload(
         crate::crash::point("batch_upload_progress");
     }
     let end_code = ctx.config.profile.settlement.upload_end_unbalanced;
-    let mut end = settlement_message(ctx, "0320", end_code, batch)?;
-    set(&mut end, 48, format!("{:04}", total.min(9999)))?;
-    exchange_settlement(ctx, "end of batch upload", &end)?;
+    end_of_upload(ctx, batch, end_code, total)?;
     Ok(total as u32)
+}
+
+/// The end-of-batch-upload message (60.3 `end_code`), announcing `records` records.
+pub(super) fn end_of_upload(
+    ctx: &mut Ctx,
+    batch: u32,
+    end_code: u16,
+    records: usize,
+) -> Result<(), EngineError> {
+    let mut end = settlement_message(ctx, "0320", end_code, batch)?;
+    set(&mut end, 48, format!("{:04}", records.min(9999)))?;
+    exchange_settlement(ctx, "end of batch upload", &end)?;
+    Ok(())
 }
 
 fn upload_magstripe(
@@ -103,7 +115,11 @@ fn upload_ic(ctx: &mut Ctx, batch: u32, r: &TxnRecord) -> Result<Message, Engine
         set(&mut m, 23, v)?;
     }
     if let Some(icc) = &r.icc_data {
-        set(&mut m, 55, icc)?;
+        set(
+            &mut m,
+            55,
+            icc_for(&ctx.config.profile, IccMessage::Request, icc)?,
+        )?;
     }
     set(
         &mut m,

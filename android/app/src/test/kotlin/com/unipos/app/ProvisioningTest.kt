@@ -29,6 +29,7 @@ class ProvisioningTest {
         putString("posp_ca_pem", pem)
         putString("qr_gateway_url", "https://qr.acquirer.example")
         putString("qr_gateway_ca_pem", pem)
+        putString("qr_key", "59A4FA02D6BBEFD08ABABB0E18D2D979:7CC721BA")
         putString("terminal_id", "62969002")
         putString("merchant_id", "301310048990001")
         putString("merchant_name", "TEST SHOP")
@@ -61,6 +62,8 @@ class ProvisioningTest {
         assertEquals("qr.acquirer.example:443", c.qrGateway!!.address)
         assertEquals("qr.acquirer.example", c.qrGateway!!.tls!!.serverName)
         assertEquals("62969002", c.terminalId)
+        assertEquals(16, c.qrKey!!.ciphertext.size)
+        assertEquals(listOf<Byte>(0x7C, 0xC7.toByte(), 0x21, 0xBA.toByte()), c.qrKey!!.checkValue.toList())
         assertEquals(45_000L, c.responseTimeoutMs)
         assertEquals(5_000L, c.connectTimeoutMs)
         assertEquals(5, c.reversalRetries)
@@ -69,8 +72,7 @@ class ProvisioningTest {
         assertEquals("23:30", c.autoSettlement)
         assertNull(c.softwareTmkHex)
         assertEquals("""{"tpdu":"6000030000"}""", c.profileJson)
-        // carried for the engine's batch limit (not in PosConfig yet)
-        assertEquals(300, p.batchLimit)
+        assertEquals(300, c.batchLimit)
     }
 
     @Test fun defaults_for_what_is_not_set() {
@@ -87,7 +89,7 @@ class ProvisioningTest {
         assertNull(p.macScheme)
         assertNull(p.toPosConfig(null).profileJson)
         assertEquals(32, p.receiptWidth)
-        assertEquals(999, p.batchLimit)
+        assertNull("the profile's (999)", p.batchLimit)
         assertEquals("", p.allowedCallers)
     }
 
@@ -111,6 +113,7 @@ class ProvisioningTest {
             putString("acquirer_profile_json", "[1, 2]")
             putString("allowed_callers", "com.example.shop=nothex")
             putString("qr_gateway_url", "http://qr.example")
+            putString("qr_key", "59A4FA02D6BBEFD0")
             putString("posp_ca_pem", "not a pem")
         }
         val e = errors(bad)
@@ -118,6 +121,7 @@ class ProvisioningTest {
             "Setting \"POSP addresses\" has \"no-port\", which is not a host:port address",
             "Setting \"POSP CA certificate (PEM)\" is not a PEM CA certificate",
             "Setting \"QR gateway URL\" must be https://host[:port]",
+            "Setting \"QR gateway key\" must be CIPHERTEXT:CHECKVALUE in hex (a ciphertext of 16, 32 or 48 digits)",
             "Setting \"Terminal id\" must be exactly 8 characters",
             "Setting \"Merchant id\" may contain only letters and digits",
             "Setting \"Answer timeout (ms)\" must be between 1000 and 180000",

@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit
 
 /** The foreground service around a transaction, the periodic maintenance job, resume at start. */
 @RunWith(RobolectricTestRunner::class)
-@Config(sdk = [30], application = TestApp::class)
+@Config(sdk = [30], application = LifecycleTestApp::class)
 class LifecycleTest {
     private lateinit var app: TestApp
     private val results = LinkedBlockingQueue<TransResult>()
@@ -48,7 +48,6 @@ class LifecycleTest {
     }
 
     @Before fun setUp() {
-        TestApp.terminalId = "62969005"
         TransactionForeground.reset()
         app = RuntimeEnvironment.getApplication() as TestApp
         HostSim.clearFaults()
@@ -136,7 +135,7 @@ class LifecycleTest {
         assertTrue(job.isPersisted)
 
         // A lost answer leaves a pending reversal; the job's run sends it.
-        HostSim.loseNextAnswer(TestApp.terminalId)
+        HostSim.loseNextAnswer(app.terminalId)
         val id = "job-${System.nanoTime()}"
         assertEquals(ErrorCodes.OK, startOffMain(Requests.sale(id, 170, PayMethod.CARD)))
         val r = results.poll(30, TimeUnit.SECONDS)!!
@@ -158,7 +157,7 @@ class LifecycleTest {
         // keys and no host demand, sends none; a full startup would sign in and download the
         // parameters, CA keys and AIDs again (more than 20 messages with the simulator's data).
         app.closeRuntime()
-        HostSim.http("POST", "/admin/faults", """{"terminal_id":"${TestApp.terminalId}","mti":"0800","action":{"type":"delay","ms":0}}""")
+        HostSim.http("POST", "/admin/faults", """{"terminal_id":"${app.terminalId}","mti":"0800","action":{"type":"delay","ms":0}}""")
         app.runtime.dispatcher.awaitIdle(60_000)
         val matched = Regex("\"matched\"\\s*:\\s*(\\d+)").find(HostSim.http("GET", "/admin/faults"))!!.groupValues[1].toInt()
         assertEquals("0800 messages at the restart", 0, matched)

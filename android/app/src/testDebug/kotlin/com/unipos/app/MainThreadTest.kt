@@ -71,7 +71,7 @@ class MainThreadIo(private val main: Thread, private val dirs: List<String>) : S
 }
 
 /** The test application with the recorder installed before anything of the app runs. */
-class WatchedTestApp : TestApp() {
+class WatchedTestApp : TestApp("62969004") {
     override fun onCreate() {
         val dirs = listOf(File(applicationInfo.dataDir).canonicalPath, File(applicationInfo.dataDir).absolutePath,
             File(databasePath()).parentFile!!.absolutePath)
@@ -93,7 +93,6 @@ class MainThreadTest {
     }
 
     @Test fun start_and_transactions_do_no_disk_or_network_work_on_the_main_thread() {
-        TestApp.terminalId = "62969004"
         val io = MainThreadIo.current!!
         Merchant.install(app)
 

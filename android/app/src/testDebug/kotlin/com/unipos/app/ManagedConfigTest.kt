@@ -40,7 +40,6 @@ class ManagedConfigTest {
     private lateinit var app: TestApp
 
     @Before fun setUp() {
-        TestApp.terminalId = "62969003"
         app = RuntimeEnvironment.getApplication() as TestApp
         HostSim.clearFaults()
         app.runtime.dispatcher.awaitIdle(60_000)
@@ -50,7 +49,7 @@ class ManagedConfigTest {
 
     private fun restrictions(vararg extra: Pair<String, Any>): Bundle = Bundle().apply {
         putString("posp_addresses", HostSim.posp)
-        putString("terminal_id", TestApp.terminalId)
+        putString("terminal_id", app.terminalId)
         putString("merchant_id", "301310048990001")
         putString("merchant_name", "MANAGED SHOP")
         putInt("response_timeout_ms", 2_000)

@@ -50,7 +50,6 @@ class MerchantContractTest {
     private lateinit var binder: android.os.IBinder
 
     @Before fun bind() {
-        TestApp.terminalId = "62969003"
         app = RuntimeEnvironment.getApplication() as TestApp
         Merchant.install(app)
         HostSim.clearFaults()
@@ -160,10 +159,10 @@ class MerchantContractTest {
     @Test fun results_carry_merchant_and_terminal_ids() {
         val r = approvedSale("ids", 170)
         assertEquals("301310048990001", r.merchantId)
-        assertEquals(TestApp.terminalId, r.terminalId)
+        assertEquals(app.terminalId, r.terminalId)
         val q = service.queryByRequestId(r.requestId)
         assertEquals("301310048990001", q.merchantId)
-        assertEquals(TestApp.terminalId, q.terminalId)
+        assertEquals(app.terminalId, q.terminalId)
     }
 
     @Test fun a_voided_sale_reads_voided_and_the_void_names_its_original() {
@@ -201,7 +200,7 @@ class MerchantContractTest {
     }
 
     @Test fun an_unknown_outcome_is_resolved_by_the_background_flush_without_another_transaction() {
-        HostSim.loseNextAnswer(TestApp.terminalId)
+        HostSim.loseNextAnswer(app.terminalId)
         val lost = run(Requests.sale(id("lost"), 777, PayMethod.CARD))
         assertEquals(lost.message, TransState.UNKNOWN, lost.state)
         val until = System.currentTimeMillis() + 30_000

@@ -21,12 +21,11 @@ import org.robolectric.annotation.Config
 
 /** The pay Intent round trip through PayActivity, over the real core and host simulator. */
 @RunWith(RobolectricTestRunner::class)
-@Config(sdk = [30], application = TestApp::class)
+@Config(sdk = [30], application = PayTestApp::class)
 class PayActivityTest {
     private lateinit var app: TestApp
 
     @Before fun setUp() {
-        TestApp.terminalId = "62969004"
         app = RuntimeEnvironment.getApplication() as TestApp
         Merchant.install(app)
         app.runtime.dispatcher.awaitIdle(60_000)

@@ -37,7 +37,6 @@ class PaymentServiceTest {
     private val card = SimulatedHardware.TEST_CARD
 
     @Before fun bind() {
-        TestApp.terminalId = "62969003"
         app = RuntimeEnvironment.getApplication() as TestApp
         Merchant.install(app)
         HostSim.clearFaults()
@@ -154,7 +153,7 @@ class PaymentServiceTest {
         val client = KillableCallback()
         service.registerCallback(client.callback)
         val before = HostSim.available(card)
-        HostSim.loseNextAnswer(TestApp.terminalId)
+        HostSim.loseNextAnswer(app.terminalId)
         val lost = id("svc-lost")
         service.startTransaction(Requests.sale(lost, 777, com.unipos.sdk.PayMethod.CARD))
         val r = client.awaitResult()

@@ -32,7 +32,10 @@ import java.util.concurrent.TimeUnit
  * The application under Robolectric: the real runtime (debug variant), pointed at the test's host
  * simulator, with the JVM stand-in for the Android Keystore (Robolectric has no AndroidKeyStore).
  */
-open class TestApp : UniPosApplication() {
+open class TestApp(
+    /** The simulator terminal of this application; fixed before onCreate starts the background boot. */
+    val terminalId: String = "62969003",
+) : UniPosApplication() {
     val sim = SimulatedHardware(autoPresentMs = 0)
 
     override fun selectHardware() = HardwareSelection.Ready(sim, sim.devices())
@@ -42,6 +45,7 @@ open class TestApp : UniPosApplication() {
         Field.TERMINAL_ID to terminalId,
         Field.MERCHANT_ID to "301310048990001",
         Field.MERCHANT_NAME to "UNIPOS TEST MERCHANT",
+        Field.QR_KEY to "59A4FA02D6BBEFD08ABABB0E18D2D979:7CC721BA",
         Field.RESPONSE_TIMEOUT_MS to 1_500,
         Field.ALLOWED_CALLERS to listOf(
             "${Merchant.PACKAGE}=${Merchant.DIGEST};sale,qr,void,refund,preauth",
@@ -62,11 +66,13 @@ open class TestApp : UniPosApplication() {
     private fun dbDir(): File =
         File(System.getProperty("unipos.tmp") ?: System.getProperty("java.io.tmpdir"), "app-$terminalId").also { it.mkdirs() }
 
-    companion object {
-        /** Each test class uses its own terminal of the simulator (separate batches and traces). */
-        @Volatile var terminalId = "62969003"
-    }
 }
+
+// Each test class uses its own terminal of the simulator (separate batches and traces). The id is
+// the application's own, not a field a test sets: onCreate boots on a background thread at once,
+// so a value assigned in the test could reach the boot late (seen on a slower CI machine).
+class PayTestApp : TestApp("62969004")
+class LifecycleTestApp : TestApp("62969005")
 
 /** The allow-listed merchant app, and an unlisted one, as installed packages with signing certificates. */
 object Merchant {

@@ -15,6 +15,8 @@ import com.unipos.core.ffi.CompletionVoidRequest
 import com.unipos.core.ffi.EmvCard
 import com.unipos.core.ffi.EmvFinish
 import com.unipos.core.ffi.EmvIssuerAnswer
+import com.unipos.core.ffi.EmvAid
+import com.unipos.core.ffi.EmvCaKey
 import com.unipos.core.ffi.EmvKernel
 import com.unipos.core.ffi.EmvStart
 import com.unipos.core.ffi.FlushReport
@@ -192,6 +194,9 @@ class PosCore private constructor(
 
     suspend fun parkedReversals(): PosResult<List<Outcome>> = call { it.parkedReversals() }
 
+    /** Supervisor: puts the parked reversals back in the queue and sends them now. */
+    suspend fun retryParkedReversals(): PosResult<FlushReport> = call { it.retryParkedReversals() }
+
     /** Reprints the merchant copy of [trace] (or of the last transaction); returns the lines. */
     suspend fun reprint(trace: Int? = null): PosResult<List<String>> = call { it.reprint(trace) }
 
@@ -258,6 +263,7 @@ private class SafePrinter(val inner: Printer) : Printer {
 }
 
 private class SafeEmvKernel(val inner: EmvKernel) : EmvKernel {
+    override fun loadTerminalData(caKeys: List<EmvCaKey>, aids: List<EmvAid>) = guard { inner.loadTerminalData(caKeys, aids) }
     override fun start(card: EmvCard, request: EmvStart): ByteArray = guard { inner.start(card, request) }
     override fun complete(answer: EmvIssuerAnswer): EmvFinish = guard { inner.complete(answer) }
 }
@@ -274,4 +280,8 @@ private class SafeSecurityModule(val inner: SecurityModuleCallback) : SecurityMo
     override fun mac(algorithm: MacKind, method2Padding: Boolean, data: ByteArray): ByteArray =
         guard { inner.mac(algorithm, method2Padding, data) }
     override fun encryptTrack(data: ByteArray): ByteArray = guard { inner.encryptTrack(data) }
+    override fun installQrKey(key: WrappedWorkKey) = guard { inner.installQrKey(key) }
+    override fun qrKeyCheckValue(): ByteArray? = guard { inner.qrKeyCheckValue() }
+    override fun qrMac(algorithm: MacKind, method2Padding: Boolean, data: ByteArray): ByteArray =
+        guard { inner.qrMac(algorithm, method2Padding, data) }
 }

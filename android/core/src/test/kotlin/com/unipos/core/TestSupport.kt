@@ -24,6 +24,9 @@ import java.util.concurrent.CopyOnWriteArrayList
 object HostDefaults {
     const val MERCHANT_ID = "301310048990001"
     const val TMK_HEX = "70F2A84CCBC2AE8625CBB0F2C22AB923"
+    /** Every default terminal's QR key under [TMK_HEX] (unipos-hostsim `defaults::QR_KEY_UNDER_TMK_HEX`). */
+    val QR_KEY = com.unipos.core.ffi.ProvisionedKey(hex("59A4FA02D6BBEFD08ABABB0E18D2D979"), hex("7CC721BA"))
+    private fun hex(s: String) = ByteArray(s.length / 2) { s.substring(2 * it, 2 * it + 2).toInt(16).toByte() }
     const val PIN = "123456"
     const val EXPIRY = "3012"
     const val CARD = "6212345678901232"        // credit, magstripe
@@ -132,6 +135,7 @@ class Rig(val terminalId: String, responseTimeoutMs: Long = 1500) {
         responseTimeoutMs = responseTimeoutMs,
         connectTimeoutMs = 2000,
         softwareTmkHex = HostDefaults.TMK_HEX,
+        qrKey = HostDefaults.QR_KEY,
     )
 
     fun open(): PosCore = PosCore.open(config, File(dir, "journal.db").path, Devices(reader, pinPad, printer), keyWrapper).getOrThrow()

@@ -36,6 +36,8 @@ object Variant : BuildVariant {
         Field.TERMINAL_ID to "62969002",
         Field.MERCHANT_ID to "301310048990001",
         Field.MERCHANT_NAME to "UNIPOS TEST MERCHANT",
+        // The simulator's test QR key under the test TMK (unipos-hostsim defaults::QR_KEY_UNDER_TMK_HEX).
+        Field.QR_KEY to "59A4FA02D6BBEFD08ABABB0E18D2D979:7CC721BA",
     )
 
     /** The host simulator's public test TMK (unipos-hostsim `defaults::TMK_HEX`). */

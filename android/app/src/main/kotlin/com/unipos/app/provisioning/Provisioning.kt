@@ -7,6 +7,7 @@ import com.unipos.core.ffi.HostEndpoint
 import com.unipos.core.ffi.MacScheme
 import com.unipos.core.ffi.PosConfig
 import com.unipos.core.ffi.PosException
+import com.unipos.core.ffi.ProvisionedKey
 import com.unipos.core.ffi.checkPosConfig
 import com.unipos.core.ffi.errorReason
 import com.unipos.core.ffi.TlsPin
@@ -26,6 +27,7 @@ enum class Field(val key: String, val title: Int) {
     QR_GATEWAY_URL("qr_gateway_url", R.string.field_qr_gateway_url),
     QR_GATEWAY_SERVER_NAME("qr_gateway_server_name", R.string.field_qr_gateway_server_name),
     QR_GATEWAY_CA_PEM("qr_gateway_ca_pem", R.string.field_qr_gateway_ca_pem),
+    QR_KEY("qr_key", R.string.field_qr_key),
     TERMINAL_ID("terminal_id", R.string.field_terminal_id),
     MERCHANT_ID("merchant_id", R.string.field_merchant_id),
     MERCHANT_NAME("merchant_name", R.string.field_merchant_name),
@@ -101,14 +103,16 @@ data class TlsSettings(val serverName: String, val caPem: String)
 /**
  * A validated acquirer profile. [profileJson] is the protocol profile (docs/protocol-profile.md),
  * checked by the core itself; the timeouts, retries and MAC scheme, when set, override it (`null`:
- * the profile's). [batchLimit] is carried and validated but the engine does not use it yet (it
- * needs `PosConfig.batchLimit`).
+ * the profile's); so does [batchLimit] (the transactions a batch may hold before the terminal
+ * asks for settlement).
  */
 data class AcquirerProfile(
     val pospAddresses: List<String>,
     val pospTls: TlsSettings?,
     val qrGatewayAddress: String?,
     val qrGatewayTls: TlsSettings?,
+    /** The terminal's QR gateway key as the acquirer provisions it (under the TMK, with its check value). */
+    val qrKey: ProvisionedKey?,
     val terminalId: String,
     val merchantId: String,
     val merchantName: String,
@@ -118,7 +122,7 @@ data class AcquirerProfile(
     val macScheme: MacScheme?,
     val receiptWidth: Int,
     val autoSettlement: String?,
-    val batchLimit: Int,
+    val batchLimit: Int?,
     val profileJson: String?,
     val allowedCallers: String,
 ) {
@@ -131,10 +135,12 @@ data class AcquirerProfile(
         operator = "001",
         qrGateway = qrGatewayAddress?.let { a -> HostEndpoint(a, qrGatewayTls?.let { TlsPin(it.serverName, it.caPem) }, emptyList()) },
         profileJson = profileJson,
+        qrKey = qrKey,
         connectTimeoutMs = connectTimeoutMs,
         responseTimeoutMs = responseTimeoutMs,
         reversalRetries = reversalRetries,
         macScheme = macScheme,
+        batchLimit = batchLimit,
         autoSettlement = autoSettlement,
         receiptWidth = receiptWidth,
         softwareTmkHex = softwareTmkHex,
@@ -226,6 +232,12 @@ private class Validator(private val values: Map<Field, Any>) {
             fail(Field.QR_GATEWAY_CA_PEM, R.string.problem_tls_needs_ca)
         }
 
+        val qrKey = string(Field.QR_KEY)?.let { text ->
+            val m = Regex("""((?:[0-9A-Fa-f]{16}){1,3}):((?:[0-9A-Fa-f]{2}){1,8})""").matchEntire(text)
+            if (m != null) ProvisionedKey(Hex.decode(m.groupValues[1]), Hex.decode(m.groupValues[2]))
+            else fail(Field.QR_KEY, R.string.problem_wrapped_key)
+        }
+
         val terminalId = id(Field.TERMINAL_ID, 8)
         val merchantId = id(Field.MERCHANT_ID, 15)
         val merchantName = string(Field.MERCHANT_NAME)?.let { if (it.length <= 40) it else fail(Field.MERCHANT_NAME, R.string.problem_too_long, 40) }
@@ -243,7 +255,7 @@ private class Validator(private val values: Map<Field, Any>) {
             val m = Regex("""([01]\d|2[0-3]):([0-5]\d)""").matchEntire(t)
             if (m != null) t else fail(Field.AUTO_SETTLEMENT_TIME, R.string.problem_time)
         }
-        val batchLimit = int(Field.BATCH_LIMIT, 999, 1, 999)
+        val batchLimit = int(Field.BATCH_LIMIT, null, 1, 999)
         val profileJson = string(Field.ACQUIRER_PROFILE_JSON)?.let { text ->
             val parsed = try { JSONTokener(text).nextValue() } catch (e: JSONException) { null }
             if (parsed is JSONObject) text else fail(Field.ACQUIRER_PROFILE_JSON, R.string.problem_json)
@@ -263,6 +275,7 @@ private class Validator(private val values: Map<Field, Any>) {
                 pospTls = if (tls == true) TlsSettings(pospServer!!, pospCa!!) else null,
                 qrGatewayAddress = qrAddress,
                 qrGatewayTls = qrAddress?.let { TlsSettings(qrServer!!, qrCa!!) },
+                qrKey = qrKey,
                 terminalId = terminalId!!,
                 merchantId = merchantId!!,
                 merchantName = merchantName ?: "",
@@ -272,7 +285,7 @@ private class Validator(private val values: Map<Field, Any>) {
                 macScheme = mac,
                 receiptWidth = width!!,
                 autoSettlement = settleAt,
-                batchLimit = batchLimit!!,
+                batchLimit = batchLimit,
                 profileJson = profileJson,
                 allowedCallers = callers,
             )
@@ -300,11 +313,16 @@ internal object CoreCheck {
             reason.startsWith("terminalId") -> Field.TERMINAL_ID
             reason.startsWith("merchantId") -> Field.MERCHANT_ID
             reason.startsWith("qrGateway") -> Field.QR_GATEWAY_URL
+            reason.startsWith("qrKey") -> Field.QR_KEY
             reason.startsWith("receiptWidth") -> Field.RECEIPT_WIDTH
             else -> Field.POSP_ADDRESSES
         }
         FieldError(field, Problem(R.string.problem_refused_by_core, reason.substringAfter(": ")))
     }
+}
+
+internal object Hex {
+    fun decode(s: String): ByteArray = ByteArray(s.length / 2) { s.substring(2 * it, 2 * it + 2).toInt(16).toByte() }
 }
 
 /**

@@ -9,66 +9,14 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use unipos_clock::{Clock, SystemClock};
+use unipos_crypto::unwrap::{WorkKeyRole, WrappedKey};
 use unipos_crypto::DesKey;
-pub use unipos_profile::{AcquirerProfile, MacScheme};
+pub use unipos_profile::{AcquirerProfile, MacScheme, VoidCounting};
 
-/// Built-in identities shared with the terminal's tests and the CLI demo.
-pub mod defaults {
-    /// Terminal id (field 41) of the default terminal, as in the real sign-in capture.
-    pub const TERMINAL_ID: &str = "62969002";
-    /// Merchant id (field 42) of the default terminal.
-    pub const MERCHANT_ID: &str = "301310048990001";
-    /// Merchant name sent in the parameter download (DF01).
-    pub const MERCHANT_NAME: &str = "UNIPOS TEST MERCHANT";
-    /// The default terminal master key (test only: it is public, PROTOCOL.md §2.4).
-    pub const TMK_HEX: &str = "70F2A84CCBC2AE8625CBB0F2C22AB923";
-    /// Further terminals of the same merchant, for multi-terminal tests.
-    pub const EXTRA_TERMINAL_IDS: [&str; 3] = ["62969003", "62969004", "62969005"];
-    /// TPDU the default terminals send (destination 0003, source 0000).
-    pub const TPDU_HEX: &str = "6000030000";
-    /// Acquiring institution id (field 32 and the second half of field 44).
-    pub const ACQUIRER_ID: &str = "48031000";
-    /// Issuer id of the domestic test cards (first half of field 44).
-    pub const DOMESTIC_ISSUER_ID: &str = "01020000";
-    /// Issuer id of the foreign test cards.
-    pub const FOREIGN_ISSUER_ID: &str = "04000000";
-    /// PIN of every default test card.
-    pub const PIN: &str = "123456";
-    /// Issuer master key used to compute ARPCs for field 55 (test only).
-    pub const ISSUER_MASTER_KEY_HEX: &str = "0123456789ABCDEFFEDCBA9876543210";
-    /// The first batch number a terminal is on.
-    pub const INITIAL_BATCH: u32 = 1;
-}
+mod cards;
+pub mod defaults;
 
-/// The default test cards (all Luhn-valid; PIN [`defaults::PIN`]).
-pub mod test_cards {
-    /// UnionPay debit IC card (PSN 01), 100,000.00 CNY.
-    pub const DEBIT_IC: &str = "6212345678901265";
-    /// UnionPay credit magstripe card: no own funds, 50,000.00 CNY credit limit.
-    pub const CREDIT_MAGSTRIPE: &str = "6212345678901232";
-    /// UnionPay test-environment card, contactless, 50,000.00 CNY.
-    pub const CONTACTLESS: &str = "6216261000000000018";
-    /// The card of the captured sale (PROTOCOL.md §3.3), IC with PSN 01, 100,000.00 CNY.
-    pub const CAPTURE: &str = "6212260200024125573";
-    /// A foreign (Visa) IC card, 100,000.00 CNY.
-    pub const FOREIGN_VISA: &str = "4761739001010010";
-    /// A foreign (Mastercard) magstripe card, 100,000.00 CNY.
-    pub const FOREIGN_MASTERCARD: &str = "5413330089010434";
-    /// Reported lost: answers `41`.
-    pub const LOST: &str = "6212345678901000";
-    /// Frozen by the issuer: answers `62`.
-    pub const FROZEN: &str = "6212345678902008";
-    /// Expired in December 2020: answers `54`.
-    pub const EXPIRED: &str = "6212345678903006";
-    /// 100.00 CNY and partial approval allowed: a bigger sale is approved `10` for 100.00.
-    pub const PARTIAL: &str = "6212345678904004";
-    /// 1.00 CNY and no partial approval: anything bigger answers `51`.
-    pub const LOW_BALANCE: &str = "6212345678905001";
-    /// Reported stolen: answers `43`.
-    pub const STOLEN: &str = "6212345678906009";
-    /// Expiry (YYMM) of every default card that has not expired.
-    pub const EXPIRY: &str = "3012";
-}
+pub use cards::{default_cards, test_cards, CardConfig, CardMedium, CardOrganisation, CardStatus};
 
 /// The whole configuration of one simulator.
 #[derive(Deserialize)]
@@ -160,6 +108,8 @@ impl HostSimConfig {
             .map_err(|e| HostError::Config(e.to_string()))?;
         self.host.mac = profile.mac;
         self.host.utc_offset_minutes = profile.utc_offset_minutes;
+        self.host.voids = profile.settlement.voids;
+        self.host.end_message_when_balanced = profile.settlement.end_message_when_balanced;
         for t in &mut self.terminals {
             t.tpdu = profile.tpdu_hex();
             t.key_mode = match profile.key_mode {
@@ -204,6 +154,7 @@ impl HostSimConfig {
                 return bad(format!("terminal {} is configured twice", t.terminal_id));
             }
             t.tmk_key()?;
+            t.qr_key_key()?;
             if unipos_iso8583::Tpdu::from_hex(&t.tpdu).is_none() {
                 return bad(format!(
                     "TPDU of terminal {} is not 10 hex digits",
@@ -296,6 +247,15 @@ pub struct HostRules {
     pub idle_timeout_secs: u64,
     /// Largest frame body accepted.
     pub max_frame_len: usize,
+    /// How voids count in the settlement totals (the acquirer profile's
+    /// `settlement.voids`): `gross` or `net`.
+    pub voids: VoidCounting,
+    /// A balanced batch is closed only by the end-of-upload message (the profile's
+    /// `settlement.end_message_when_balanced`), not at the settlement request.
+    pub end_message_when_balanced: bool,
+    /// Test knob: CA keys (`RID:index` in hex, e.g. `A000000333:03`) whose download carries a
+    /// wrong checksum (DF03), as a corrupted key table would: a terminal must refuse them.
+    pub bad_ca_key_checksums: Vec<String>,
 }
 
 impl Default for HostRules {
@@ -313,6 +273,9 @@ impl Default for HostRules {
             issuer_master_key: defaults::ISSUER_MASTER_KEY_HEX.into(),
             idle_timeout_secs: 300,
             max_frame_len: 8192,
+            voids: VoidCounting::Gross,
+            end_message_when_balanced: false,
+            bad_ca_key_checksums: Vec::new(),
         }
     }
 }
@@ -338,6 +301,10 @@ pub enum KeyMode {
     /// Only `004`: PIK, MAK and TDK.
     #[serde(rename = "004")]
     DoubleWithTdk,
+    /// Test knob: accepts `003` and `004` but never issues a TDK, as a host without track
+    /// encryption would answer a `004` sign-in.
+    #[serde(rename = "no-tdk")]
+    NoTdk,
 }
 
 /// Length of the MAC key issued at sign-in.
@@ -363,6 +330,10 @@ pub struct TerminalConfig {
     pub merchant_name: String,
     /// Terminal master key, hex (test keys only: this is a simulator).
     pub tmk: String,
+    /// The terminal's QR gateway key, hex (clear on the host side, as in the acquirer's key
+    /// database; the terminal holds it encrypted under its TMK). The QR gateway
+    /// authenticates the terminal's requests with it.
+    pub qr_key: String,
     /// The TPDU the terminal sends (the host answers with the addresses swapped).
     pub tpdu: String,
     /// Sign-in modes accepted.
@@ -391,6 +362,7 @@ impl TerminalConfig {
             merchant_id: merchant_id.into(),
             merchant_name: defaults::MERCHANT_NAME.into(),
             tmk: defaults::TMK_HEX.into(),
+            qr_key: defaults::QR_KEY_HEX.into(),
             tpdu: defaults::TPDU_HEX.into(),
             key_mode: KeyMode::Any,
             mak_length: MacKeyLength::Double,
@@ -405,6 +377,19 @@ impl TerminalConfig {
         DesKey::from_hex(&self.tmk)
             .map_err(|e| HostError::Config(format!("TMK of terminal {}: {e}", self.terminal_id)))
     }
+
+    /// The QR gateway key as a key.
+    pub fn qr_key_key(&self) -> Result<DesKey, HostError> {
+        DesKey::from_hex(&self.qr_key)
+            .map_err(|e| HostError::Config(format!("QR key of terminal {}: {e}", self.terminal_id)))
+    }
+
+    /// The QR key as the terminal is provisioned with it: encrypted under its TMK, with its
+    /// check value (what an acquirer's key-loading process hands the terminal).
+    pub fn wrapped_qr_key(&self) -> Result<WrappedKey, HostError> {
+        WrappedKey::wrap(WorkKeyRole::Qr, &self.tmk_key()?, &self.qr_key_key()?)
+            .map_err(|e| HostError::Config(format!("QR key of terminal {}: {e}", self.terminal_id)))
+    }
 }
 
 /// The default terminals: [`defaults::TERMINAL_ID`] and [`defaults::EXTRA_TERMINAL_IDS`].
@@ -415,186 +400,22 @@ pub fn default_terminals() -> Vec<TerminalConfig> {
         .collect()
 }
 
-/// A card's standing with its issuer.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum CardStatus {
-    /// Usable.
-    #[default]
-    Normal,
-    /// Reported lost (`41`).
-    Lost,
-    /// Reported stolen (`43`).
-    Stolen,
-    /// Expired whatever its expiry date says (`54`).
-    Expired,
-    /// Frozen by the issuer (`62`).
-    Frozen,
-}
-
-/// The card scheme; `CUP` cards are domestic (内卡), the others foreign (外卡).
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, Default)]
-pub enum CardOrganisation {
-    /// China UnionPay.
-    #[default]
-    #[serde(rename = "CUP")]
-    Cup,
-    /// Visa.
-    #[serde(rename = "VIS")]
-    Visa,
-    /// Mastercard.
-    #[serde(rename = "MCC")]
-    Mastercard,
-    /// JCB.
-    #[serde(rename = "JCB")]
-    Jcb,
-    /// American Express.
-    #[serde(rename = "AEX")]
-    Amex,
-}
-
-impl CardOrganisation {
-    /// The code of field 63 in answers.
-    pub fn code(self) -> &'static str {
-        match self {
-            CardOrganisation::Cup => "CUP",
-            CardOrganisation::Visa => "VIS",
-            CardOrganisation::Mastercard => "MCC",
-            CardOrganisation::Jcb => "JCB",
-            CardOrganisation::Amex => "AEX",
-        }
-    }
-
-    /// Whether the card settles in the domestic group of field 48.
-    pub fn is_domestic(self) -> bool {
-        self == CardOrganisation::Cup
-    }
-}
-
-/// How the card is read.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum CardMedium {
-    /// Contact chip (and its magstripe fallback).
-    #[default]
-    Ic,
-    /// Contactless chip.
-    Contactless,
-    /// Magnetic stripe only.
-    Magstripe,
-}
-
-/// One account in the card ledger. Money is in fen.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(default, deny_unknown_fields)]
-pub struct CardConfig {
-    /// Card number.
-    pub pan: String,
-    /// Expiry, YYMM.
-    pub expiry: String,
-    /// Service code (track 2).
-    pub service_code: String,
-    /// The PIN (test cards only).
-    pub pin: String,
-    /// Own funds.
-    pub balance: u64,
-    /// Credit the card may use beyond its own funds.
-    pub credit_limit: u64,
-    /// Issuer status.
-    pub status: CardStatus,
-    /// Card scheme.
-    pub organisation: CardOrganisation,
-    /// Whether a sale above the available funds is approved for what is available (`10`).
-    pub partial_approval: bool,
-    /// How the card is read.
-    pub medium: CardMedium,
-    /// PAN sequence number (2 digits) of chip cards.
-    pub psn: Option<String>,
-    /// Issuer id (first half of field 44); empty = by organisation.
-    pub issuer_id: String,
-}
-
-impl Default for CardConfig {
-    fn default() -> Self {
-        CardConfig::new("", 0)
-    }
-}
-
-impl CardConfig {
-    /// A normal domestic IC card with the default PIN and expiry.
-    pub fn new(pan: &str, balance: u64) -> Self {
-        CardConfig {
-            pan: pan.into(),
-            expiry: test_cards::EXPIRY.into(),
-            service_code: "220".into(),
-            pin: defaults::PIN.into(),
-            balance,
-            credit_limit: 0,
-            status: CardStatus::Normal,
-            organisation: CardOrganisation::Cup,
-            partial_approval: false,
-            medium: CardMedium::Ic,
-            psn: Some("01".into()),
-            issuer_id: String::new(),
-        }
-    }
-
-    fn magstripe(mut self) -> Self {
-        self.medium = CardMedium::Magstripe;
-        self.service_code = "101".into();
-        self.psn = None;
-        self
-    }
-
-    /// The issuer id for field 44.
-    pub fn issuer(&self) -> &str {
-        if !self.issuer_id.is_empty() {
-            &self.issuer_id
-        } else if self.organisation.is_domestic() {
-            defaults::DOMESTIC_ISSUER_ID
-        } else {
-            defaults::FOREIGN_ISSUER_ID
-        }
-    }
-}
-
-/// The default card ledger: every card of [`test_cards`].
-pub fn default_cards() -> Vec<CardConfig> {
-    use test_cards::*;
-    let with = |pan: &str, balance: u64, f: &dyn Fn(&mut CardConfig)| {
-        let mut c = CardConfig::new(pan, balance);
-        f(&mut c);
-        c
-    };
-    vec![
-        CardConfig::new(DEBIT_IC, 10_000_000),
-        with(CREDIT_MAGSTRIPE, 0, &|c| {
-            *c = c.clone().magstripe();
-            c.credit_limit = 5_000_000;
-        }),
-        with(CONTACTLESS, 5_000_000, &|c| {
-            c.medium = CardMedium::Contactless
-        }),
-        CardConfig::new(CAPTURE, 10_000_000),
-        with(FOREIGN_VISA, 10_000_000, &|c| {
-            c.organisation = CardOrganisation::Visa
-        }),
-        with(FOREIGN_MASTERCARD, 10_000_000, &|c| {
-            *c = c.clone().magstripe();
-            c.organisation = CardOrganisation::Mastercard;
-        }),
-        with(LOST, 10_000_000, &|c| c.status = CardStatus::Lost),
-        with(FROZEN, 10_000_000, &|c| c.status = CardStatus::Frozen),
-        with(EXPIRED, 10_000_000, &|c| c.expiry = "2012".into()),
-        with(PARTIAL, 10_000, &|c| c.partial_approval = true),
-        with(LOW_BALANCE, 100, &|_| {}),
-        with(STOLEN, 10_000_000, &|c| c.status = CardStatus::Stolen),
-    ]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_provisioned_qr_key_constants_are_the_default_key_under_the_default_tmk() {
+        let w = TerminalConfig::default().wrapped_qr_key().unwrap();
+        assert_eq!(
+            hex::encode_upper(&w.ciphertext),
+            defaults::QR_KEY_UNDER_TMK_HEX
+        );
+        assert_eq!(
+            hex::encode_upper(&w.check_value),
+            defaults::QR_KEY_CHECK_VALUE_HEX
+        );
+    }
 
     #[test]
     fn defaults_are_valid_and_luhn_checked() {
