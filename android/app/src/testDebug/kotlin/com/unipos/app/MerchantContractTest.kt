@@ -23,6 +23,7 @@ import org.junit.After
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertNotNull
+import org.junit.Assert.assertNull
 import org.junit.Assert.assertTrue
 import org.junit.Assert.fail
 import org.junit.Before
@@ -130,12 +131,80 @@ class MerchantContractTest {
         assertEquals("still approved, untouched", TransState.APPROVED, service.queryByRequestId(theirs.requestId).state)
     }
 
+    @Test fun granted_query_and_any_original_reach_other_apps_transactions_and_nothing_else() {
+        asApp(Merchant.SECOND_UID)
+        val theirs = approvedSale("bo-theirs", 270, orderNo = "BO-THEIRS-${System.nanoTime()}")
+        assertEquals("without query: its own last", theirs.requestId, service.queryLast().requestId)
+        asApp(Merchant.GRANTED_UID)  // void, refund, query, any_original; no sale, no QR
+        // query: the terminal's last transaction and a reprint of any receipt
+        assertEquals(theirs.traceNo, service.queryLast().traceNo)
+        val printed = app.sim.receipts.size
+        assertEquals(TransState.APPROVED, run(Requests.reprint(id("bo-reprint"))).state)
+        assertEquals(printed + 1, app.sim.receipts.size)
+        assertTrue(app.sim.receipts.last().joinToString("\n").contains(theirs.orderNo))
+        // any_original: another app's sale voided by its trace number
+        val void = run(Requests.voidSale(id("bo-void"), origTraceNo = theirs.traceNo))
+        assertEquals(void.message, TransState.APPROVED, void.state)
+        assertEquals(theirs.traceNo, void.origTraceNo)
+        assertNull("the original's request id is the other app's, not shown", void.origRequestId)
+        // what it is not granted is refused, and nothing runs
+        for (req in listOf(Requests.sale(id("bo-sale"), 100, PayMethod.CARD),
+                           Requests.qrSaleWithCode(id("bo-qr"), 100, SimulatedHardware.TEST_PAYMENT_CODE))) {
+            assertEquals(ErrorCodes.CAPABILITY_NOT_GRANTED, service.startTransaction(req).errorCode)
+        }
+        // the grant does not open the other app's request ids: those stay in its scope
+        assertEquals(TransState.NOT_FOUND, service.queryByRequestId(theirs.requestId).state)
+        asApp(Merchant.SECOND_UID)
+        assertEquals(TransState.VOIDED, service.queryByRequestId(theirs.requestId).state)
+    }
+
+    @Test fun refusals_reach_the_pay_intent_with_the_same_codes() {
+        asApp(Merchant.SECOND_UID)
+        val mine = approvedSale("intent-refusals", 280)
+        // a capability not granted: 1017, nothing started
+        val voidId = id("intent-void")
+        val (rc, data) = launchPay(UniPosIntents.payIntent(Requests.voidSale(voidId, origRequestId = mine.requestId)), Merchant.SECOND_PACKAGE)
+        assertEquals(Activity.RESULT_CANCELED, rc)
+        assertEquals(ErrorCodes.CAPABILITY_NOT_GRANTED, data!!.getIntExtra("errorCode", 0))
+        assertEquals(ErrorCodes.CAPABILITY_NOT_GRANTED, UniPosIntents.parseResult(voidId, rc, data).errorCode)
+        assertEquals(TransState.NOT_FOUND, service.queryByRequestId(voidId).state)
+        // another app's original: 1010, by request id and by trace
+        asApp(Merchant.UID)
+        for (req in listOf(Requests.voidSale(id("intent-steal-id"), origRequestId = mine.requestId),
+                           Requests.voidSale(id("intent-steal-trace"), origTraceNo = mine.traceNo))) {
+            val (c, d) = launchPay(UniPosIntents.payIntent(req), Merchant.PACKAGE)
+            val r = UniPosIntents.parseResult(req.requestId, c, d)
+            assertEquals(Activity.RESULT_CANCELED, c)
+            assertEquals(r.message, ErrorCodes.ORIGINAL_NOT_FOUND, r.errorCode)
+        }
+        asApp(Merchant.SECOND_UID)
+        assertEquals("untouched", TransState.APPROVED, service.queryByRequestId(mine.requestId).state)
+    }
+
     @Test fun a_reused_request_id_with_a_different_request_is_a_conflict() {
         val first = approvedSale("reuse", 330)
         val changed = Requests.sale(first.requestId, 331, PayMethod.CARD)
         assertEquals(ErrorCodes.REQUEST_ID_CONFLICT, service.startTransaction(changed).errorCode)
         val same = Requests.sale(first.requestId, 330, PayMethod.CARD, printMode = PrintMode.NONE)
         assertEquals(ErrorCodes.REQUEST_ALREADY_DONE, service.startTransaction(same).errorCode)
+    }
+
+    // ---- item 2: one registry, the Rust journal -------------------------------------------------
+
+    @Test fun after_a_restart_the_journal_alone_answers_repeats_and_conflicts() {
+        val first = approvedSale("restart", 340, orderNo = "RESTART-${System.nanoTime()}")
+        assertTrue("no registry of the app's own beside the journal",
+            app.getSharedPreferences("unipos.registry", android.content.Context.MODE_PRIVATE).all.isEmpty())
+        // the process restarts: a new runtime over the same journal, the service bound again
+        app.closeRuntime()
+        binder = Robolectric.buildService(PaymentService::class.java).create().get().onBind(Intent(UniPos.ACTION_BIND_SERVICE))
+        service = IUniPosService.Stub.asInterface(RemoteLike(binder))
+        app.runtime.dispatcher.awaitIdle(60_000)
+        assertEquals(TransState.APPROVED, service.queryByRequestId(first.requestId).state)
+        assertEquals(first.requestId, service.queryByOrderNo(first.orderNo).requestId)
+        val same = Requests.sale(first.requestId, 340, PayMethod.CARD, orderNo = first.orderNo, printMode = PrintMode.NONE)
+        assertEquals(ErrorCodes.REQUEST_ALREADY_DONE, service.startTransaction(same).errorCode)
+        assertEquals(ErrorCodes.REQUEST_ID_CONFLICT, service.startTransaction(Requests.sale(first.requestId, 341, PayMethod.CARD)).errorCode)
     }
 
     // ---- item 4: the guide's promises ------------------------------------------------------------

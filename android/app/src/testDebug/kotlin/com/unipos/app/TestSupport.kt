@@ -51,6 +51,8 @@ open class TestApp(
             "${Merchant.PACKAGE}=${Merchant.DIGEST};sale,qr,void,refund,preauth",
             "# the second app gets the default (sale, QR, queries of its own requests)",
             "${Merchant.SECOND_PACKAGE}=${Merchant.SECOND_DIGEST}",
+            "# a back-office app: the whole journal and any app's originals, but no sale or QR of its own",
+            "${Merchant.GRANTED_PACKAGE}=${Merchant.GRANTED_DIGEST};void,refund,query,any_original",
             "# a third, differently signed app is not listed",
         ).joinToString("\n"),
         Field.QR_GATEWAY_URL to "https://${HostSim.https}",
@@ -83,16 +85,22 @@ object Merchant {
     /** Listed with the default capabilities only. */
     const val SECOND_PACKAGE = "com.example.second"
     const val SECOND_UID = 10_125
+    /** Listed with `void,refund,query,any_original` (no `sale`, no `qr`). */
+    const val GRANTED_PACKAGE = "com.example.backoffice"
+    const val GRANTED_UID = 10_126
     val CERT = Signature(ByteArray(64) { it.toByte() })
     val OTHER_CERT = Signature(ByteArray(64) { (it * 7).toByte() })
     val SECOND_CERT = Signature(ByteArray(64) { (it * 3).toByte() })
+    val GRANTED_CERT = Signature(ByteArray(64) { (it * 5).toByte() })
     val DIGEST: String = AndroidCallerVerifier.sha256(CERT.toByteArray())
     val SECOND_DIGEST: String = AndroidCallerVerifier.sha256(SECOND_CERT.toByteArray())
+    val GRANTED_DIGEST: String = AndroidCallerVerifier.sha256(GRANTED_CERT.toByteArray())
 
     fun install(context: Context) {
         installOne(context, PACKAGE, UID, CERT)
         installOne(context, OTHER_PACKAGE, OTHER_UID, OTHER_CERT)
         installOne(context, SECOND_PACKAGE, SECOND_UID, SECOND_CERT)
+        installOne(context, GRANTED_PACKAGE, GRANTED_UID, GRANTED_CERT)
     }
 
     private fun installOne(context: Context, pkg: String, uid: Int, cert: Signature) {
