@@ -89,6 +89,13 @@ pub enum PosError {
         /// Safe text.
         reason: String,
     },
+    /// 1017: the terminal's allow-list does not grant the calling app what it asked for
+    /// (void, refund, pre-authorisation, settlement, sign-in...): nothing was done.
+    #[error("{reason}")]
+    CapabilityNotGranted {
+        /// Safe text.
+        reason: String,
+    },
     /// 2008: the chip card declined or could not be processed.
     #[error("{reason}")]
     CardDeclined {
@@ -218,6 +225,7 @@ impl PosError {
             PosError::AmountExceedsOriginal { .. } => (1012, "AMOUNT_EXCEEDS_ORIGINAL"),
             PosError::Cancelled { .. } => (1013, "CANCELLED"),
             PosError::SettlementPending { .. } => (1015, "SETTLEMENT_PENDING"),
+            PosError::CapabilityNotGranted { .. } => (1017, "CAPABILITY_NOT_GRANTED"),
             PosError::CardDeclined { .. } => (2008, "CARD_DECLINED"),
             PosError::QrCodeInvalid { .. } => (2009, "QR_CODE_INVALID"),
             PosError::QrPaymentClosed { .. } => (2010, "QR_PAYMENT_CLOSED"),
@@ -252,6 +260,7 @@ impl PosError {
             PosError::AmountExceedsOriginal { reason: r() },
             PosError::Cancelled { reason: r() },
             PosError::SettlementPending { reason: r() },
+            PosError::CapabilityNotGranted { reason: r() },
             PosError::CardDeclined { reason: r() },
             PosError::QrCodeInvalid { reason: r() },
             PosError::QrPaymentClosed { reason: r() },
@@ -356,6 +365,7 @@ pub(crate) fn from_engine(e: EngineError, fault: Option<DeviceFault>) -> PosErro
         EngineError::InProgress(_) => PosError::RequestInProgress { reason },
         EngineError::RequestIdConflict { .. } => PosError::RequestIdConflict { reason },
         EngineError::TerminalBusy(_) => PosError::TerminalBusy { reason },
+        EngineError::NotPermitted { .. } => PosError::CapabilityNotGranted { reason },
         EngineError::HostUnreachable(_) | EngineError::ReversalPending(_) => {
             PosError::NoConnection { reason }
         }

@@ -16,6 +16,7 @@
 #![warn(missing_docs)]
 
 mod callbacks;
+mod caller;
 mod error;
 mod logging;
 mod qr;
@@ -24,6 +25,7 @@ mod terminal;
 mod types;
 
 pub use callbacks::*;
+pub use caller::*;
 pub use error::{error_code, error_code_table, ErrorCodeInfo, PosError};
 pub use logging::{set_log_sink, LogLevel, LogRecord, LogSink};
 pub use qr::*;

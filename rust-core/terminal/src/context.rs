@@ -6,7 +6,7 @@ use crate::config::TerminalConfig;
 use crate::error::{EngineError, StorageError};
 use crate::hardware::{CancelToken, Hardware, SecurityHandle};
 use crate::link::posp::{Answer, HostDemands, HostLink, LinkError};
-use crate::model::{MerchantInfo, Progress, ProgressListener};
+use crate::model::{Caller, MerchantFields, MerchantInfo, Progress, ProgressListener};
 use crate::store::Store;
 use crate::vault::Vault;
 use std::sync::Arc;
@@ -51,6 +51,13 @@ pub(crate) struct Ctx {
     pub random: Box<dyn RandomSource + Send>,
     pub progress: Option<Arc<dyn ProgressListener>>,
     pub cancel: CancelToken,
+    /// Who asks for the request being served (the cashier unless the engine serves a merchant
+    /// app's request: [`crate::Terminal::serve`]); its scope holds the request ids, and
+    /// originals are looked up in it.
+    pub caller: Caller,
+    /// What the merchant app added to the request being served (order number, remark, who
+    /// prints).
+    pub merchant_fields: MerchantFields,
 }
 
 impl Ctx {

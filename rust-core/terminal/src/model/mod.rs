@@ -2,6 +2,8 @@
 //! module depends on nothing else in the crate, so every other module can use it without an
 //! import circle.
 
+mod app_request;
+mod caller;
 pub mod emv;
 mod fingerprint;
 mod outcome;
@@ -14,6 +16,8 @@ mod requests;
 pub mod response_codes;
 mod txn;
 
+pub use app_request::{AppAnswer, AppRequest};
+pub use caller::{Caller, Capability, MerchantFields, PrintMode};
 pub use emv::{AidParameters, CaPublicKey, EmvTerminalData};
 pub use fingerprint::{same_request, Fingerprint};
 pub use outcome::{parse_balance, Outcome, OutcomeStatus};

@@ -9,11 +9,13 @@
 //! | `forward` | reversals and store-and-forward messages at flush points |
 //! | `settlement` | totals, batch upload, batch close and archive, sign-out, auto-settlement |
 //! | `printing` | slips after an approval, reprints, settlement reports |
+//! | `outcomes` | a journal row as its caller sees it (with its original) |
 //! | `qr` | QR payments: the state machine, refunds, background resolution |
 
 pub(crate) mod card;
 pub(crate) mod forward;
 pub(crate) mod idempotency;
+pub(crate) mod outcomes;
 pub(crate) mod printing;
 pub(crate) mod qr;
 pub(crate) mod session;

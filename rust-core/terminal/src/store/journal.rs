@@ -11,7 +11,7 @@ const TXN_COLUMNS: &str = "id, scope, request_id, fingerprint, kind, state, batc
     amount, approved_amount, response_code, rrn, auth_code, settlement_date, card_org, balance, \
     pan_masked, pan_sealed, expiry, entry_mode, psn, icc_data, domestic, original_id, \
     local_date, local_time, request_fields, voided, refunded_amount, completed, created_at, \
-    updated_at";
+    updated_at, order_no, receipt_remark";
 
 /// A column that must hold a non-negative integer (fen, counts).
 fn unsigned(r: &Row<'_>, idx: usize) -> rusqlite::Result<u64> {
@@ -65,6 +65,8 @@ fn row_to_txn(r: &Row<'_>) -> rusqlite::Result<TxnRecord> {
         completed: r.get::<_, i64>(29)? != 0,
         created_at: r.get(30)?,
         updated_at: r.get(31)?,
+        order_no: r.get(32)?,
+        receipt_remark: r.get(33)?,
     })
 }
 
@@ -89,9 +91,10 @@ impl Store {
         tx.cached_execute(
             "INSERT INTO txn (scope, request_id, fingerprint, kind, state, batch, trace, amount, \
              pan_masked, pan_sealed, expiry, entry_mode, psn, icc_data, domestic, original_id, \
-             local_date, local_time, request_fields, created_at, updated_at) \
+             local_date, local_time, request_fields, created_at, updated_at, order_no, \
+             receipt_remark) \
              VALUES (?18, ?1, ?19, ?2, 'sending', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, \
-             ?14, ?15, ?16, ?17, ?17)",
+             ?14, ?15, ?16, ?17, ?17, ?20, ?21)",
             params![
                 new.request_id,
                 new.kind.as_str(),
@@ -112,6 +115,8 @@ impl Store {
                 new.now,
                 new.scope,
                 new.fingerprint,
+                new.order_no,
+                new.receipt_remark,
             ],
         )
         .map_err(StorageError::wrap("insert request"))?;
@@ -269,41 +274,69 @@ impl Store {
         find_by(&self.conn, "id = ?1", params![id])
     }
 
-    /// The row of a trace number in a batch.
-    pub fn by_trace(&self, batch: u32, trace: u32) -> Result<Option<TxnRecord>, StorageError> {
+    /// The row of a trace number in a batch, among the rows of `scope` (every scope: `None`).
+    pub fn by_trace(
+        &self,
+        scope: Option<&str>,
+        batch: u32,
+        trace: u32,
+    ) -> Result<Option<TxnRecord>, StorageError> {
         find_by(
             &self.conn,
-            "batch = ?1 AND trace = ?2",
-            params![batch, trace],
+            "batch = ?1 AND trace = ?2 AND (?3 IS NULL OR scope = ?3)",
+            params![batch, trace, scope],
         )
     }
 
-    /// The newest row with this RRN and local date (any batch).
-    pub fn by_rrn(&self, rrn: &str, date: &str) -> Result<Option<TxnRecord>, StorageError> {
+    /// The newest row with this RRN and local date (any batch), among the rows of `scope`.
+    pub fn by_rrn(
+        &self,
+        scope: Option<&str>,
+        rrn: &str,
+        date: &str,
+    ) -> Result<Option<TxnRecord>, StorageError> {
         find_by(
             &self.conn,
-            "rrn = ?1 AND local_date = ?2 ORDER BY id DESC",
-            params![rrn, date],
+            "rrn = ?1 AND local_date = ?2 AND (?3 IS NULL OR scope = ?3) ORDER BY id DESC",
+            params![rrn, date, scope],
         )
     }
 
-    /// The approved pre-authorisation with this auth code and date.
+    /// The approved pre-authorisation with this auth code and date, among the rows of `scope`.
     pub fn preauth_by_auth_code(
         &self,
+        scope: Option<&str>,
         auth_code: &str,
         date: &str,
     ) -> Result<Option<TxnRecord>, StorageError> {
         find_by(
             &self.conn,
             "kind = 'preauth' AND state = 'approved' AND auth_code = ?1 AND local_date = ?2 \
-             ORDER BY id DESC",
-            params![auth_code, date],
+             AND (?3 IS NULL OR scope = ?3) ORDER BY id DESC",
+            params![auth_code, date, scope],
         )
     }
 
-    /// The last row written.
-    pub fn last(&self) -> Result<Option<TxnRecord>, StorageError> {
-        find_by(&self.conn, "1 = 1 ORDER BY id DESC", [])
+    /// The newest row with a merchant app's order number in its scope.
+    pub fn by_order_no(
+        &self,
+        scope: &str,
+        order_no: &str,
+    ) -> Result<Option<TxnRecord>, StorageError> {
+        find_by(
+            &self.conn,
+            "scope = ?1 AND order_no = ?2 ORDER BY id DESC",
+            params![scope, order_no],
+        )
+    }
+
+    /// The last row written (of `scope`; of any scope: `None`).
+    pub fn last(&self, scope: Option<&str>) -> Result<Option<TxnRecord>, StorageError> {
+        find_by(
+            &self.conn,
+            "(?1 IS NULL OR scope = ?1) ORDER BY id DESC",
+            params![scope],
+        )
     }
 
     /// Rows of a batch, in trace order of creation.
@@ -438,6 +471,8 @@ mod tests {
             local_time: "093000".into(),
             request_fields: BTreeMap::new(),
             now: 1,
+            order_no: None,
+            receipt_remark: None,
         }
     }
 
@@ -506,7 +541,7 @@ mod tests {
         assert_eq!(j.by_id(sale.id).unwrap().unwrap().refunded_amount, 200);
         assert_eq!(j.recover(4).unwrap(), 0);
         assert_eq!(
-            j.by_rrn("123456789012", "1121").unwrap().unwrap().id,
+            j.by_rrn(None, "123456789012", "1121").unwrap().unwrap().id,
             refund.id
         );
     }

@@ -137,27 +137,30 @@ impl Store {
         )
     }
 
-    /// The oldest unresolved attempt of a business order.
+    /// The oldest unresolved attempt of a business order of `scope` (two merchant apps may use
+    /// the same order number).
     pub(crate) fn qr_unresolved_of_business_order(
         &self,
+        scope: &str,
         order_id: &str,
     ) -> Result<Option<OrderRow>, StorageError> {
         find_order(
             &self.conn,
-            &format!("order_id = ?1 AND {UNRESOLVED} ORDER BY id"),
-            [order_id],
+            &format!("scope = ?1 AND order_id = ?2 AND {UNRESOLVED} ORDER BY id"),
+            params![scope, order_id],
         )
     }
 
-    /// A paid attempt of a business order.
+    /// A paid attempt of a business order of `scope`.
     pub(crate) fn qr_paid_of_business_order(
         &self,
+        scope: &str,
         order_id: &str,
     ) -> Result<Option<OrderRow>, StorageError> {
         find_order(
             &self.conn,
-            "order_id = ?1 AND state = 'paid' ORDER BY id",
-            [order_id],
+            "scope = ?1 AND order_id = ?2 AND state = 'paid' ORDER BY id",
+            params![scope, order_id],
         )
     }
 
@@ -180,9 +183,42 @@ impl Store {
         find_orders(&self.conn, "1 = 1 ORDER BY id", [])
     }
 
-    /// The newest attempt.
-    pub(crate) fn qr_newest_order(&self) -> Result<Option<OrderRow>, StorageError> {
-        find_order(&self.conn, "1 = 1 ORDER BY id DESC", [])
+    /// The newest attempt (of `scope`; of any scope: `None`).
+    pub(crate) fn qr_newest_order(
+        &self,
+        scope: Option<&str>,
+    ) -> Result<Option<OrderRow>, StorageError> {
+        find_order(
+            &self.conn,
+            "(?1 IS NULL OR scope = ?1) ORDER BY id DESC",
+            params![scope],
+        )
+    }
+
+    /// The newest attempt of a business order number in `scope`.
+    pub(crate) fn qr_order_by_order_id(
+        &self,
+        scope: &str,
+        order_id: &str,
+    ) -> Result<Option<OrderRow>, StorageError> {
+        find_order(
+            &self.conn,
+            "scope = ?1 AND order_id = ?2 ORDER BY id DESC",
+            params![scope, order_id],
+        )
+    }
+
+    /// The attempt with this QR order number (`out_trade_no`), among the rows of `scope`.
+    pub(crate) fn qr_order_by_out_trade_no(
+        &self,
+        scope: Option<&str>,
+        out_trade_no: &str,
+    ) -> Result<Option<OrderRow>, StorageError> {
+        find_order(
+            &self.conn,
+            "out_trade_no = ?1 AND (?2 IS NULL OR scope = ?2)",
+            params![out_trade_no, scope],
+        )
     }
 
     pub(crate) fn qr_refund_by_request_id(
@@ -208,12 +244,17 @@ impl Store {
     }
 
     /// The newest refund.
-    pub(crate) fn qr_newest_refund(&self) -> Result<Option<RefundRow>, StorageError> {
-        Ok(
-            find_refunds(&self.conn, "1 = 1 ORDER BY id DESC LIMIT 1", [])?
-                .into_iter()
-                .next(),
-        )
+    pub(crate) fn qr_newest_refund(
+        &self,
+        scope: Option<&str>,
+    ) -> Result<Option<RefundRow>, StorageError> {
+        Ok(find_refunds(
+            &self.conn,
+            "(?1 IS NULL OR scope = ?1) ORDER BY id DESC LIMIT 1",
+            params![scope],
+        )?
+        .into_iter()
+        .next())
     }
 
     /// Stores a pending refund with its `out_refund_no`, checking in the same transaction

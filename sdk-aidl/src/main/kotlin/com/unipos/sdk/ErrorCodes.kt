@@ -55,6 +55,11 @@ object ErrorCodes {
     const val SETTLEMENT_PENDING = 1015
     /** cancel(): too late, the card has been read / the request has been sent; wait for the result. */
     const val CANCEL_NOT_ALLOWED = 1016
+    /**
+     * The terminal's allow-list does not grant your app this operation (void, refund, pre-auth,
+     * settlement, sign-in...): nothing was done. Ask the acquirer to add the capability to your entry.
+     */
+    const val CAPABILITY_NOT_GRANTED = 1017
 
     // ---- 2xxx: declined (the host or the card answered; no money moved) ----------------------------
     /** Declined by the host; responseCode (field 39) tells why. */
@@ -163,6 +168,7 @@ object ErrorCodes {
         NOT_FOUND to "request id not found",
         SETTLEMENT_PENDING to "settlement or batch upload pending",
         CANCEL_NOT_ALLOWED to "too late to cancel",
+        CAPABILITY_NOT_GRANTED to "operation not granted to this app",
         HOST_DECLINED to "declined by host",
         INSUFFICIENT_FUNDS to "insufficient funds",
         WRONG_PIN to "wrong PIN",
