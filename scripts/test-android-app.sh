@@ -34,10 +34,10 @@ HOSTLOG="$B/hostsim.log"
 HOSTPID=$!
 trap 'kill "$HOSTPID" 2>/dev/null || true; wait "$HOSTPID" 2>/dev/null || true' EXIT
 addr_of() { grep -i "$1" "$HOSTLOG" | grep -oE '(127\.0\.0\.1|localhost):[0-9]+' | head -n1 || true; }
-POSP="" ADMIN=""
+POSP="" ADMIN="" HTTPS=""
 for _ in $(seq 1 300); do
-    POSP=$(addr_of posp); ADMIN=$(addr_of admin)
-    [ -n "$POSP" ] && [ -n "$ADMIN" ] && break
+    POSP=$(addr_of posp); ADMIN=$(addr_of admin); HTTPS=$(addr_of https)
+    [ -n "$POSP" ] && [ -n "$ADMIN" ] && [ -n "$HTTPS" ] && break
     kill -0 "$HOSTPID" 2>/dev/null || { cat "$HOSTLOG" >&2; fail "host simulator exited"; }
     sleep 0.1
 done

@@ -6,7 +6,7 @@
 // kotlinc and Robolectric's android-all jars (see README.md).
 plugins {
     id("com.android.library") version "8.7.3"
-    id("org.jetbrains.kotlin.android") version "2.1.0"
+    id("org.jetbrains.kotlin.android") version "2.4.20"   // the Kotlin verified here (kotlinc 2.4.20, build-aar.sh)
 }
 
 android {

@@ -148,6 +148,15 @@ fn cashier_day_against_a_running_host() {
     assert!(ok, "{out}");
     assert!(out.contains("Approved") && out.contains("12.34"), "{out}");
     assert!(!out.contains("6212345678901232"), "full PAN printed: {out}");
+    // The same request id again answers the stored outcome; for another amount it is a
+    // request-id conflict (the engine's fingerprint, the same path the app's merchant calls take).
+    let (ok, again) = unipos(&["--db", db, "sale", "12.34", "--request-id", "till-1"]);
+    assert!(ok && again.contains("12.34"), "{again}");
+    let (ok, out) = unipos(&["--db", db, "sale", "99.00", "--request-id", "till-1"]);
+    assert!(
+        !ok && out.contains("already used for another request"),
+        "{out}"
+    );
     let (ok, out) = unipos(&["--db", db, "sale", "12.345"]);
     assert!(!ok && out.contains("not an amount"), "{out}");
     let (ok, out) = unipos(&["--db", db, "last"]);

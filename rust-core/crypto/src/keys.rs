@@ -72,13 +72,21 @@ enum DesKeyBytes {
 #[derive(Clone)]
 pub struct DesKey {
     bytes: Zeroizing<DesKeyBytes>,
+    // Expanded once when the key is made: a MAC or a PIN block then costs the rounds
+    // only, not a key schedule per block (issue 15 item 10; docs/performance.md §1).
+    cipher: DesCipher,
 }
 
-/// The expanded cipher for one [`DesKey`], for loops that would otherwise redo the
-/// key schedule per block. The `des` crate wipes its round keys on drop.
+/// The expanded cipher of one [`DesKey`]. The `des` crate wipes its round keys on drop.
+#[derive(Clone)]
 pub(crate) enum DesCipher {
     Single(Des),
-    Double(TdesEde2),
+    /// The 2-key TDES cipher and its two halves as single DES: the retail MAC (X9.19)
+    /// runs its chain under the left half and finishes with both.
+    Double {
+        ede: TdesEde2,
+        halves: [Des; 2],
+    },
     Triple(TdesEde3),
 }
 
@@ -87,8 +95,28 @@ impl DesCipher {
         let block = Array::cast_from_core_mut(block);
         match self {
             Self::Single(c) => c.encrypt_block(block),
-            Self::Double(c) => c.encrypt_block(block),
+            Self::Double { ede, .. } => ede.encrypt_block(block),
             Self::Triple(c) => c.encrypt_block(block),
+        }
+    }
+
+    fn expand(bytes: &DesKeyBytes) -> Self {
+        match bytes {
+            DesKeyBytes::Single(k) => Self::Single(Des::new(k.into())),
+            DesKeyBytes::Double(k) => {
+                let half = |at: usize| {
+                    let mut h = [0u8; 8];
+                    h.copy_from_slice(&k[at..at + 8]);
+                    let des = Des::new((&h).into());
+                    h.zeroize();
+                    des
+                };
+                Self::Double {
+                    ede: TdesEde2::new(k.into()),
+                    halves: [half(0), half(8)],
+                }
+            }
+            DesKeyBytes::Triple(k) => Self::Triple(TdesEde3::new(k.into())),
         }
     }
 
@@ -96,7 +124,7 @@ impl DesCipher {
         let block = Array::cast_from_core_mut(block);
         match self {
             Self::Single(c) => c.decrypt_block(block),
-            Self::Double(c) => c.decrypt_block(block),
+            Self::Double { ede, .. } => ede.decrypt_block(block),
             Self::Triple(c) => c.decrypt_block(block),
         }
     }
@@ -121,8 +149,10 @@ impl DesKey {
                 actual: bytes.len(),
             });
         };
+        let cipher = DesCipher::expand(&material);
         Ok(Self {
             bytes: Zeroizing::new(material),
+            cipher,
         })
     }
 
@@ -164,12 +194,8 @@ impl DesKey {
         }
     }
 
-    pub(crate) fn cipher(&self) -> DesCipher {
-        match &*self.bytes {
-            DesKeyBytes::Single(k) => DesCipher::Single(Des::new(k.into())),
-            DesKeyBytes::Double(k) => DesCipher::Double(TdesEde2::new(k.into())),
-            DesKeyBytes::Triple(k) => DesCipher::Triple(TdesEde3::new(k.into())),
-        }
+    pub(crate) fn cipher(&self) -> &DesCipher {
+        &self.cipher
     }
 
     /// Encrypts one 8-byte block (ECB).
@@ -296,6 +322,8 @@ impl Eq for DesKey {}
 #[derive(Clone)]
 pub struct Sm4Key {
     bytes: Zeroizing<[u8; 16]>,
+    // Expanded once, as for DesKey; the `sm4` crate wipes its round keys on drop.
+    cipher: Sm4,
 }
 
 impl Sm4Key {
@@ -309,8 +337,10 @@ impl Sm4Key {
             expected: "16",
             actual: bytes.len(),
         })?;
+        let cipher = Sm4::new((&key).into());
         Ok(Self {
             bytes: Zeroizing::new(key),
+            cipher,
         })
     }
 
@@ -329,8 +359,8 @@ impl Sm4Key {
         &self.bytes
     }
 
-    fn cipher(&self) -> Sm4 {
-        Sm4::new((&*self.bytes).into())
+    fn cipher(&self) -> &Sm4 {
+        &self.cipher
     }
 
     /// Encrypts one 16-byte block (ECB).

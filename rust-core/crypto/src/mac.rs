@@ -23,7 +23,10 @@
 use subtle::ConstantTimeEq;
 
 use crate::error::CryptoError;
-use crate::keys::{DesKey, DesKeyKind};
+use des::cipher::array::Array;
+use des::cipher::{BlockCipherDecrypt, BlockCipherEncrypt};
+
+use crate::keys::{DesCipher, DesKey};
 use crate::util::{hex_upper_8, xor_into};
 
 /// How a message is padded to whole 8-byte blocks (ISO 9797-1).
@@ -134,23 +137,29 @@ pub fn cbc_mac(key: &DesKey, data: &[u8], padding: MacPadding) -> [u8; 8] {
 /// # Errors
 /// [`CryptoError::InvalidKeyLength`] for a 24-byte key, which has no defined meaning here.
 pub fn retail_mac(key: &DesKey, data: &[u8], padding: MacPadding) -> Result<[u8; 8], CryptoError> {
-    let secret = key.expose_secret();
-    let (k, k_prime) = match key.kind() {
-        DesKeyKind::Single => (key.clone(), key.clone()),
-        DesKeyKind::Double => {
-            let (left, right) = secret.split_at(8);
-            (DesKey::from_bytes(left)?, DesKey::from_bytes(right)?)
-        }
-        DesKeyKind::Triple => {
+    // The halves come expanded with the key: no key schedule is built per MAC.
+    let (k, k_prime) = match key.cipher() {
+        DesCipher::Single(des) => (des, des),
+        DesCipher::Double {
+            halves: [left, right],
+            ..
+        } => (left, right),
+        DesCipher::Triple(_) => {
             return Err(CryptoError::InvalidKeyLength {
                 what: "retail MAC (X9.19) key",
                 expected: "8 or 16",
-                actual: secret.len(),
+                actual: key.byte_len(),
             })
         }
     };
-    let last = cbc_mac(&k, data, padding);
-    Ok(k.encrypt_block(k_prime.decrypt_block(last)))
+    let mut chain = [0u8; 8];
+    for_each_padded_block(data, padding, |block| {
+        xor_into(&mut chain, &block);
+        k.encrypt_block(Array::cast_from_core_mut(&mut chain));
+    });
+    k_prime.decrypt_block(Array::cast_from_core_mut(&mut chain));
+    k.encrypt_block(Array::cast_from_core_mut(&mut chain));
+    Ok(chain)
 }
 
 /// Computes a field 64 MAC with the algorithm chosen at run time.

@@ -130,6 +130,13 @@ pub enum PosError {
         /// Safe text.
         reason: String,
     },
+    /// 1017: the terminal's allow-list does not grant the calling app what it asked for
+    /// (void, refund, pre-authorisation, settlement, sign-in...): nothing was done.
+    #[error("{reason}")]
+    CapabilityNotGranted {
+        /// Safe text.
+        reason: String,
+    },
     /// 2008: the chip card declined or could not be processed.
     #[error("{reason}")]
     CardDeclined {
@@ -265,6 +272,7 @@ impl PosError {
             PosError::PasswordLocked { .. } => (1104, "PASSWORD_LOCKED"),
             PosError::PasswordChangeRequired { .. } => (1105, "PASSWORD_CHANGE_REQUIRED"),
             PosError::UnknownOperator { .. } => (1106, "UNKNOWN_OPERATOR"),
+            PosError::CapabilityNotGranted { .. } => (1017, "CAPABILITY_NOT_GRANTED"),
             PosError::CardDeclined { .. } => (2008, "CARD_DECLINED"),
             PosError::QrCodeInvalid { .. } => (2009, "QR_CODE_INVALID"),
             PosError::QrPaymentClosed { .. } => (2010, "QR_PAYMENT_CLOSED"),
@@ -311,6 +319,7 @@ impl PosError {
             },
             PosError::PasswordChangeRequired { reason: r() },
             PosError::UnknownOperator { reason: r() },
+            PosError::CapabilityNotGranted { reason: r() },
             PosError::CardDeclined { reason: r() },
             PosError::QrCodeInvalid { reason: r() },
             PosError::QrPaymentClosed { reason: r() },
@@ -415,6 +424,7 @@ pub(crate) fn from_engine(e: EngineError, fault: Option<DeviceFault>) -> PosErro
         EngineError::InProgress(_) => PosError::RequestInProgress { reason },
         EngineError::RequestIdConflict { .. } => PosError::RequestIdConflict { reason },
         EngineError::TerminalBusy(_) => PosError::TerminalBusy { reason },
+        EngineError::NotPermitted { .. } => PosError::CapabilityNotGranted { reason },
         EngineError::HostUnreachable(_) | EngineError::ReversalPending(_) => {
             PosError::NoConnection { reason }
         }

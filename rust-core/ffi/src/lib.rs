@@ -18,6 +18,7 @@
 #![warn(missing_docs)]
 
 mod callbacks;
+mod caller;
 mod error;
 mod logging;
 mod operators;
@@ -27,6 +28,7 @@ mod terminal;
 mod types;
 
 pub use callbacks::*;
+pub use caller::*;
 pub use error::{error_code, error_code_table, ErrorCodeInfo, PosError};
 pub use logging::{set_log_sink, LogLevel, LogRecord, LogSink};
 pub use operators::CashierDesk;

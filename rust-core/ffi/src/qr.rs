@@ -278,7 +278,7 @@ impl From<t::QrRefundOutcome> for QrRefundOutcome {
 pub(crate) fn pay(r: QrPayRequest) -> Result<t::QrPayRequest, PosError> {
     Ok(t::QrPayRequest {
         request_id: crate::types::request_id(&r.request_id)?,
-        order_id: crate::types::request_id(&r.order_id)?,
+        order_id: crate::types::order_id(&r.order_id)?,
         amount: crate::types::amount(r.amount)?,
         code: r.code,
         subject: r.subject,
@@ -288,7 +288,7 @@ pub(crate) fn pay(r: QrPayRequest) -> Result<t::QrPayRequest, PosError> {
 pub(crate) fn order(r: QrOrderRequest) -> Result<t::QrDynamicRequest, PosError> {
     Ok(t::QrDynamicRequest {
         request_id: crate::types::request_id(&r.request_id)?,
-        order_id: crate::types::request_id(&r.order_id)?,
+        order_id: crate::types::order_id(&r.order_id)?,
         amount: crate::types::amount(r.amount)?,
         subject: r.subject,
     })

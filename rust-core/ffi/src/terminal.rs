@@ -19,7 +19,9 @@ use unipos_crypto::DesKey;
 use unipos_terminal::hardware::sim::SimCardholder;
 use unipos_terminal::hardware::Hardware;
 use unipos_terminal::vault::{AeadVault, SoftwareVault};
-use unipos_terminal::{self as t, Dependencies, EngineError, SecurityHandle, Terminal};
+use unipos_terminal::{
+    self as t, Dependencies, EngineError, JournalReader, SecurityHandle, Terminal,
+};
 
 /// A POS terminal: one financial transaction at a time. Every method blocks (call it off the
 /// UI thread; the Kotlin wrapper does) and may be called from several threads: calls are
@@ -28,6 +30,9 @@ use unipos_terminal::{self as t, Dependencies, EngineError, SecurityHandle, Term
 #[derive(uniffi::Object)]
 pub struct PosTerminal {
     pub(crate) terminal: Terminal,
+    /// A read-only connection to the same journal: queries never wait for a running
+    /// transaction (which holds the engine for as long as the card or the host takes).
+    reader: Mutex<JournalReader>,
     /// Serialises calls of this object so the device-fault slots belong to one call.
     op: Mutex<()>,
     slot: FaultSlot,
@@ -139,7 +144,7 @@ impl PosTerminal {
         self.run_with_print(f).map(|(v, _)| v)
     }
 
-    fn run_with_print<T>(
+    pub(crate) fn run_with_print<T>(
         &self,
         f: impl FnOnce(&Terminal) -> Result<T, EngineError>,
     ) -> Result<(T, i32), PosError> {
@@ -158,6 +163,15 @@ impl PosTerminal {
                 Err(err)
             }
         }
+    }
+
+    /// A read of the journal through the read-only connection.
+    pub(crate) fn read<T>(
+        &self,
+        f: impl FnOnce(&JournalReader) -> Result<T, EngineError>,
+    ) -> Result<T, PosError> {
+        let reader = self.reader.lock().unwrap_or_else(PoisonError::into_inner);
+        f(&reader).map_err(|e| from_engine(e, None))
     }
 
     pub(crate) fn outcome(
@@ -267,6 +281,7 @@ impl PosTerminal {
         };
         let terminal =
             Terminal::open(engine_config, &db, deps).map_err(|e| from_engine(e, None))?;
+        let reader = JournalReader::open(&db).map_err(|e| from_engine(e, None))?;
         log::info!(
             "terminal {} opened ({} security module)",
             config.terminal_id,
@@ -274,6 +289,7 @@ impl PosTerminal {
         );
         Ok(Arc::new(PosTerminal {
             terminal,
+            reader: Mutex::new(reader),
             op: Mutex::new(()),
             slot,
             print_fault,

@@ -1,7 +1,8 @@
 //! A sale end to end on loopback, durable commits included (the journal row + armed reversal
 //! before sending, the answer after), beside the fsync latency of the same disk.
 //! `cargo bench -p unipos-terminal --bench sale [-- [https] N]` (`https`: the POSP over HTTPS
-//! with the pinned CA instead of raw TCP).
+//! with the pinned CA instead of raw TCP). It also prints the commits (WAL fsyncs) and WAL
+//! frames per sale that the store counted.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -30,6 +31,7 @@ fn main() {
     };
     let (_host, terminal, holder) = setup_with(dir.path(), link);
     let mut lat = Vec::with_capacity(n);
+    let wal_before = terminal.wal_stats();
     for i in 0..n {
         holder.present(SimCard::magstripe(
             test_cards::CREDIT_MAGSTRIPE,
@@ -46,6 +48,7 @@ fn main() {
         lat.push(t.elapsed());
         assert!(o.status.is_approved(), "{o:?}");
     }
+    let wal = terminal.wal_stats().since(wal_before);
     lat.sort();
     let fsync = fsync_latency(dir.path(), 200);
     let over = match link {
@@ -60,6 +63,13 @@ fn main() {
         ms(pct(&lat, 0.5)),
         ms(pct(&lat, 0.99)),
         ms(pct(&lat, 1.0))
+    );
+    // Per sale, from the store's WAL hook: each commit is one WAL fsync (synchronous=FULL).
+    let per_sale = |x: u64| x as f64 / n.max(1) as f64;
+    println!(
+        "  per sale: {:.2} commits (WAL fsyncs), {:.2} WAL frames (pages)",
+        per_sale(wal.commits),
+        per_sale(wal.frames)
     );
     println!("fsync (4 KiB write + fdatasync) on the same disk, 200 samples:");
     println!(

@@ -6,7 +6,9 @@ use crate::config::TerminalConfig;
 use crate::error::{EngineError, StorageError};
 use crate::hardware::{CancelToken, Hardware, SecurityHandle};
 use crate::link::posp::{Answer, HostDemands, HostLink, LinkError};
-use crate::model::{operator_field63, MerchantInfo, Progress, ProgressListener};
+use crate::model::{
+    operator_field63, Caller, MerchantFields, MerchantInfo, Progress, ProgressListener,
+};
 use crate::store::Store;
 use crate::vault::Vault;
 use std::sync::Arc;
@@ -54,6 +56,13 @@ pub(crate) struct Ctx {
     /// The signed-in operator's number (`services::operators` keeps it in step with the
     /// database); `None` when nobody is signed in.
     pub operator: Option<String>,
+    /// Who asks for the request being served (the cashier unless the engine serves a merchant
+    /// app's request: [`crate::Terminal::serve`]); its scope holds the request ids, and
+    /// originals are looked up in it.
+    pub caller: Caller,
+    /// What the merchant app added to the request being served (order number, remark, who
+    /// prints).
+    pub merchant_fields: MerchantFields,
 }
 
 impl Ctx {

@@ -251,7 +251,10 @@ impl Desk<'_> {
     pub fn reprint(&self, trace: Option<u32>) -> Result<Vec<String>, EngineError> {
         let mut e = self.terminal.engine();
         e.guard(Need::Operator)?;
-        e.reprint(trace)
+        e.reprint(match trace {
+            Some(t) => crate::services::printing::ReprintOf::Trace(t),
+            None => crate::services::printing::ReprintOf::Last,
+        })
     }
 
     /// Reprints the report of a closed batch.

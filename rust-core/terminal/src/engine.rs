@@ -8,10 +8,11 @@ use crate::context::{Ctx, Dependencies};
 use crate::error::EngineError;
 use crate::link::posp::{HostDemands, HostLink};
 use crate::model::{
-    BalanceRequest, CompletionRequest, CompletionVoidRequest, FlushReport, Outcome, PreAuthRequest,
-    PreAuthVoidRequest, Progress, ProgressListener, QrDynamicCode, QrDynamicRequest,
-    QrOrderSummary, QrOutcome, QrPayRequest, QrRefundOutcome, QrRefundRequest, QrSettings,
-    QrVoidRequest, RefundRequest, SaleRequest, SettlementReport, StartupReport, VoidRequest,
+    BalanceRequest, Caller, CompletionRequest, CompletionVoidRequest, FlushReport, MerchantFields,
+    Outcome, PreAuthRequest, PreAuthVoidRequest, Progress, ProgressListener, QrDynamicCode,
+    QrDynamicRequest, QrOrderSummary, QrOutcome, QrPayRequest, QrRefundOutcome, QrRefundRequest,
+    QrSettings, QrVoidRequest, RefundRequest, SaleRequest, SettlementReport, StartupReport,
+    VoidRequest,
 };
 use crate::queries;
 use crate::services::card::{self, CardDone};
@@ -73,6 +74,12 @@ fn qr_ready(ctx: &mut Ctx) -> Result<(), EngineError> {
 fn batch_room(ctx: &Ctx) -> Result<Option<String>, EngineError> {
     let batch = ctx.store.current_batch()?;
     let limit = ctx.config.profile.settlement.batch_limit;
+    // The exact count reads every row of the batch, a cost that grew with each sale; the index
+    // count bounds it from above, so far from the notice mark the exact one is not needed.
+    let notice_from = limit.saturating_sub(limit / 10).saturating_sub(1);
+    if ctx.store.batch_row_count(batch)? < notice_from {
+        return Ok(None);
+    }
     let held = ctx.store.batch_settlement_count(batch)?;
     if held >= limit {
         return Err(EngineError::BatchFull { batch, limit });
@@ -127,6 +134,8 @@ impl Engine {
                 cancel,
                 qr_path_refused: None,
                 operator: None,
+                caller: Caller::cashier(),
+                merchant_fields: MerchantFields::default(),
             },
             session: Session::idle(),
             qr: QrService::default(),
@@ -240,7 +249,7 @@ impl Engine {
         let mut outcome = match run(ctx, &mut online)? {
             CardDone::Stored(outcome) => *outcome,
             CardDone::Recorded { row, print } => {
-                let mut outcome = Outcome::from_record(&row);
+                let mut outcome = crate::services::outcomes::described(&ctx.store, &row)?;
                 if print {
                     outcome.notice = printing::print_slips(ctx, &row);
                 }
@@ -323,18 +332,43 @@ impl Engine {
         printing::print_settlement(&mut self.ctx, &report)
     }
 
-    pub(crate) fn reprint(&mut self, trace: Option<u32>) -> Result<Vec<String>, EngineError> {
-        printing::reprint(&mut self.ctx, trace)
+    pub(crate) fn reprint(&mut self, of: printing::ReprintOf) -> Result<Vec<String>, EngineError> {
+        printing::reprint(&mut self.ctx, of)
+    }
+
+    /// Puts the caller of the next request (and what it added to it) in place; returns the
+    /// previous ones, to be put back when the request is done.
+    pub(crate) fn swap_caller(
+        &mut self,
+        caller: Caller,
+        fields: MerchantFields,
+    ) -> (Caller, MerchantFields) {
+        (
+            std::mem::replace(&mut self.ctx.caller, caller),
+            std::mem::replace(&mut self.ctx.merchant_fields, fields),
+        )
     }
 
     // ---- queries ---------------------------------------------------------------------------
 
-    pub(crate) fn query(&self, request_id: &str) -> Result<Option<Outcome>, EngineError> {
-        queries::query(&self.ctx.store, CASHIER_SCOPE, request_id)
+    pub(crate) fn query(
+        &self,
+        scope: &str,
+        request_id: &str,
+    ) -> Result<Option<Outcome>, EngineError> {
+        queries::query(&self.ctx.store, scope, request_id)
     }
 
-    pub(crate) fn query_last(&self) -> Result<Option<Outcome>, EngineError> {
-        queries::query_last(&self.ctx.store)
+    pub(crate) fn query_last(&self, caller: &Caller) -> Result<Option<Outcome>, EngineError> {
+        queries::query_last(&self.ctx.store, caller.read_scope())
+    }
+
+    pub(crate) fn query_by_order_no(
+        &self,
+        scope: &str,
+        order_no: &str,
+    ) -> Result<Option<Outcome>, EngineError> {
+        queries::query_by_order_no(&self.ctx.store, scope, order_no)
     }
 
     pub(crate) fn journal(&self, limit: u32) -> Result<Vec<Outcome>, EngineError> {

@@ -31,6 +31,15 @@ pub enum EngineError {
         /// What it was first used for (kind, amount, original; no card data).
         used_for: String,
     },
+    /// The acquirer's allow-list does not grant the calling app this capability: nothing was
+    /// done. Ask the acquirer to grant it (`docs/integration-guide.md` §1).
+    #[error("this app is not allowed to {action}: the terminal's allow-list does not grant it \"{capability}\"; ask the acquirer to grant it")]
+    NotPermitted {
+        /// What was asked (`void`, `settle`, ...).
+        action: String,
+        /// The capability's allow-list name.
+        capability: &'static str,
+    },
     /// Another process owns this terminal's database (one owner per terminal database).
     #[error("the terminal is busy: another process is using its database ({0}); nothing was done")]
     TerminalBusy(String),

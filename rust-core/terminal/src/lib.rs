@@ -32,6 +32,7 @@ pub mod qr_code;
 mod queries;
 mod reader;
 pub mod receipt;
+mod serve;
 mod services;
 pub mod store;
 mod terminal;

@@ -14,12 +14,16 @@ use crate::validate;
 /// The entry `key` names (`trace` in the current batch), or
 /// [`RuleViolation::OriginalNotFound`] naming what was looked for.
 pub(crate) fn find_original(store: &Store, key: &OriginalKey) -> Result<OriginalView, EngineError> {
+    // The cashier names originals of every caller (as the card service lets the cashier void or
+    // refund them).
+    let cashier = crate::model::Caller::cashier();
+    let scope = cashier.original_scope();
     let (row, what) = match key {
         OriginalKey::Trace(trace) => {
             validate::trace(*trace)?;
             let batch = store.current_batch()?;
             (
-                store.by_trace(batch, *trace)?,
+                store.by_trace(scope, batch, *trace)?,
                 format!("trace {trace:06} in batch {batch:06}"),
             )
         }
@@ -27,7 +31,7 @@ pub(crate) fn find_original(store: &Store, key: &OriginalKey) -> Result<Original
             validate::rrn(rrn)?;
             validate::mmdd("date", date)?;
             (
-                store.by_rrn(rrn, date)?,
+                store.by_rrn(scope, rrn, date)?,
                 format!("reference {rrn} on {date}"),
             )
         }
@@ -35,7 +39,7 @@ pub(crate) fn find_original(store: &Store, key: &OriginalKey) -> Result<Original
             validate::auth_code(auth_code)?;
             validate::mmdd("date", date)?;
             (
-                store.preauth_by_auth_code(auth_code, date)?,
+                store.preauth_by_auth_code(scope, auth_code, date)?,
                 format!("pre-authorisation {auth_code} on {date}"),
             )
         }

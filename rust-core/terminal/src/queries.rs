@@ -4,6 +4,7 @@
 
 use crate::error::EngineError;
 use crate::model::{Outcome, QrOrderSummary, QrOutcome, QrRefundOutcome, SettlementReport};
+use crate::services::outcomes;
 use crate::services::qr::views;
 use crate::store::Store;
 
@@ -15,20 +16,42 @@ pub(crate) fn query(
     request_id: &str,
 ) -> Result<Option<Outcome>, EngineError> {
     match store.by_request_id(scope, request_id)? {
-        Some(r) => Ok(Some(Outcome::from_record(&r))),
+        Some(r) => Ok(Some(outcomes::described(store, &r)?)),
         None => views::projected(store, scope, request_id),
     }
 }
 
-/// The outcome of the last request, card or QR.
-pub(crate) fn query_last(store: &Store) -> Result<Option<Outcome>, EngineError> {
-    let card = store.last()?;
-    match (card, views::newest(store)?) {
+/// The outcome of the last request of `scope` (every scope: `None`), card or QR.
+pub(crate) fn query_last(
+    store: &Store,
+    scope: Option<&str>,
+) -> Result<Option<Outcome>, EngineError> {
+    let card = store.last(scope)?;
+    match (card, views::newest(store, scope)?) {
         // A QR record remembers the newest card row at its creation: it is newer than every
         // card row up to that one.
-        (Some(c), Some((card_seq, _))) if card_seq < c.id => Ok(Some(Outcome::from_record(&c))),
+        (Some(c), Some((card_seq, _))) if card_seq < c.id => {
+            Ok(Some(outcomes::described(store, &c)?))
+        }
         (_, Some((_, qr))) => Ok(Some(qr)),
-        (Some(c), None) => Ok(Some(Outcome::from_record(&c))),
+        (Some(c), None) => Ok(Some(outcomes::described(store, &c)?)),
+        (None, None) => Ok(None),
+    }
+}
+
+/// The newest request of `scope` that carried the merchant app's order number `order_no`,
+/// card or QR.
+pub(crate) fn query_by_order_no(
+    store: &Store,
+    scope: &str,
+    order_no: &str,
+) -> Result<Option<Outcome>, EngineError> {
+    let card = store.by_order_no(scope, order_no)?;
+    let qr = store.qr_order_by_order_id(scope, order_no)?;
+    match (card, qr) {
+        (Some(c), Some(q)) if q.card_seq < c.id => Ok(Some(outcomes::described(store, &c)?)),
+        (_, Some(q)) => views::projected(store, scope, &q.request_id),
+        (Some(c), None) => Ok(Some(outcomes::described(store, &c)?)),
         (None, None) => Ok(None),
     }
 }

@@ -3,7 +3,7 @@
 //! lock, never recovers, never changes anything: an in-flight request reads as in progress.
 
 use crate::error::EngineError;
-use crate::model::{Outcome, QrOutcome, QrRefundOutcome, SettlementReport};
+use crate::model::{AppRequest, Caller, Outcome, QrOutcome, QrRefundOutcome, SettlementReport};
 use crate::queries;
 use crate::services::idempotency::CASHIER_SCOPE;
 use crate::store::Store;
@@ -30,7 +30,51 @@ impl JournalReader {
 
     /// The outcome of the last request, card or QR.
     pub fn query_last(&self) -> Result<Option<Outcome>, EngineError> {
-        queries::query_last(&self.store)
+        queries::query_last(&self.store, None)
+    }
+
+    /// The stored outcome of a request id of `scope` (`None` if that scope never used it).
+    pub fn query_in(&self, scope: &str, request_id: &str) -> Result<Option<Outcome>, EngineError> {
+        queries::query(&self.store, scope, request_id)
+    }
+
+    /// The newest request of `scope` that carried the merchant's order number.
+    pub fn query_by_order_no(
+        &self,
+        scope: &str,
+        order_no: &str,
+    ) -> Result<Option<Outcome>, EngineError> {
+        queries::query_by_order_no(&self.store, scope, order_no)
+    }
+
+    /// The caller's last request (the terminal's last for a caller granted `query`).
+    pub fn query_last_of(&self, caller: &Caller) -> Result<Option<Outcome>, EngineError> {
+        queries::query_last(&self.store, caller.read_scope())
+    }
+
+    /// Whether `request` of `scope` was seen already, without waiting for the engine: `None`
+    /// for a new request id (or a request that is not journalled under its id), its stored
+    /// outcome for a repeat of the same request, [`EngineError::RequestIdConflict`] for an id
+    /// used for another request. What a front end answers at once (already done / in
+    /// progress / conflict) before it queues the request; the engine checks again when it
+    /// runs it.
+    /// A request the caller is not granted is refused here already
+    /// ([`EngineError::NotPermitted`]).
+    pub fn known(
+        &self,
+        caller: &Caller,
+        request: &AppRequest,
+    ) -> Result<Option<Outcome>, EngineError> {
+        crate::serve::permitted(caller, request)?;
+        let scope = caller.scope.as_str();
+        let Some((request_id, fingerprint)) = request.journalled_as() else {
+            return Ok(None);
+        };
+        match crate::services::idempotency::known_as(&self.store, scope, request_id, &fingerprint)?
+        {
+            None => Ok(None),
+            Some(_) => queries::query(&self.store, scope, request_id),
+        }
     }
 
     /// The newest `limit` journal entries, newest first.

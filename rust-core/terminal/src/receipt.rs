@@ -134,6 +134,9 @@ pub fn render(r: &Receipt, style: &ReceiptStyle) -> Vec<String> {
         l.pair("参考号", "REF NO", rrn);
     }
     l.pair("日期时间", "DATE/TIME", &r.printed_at);
+    if let Some(no) = &r.merchant_order_no {
+        l.pair("商户订单号", "MERCHANT ORDER", no);
+    }
     if let Some(orig) = &r.original {
         if let Some(t) = orig.trace {
             l.pair("原凭证号", "ORIG TRACE", &format!("{t:06}"));
@@ -167,6 +170,10 @@ pub fn render(r: &Receipt, style: &ReceiptStyle) -> Vec<String> {
             "STILL DUE",
             &format!("RMB {}", yuan(o.remaining_amount)),
         );
+    }
+    if let Some(remark) = &r.remark {
+        let label = l.label("备注", "REMARK");
+        l.out.push(format!("{label}: {remark}"));
     }
     l.rule();
     if matches!(o.kind, TxnKind::PreAuth) {

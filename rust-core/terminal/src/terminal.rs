@@ -6,10 +6,11 @@ use crate::engine::Engine;
 use crate::error::EngineError;
 use crate::hardware::CancelToken;
 use crate::model::{
-    BalanceRequest, CompletionRequest, CompletionVoidRequest, FlushReport, Outcome, PreAuthRequest,
-    PreAuthVoidRequest, ProgressListener, QrDynamicCode, QrDynamicRequest, QrOrderSummary,
-    QrOutcome, QrPayRequest, QrRefundOutcome, QrRefundRequest, QrSettings, QrVoidRequest,
-    RefundRequest, SaleRequest, SettlementReport, StartupReport, VoidRequest,
+    AppAnswer, AppRequest, BalanceRequest, Caller, CompletionRequest, CompletionVoidRequest,
+    FlushReport, MerchantFields, Outcome, PreAuthRequest, PreAuthVoidRequest, ProgressListener,
+    QrDynamicCode, QrDynamicRequest, QrOrderSummary, QrOutcome, QrPayRequest, QrRefundOutcome,
+    QrRefundRequest, QrSettings, QrVoidRequest, RefundRequest, SaleRequest, SettlementReport,
+    StartupReport, VoidRequest,
 };
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -139,7 +140,44 @@ impl Terminal {
     /// Reprints the merchant copy of `trace` (current batch) or of the last transaction,
     /// marked as a reprint. Returns the printed lines.
     pub fn reprint(&self, trace: Option<u32>) -> Result<Vec<String>, EngineError> {
-        self.engine().reprint(trace)
+        self.engine().reprint(match trace {
+            Some(t) => crate::services::printing::ReprintOf::Trace(t),
+            None => crate::services::printing::ReprintOf::Last,
+        })
+    }
+
+    /// Serves a request on behalf of `caller` (a merchant app: its scope and capabilities):
+    /// refused with [`EngineError::NotPermitted`] when the caller lacks a capability the
+    /// request needs; request ids, originals (unless the caller may use any original) and
+    /// reprints are those of the caller's scope; `fields` (order number, receipt remark, who
+    /// prints) are stored and printed with it.
+    pub fn serve(
+        &self,
+        caller: &Caller,
+        fields: MerchantFields,
+        request: AppRequest,
+    ) -> Result<AppAnswer, EngineError> {
+        crate::serve::serve(&mut self.engine(), caller.clone(), fields, request)
+    }
+
+    /// The stored outcome of a request id of `scope` (`None` if that scope never used it):
+    /// what a merchant app's query by request id answers.
+    pub fn query_in(&self, scope: &str, request_id: &str) -> Result<Option<Outcome>, EngineError> {
+        self.engine().query(scope, request_id)
+    }
+
+    /// The newest request of `scope` that carried the merchant's order number `order_no`.
+    pub fn query_by_order_no(
+        &self,
+        scope: &str,
+        order_no: &str,
+    ) -> Result<Option<Outcome>, EngineError> {
+        self.engine().query_by_order_no(scope, order_no)
+    }
+
+    /// The caller's last request (the terminal's last for a caller granted `query`).
+    pub fn query_last_of(&self, caller: &Caller) -> Result<Option<Outcome>, EngineError> {
+        self.engine().query_last(caller)
     }
 
     /// Prints the report of a closed batch. Returns the printed lines.
@@ -156,12 +194,12 @@ impl Terminal {
     /// QR payments and refunds, projected onto [`Outcome`] ([`crate::model::QrOutcome::to_outcome`];
     /// `qr_query` has the full QR detail).
     pub fn query(&self, request_id: &str) -> Result<Option<Outcome>, EngineError> {
-        self.engine().query(request_id)
+        self.engine().query("", request_id)
     }
 
-    /// The outcome of the last request, card or QR.
+    /// The outcome of the last request of any caller, card or QR.
     pub fn query_last(&self) -> Result<Option<Outcome>, EngineError> {
-        self.engine().query_last()
+        self.engine().query_last(&Caller::cashier())
     }
 
     /// The newest `limit` journal entries, newest first.
@@ -183,6 +221,12 @@ impl Terminal {
     /// Cancels a wait for a card (works from any thread, even while a transaction runs).
     pub fn cancel_card_wait(&self) {
         self.cancel.cancel();
+    }
+
+    /// Commits (one fsync each) and WAL frames the terminal's database has written since it
+    /// was opened: what the journal costs the flash (docs/performance.md §3).
+    pub fn wal_stats(&self) -> crate::store::WalStats {
+        self.engine().store().wal_stats()
     }
 
     /// The current batch number.

@@ -28,6 +28,30 @@ pub fn id(field: &str, id: &str) -> Result<(), EngineError> {
     Ok(())
 }
 
+/// What a merchant app adds to a request: an order number of at most 64 printable ASCII
+/// characters (`orderNo`) and a remark of at most 60 characters without control characters
+/// (`receiptRemark`).
+pub fn merchant_fields(fields: &crate::model::MerchantFields) -> Result<(), EngineError> {
+    if let Some(no) = &fields.order_no {
+        if no.is_empty() || no.len() > 64 || !no.bytes().all(|b| b.is_ascii_graphic() || b == b' ')
+        {
+            return Err(invalid(
+                "orderNo",
+                "must be 1 to 64 printable ASCII characters".into(),
+            ));
+        }
+    }
+    if let Some(remark) = &fields.receipt_remark {
+        if remark.chars().count() > 60 || remark.chars().any(char::is_control) {
+            return Err(invalid(
+                "receiptRemark",
+                "must be one line of at most 60 characters".into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// An amount in fen: 1 to [`MAX_AMOUNT_FEN`].
 pub fn amount(amount: u64) -> Result<(), EngineError> {
     if (1..=MAX_AMOUNT_FEN).contains(&amount) {

@@ -72,6 +72,18 @@ pub(crate) fn request_id(id: &str) -> Result<String, PosError> {
     }
 }
 
+/// Validates a business order number (a merchant app's `orderNo`): 1 to 64 printable ASCII
+/// characters, the contract's rule (a QR attempt's order id is the merchant's order number).
+pub(crate) fn order_id(id: &str) -> Result<String, PosError> {
+    if !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_graphic()) {
+        Ok(id.to_owned())
+    } else {
+        Err(PosError::invalid(
+            "orderId / orderNo must be 1 to 64 printable ASCII characters",
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,5 +99,10 @@ mod tests {
         assert!(request_id("").is_err());
         assert!(request_id("order 1").is_err());
         assert!(request_id("order-1_a.b:c").is_ok());
+        assert!(
+            order_id("A#1/2026").is_ok(),
+            "the contract's orderNo is printable ASCII"
+        );
+        assert!(order_id("").is_err() && order_id("a b").is_err() && order_id("订单").is_err());
     }
 }

@@ -122,6 +122,16 @@ pub struct Outcome {
     pub notice: Option<String>,
     /// 0, or the 4xxx printer code when the receipt of this call could not be printed.
     pub print_error_code: i32,
+    /// The merchant app's own order number, when it gave one.
+    pub order_no: Option<String>,
+    /// An approved void cancelled this transaction (the money moved back).
+    pub voided: bool,
+    /// A void, refund or completion: its original's trace number.
+    pub original_trace: Option<i32>,
+    /// A void, refund or completion: its original's request id (same caller only).
+    pub original_request_id: Option<String>,
+    /// A QR payment, refund or void: its QR order (refund) number; `null` for a card row.
+    pub qr_order_no: Option<String>,
 }
 
 /// The contract code of a host response code (field 39) of a decline.
@@ -183,6 +193,11 @@ impl From<t::Outcome> for Outcome {
             time: o.time,
             notice: o.notice,
             print_error_code: 0,
+            order_no: o.order_no,
+            voided: o.voided,
+            original_trace: o.original_trace.map(to_i32),
+            original_request_id: o.original_request_id,
+            qr_order_no: o.qr_order_no,
         }
     }
 }

@@ -2,6 +2,8 @@
 //! module depends on nothing else in the crate, so every other module can use it without an
 //! import circle.
 
+mod app_request;
+mod caller;
 pub mod emv;
 mod fingerprint;
 mod info;
@@ -17,6 +19,8 @@ mod requests;
 pub mod response_codes;
 mod txn;
 
+pub use app_request::{AppAnswer, AppRequest};
+pub use caller::{Caller, Capability, MerchantFields, PrintMode};
 pub use emv::{AidParameters, CaPublicKey, EmvTerminalData};
 pub use fingerprint::{same_request, Fingerprint};
 pub use info::{EchoResult, KeyCheck, KeyStatus, TerminalParameter};

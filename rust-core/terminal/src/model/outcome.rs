@@ -79,6 +79,18 @@ pub struct Outcome {
     /// Something the cashier must know that does not change the result (e.g. the printer
     /// failed after an approval: reprint the receipt).
     pub notice: Option<String>,
+    /// The merchant app's own order number, when it gave one.
+    pub order_no: Option<String>,
+    /// An approved void (or, for a pre-authorisation, a void or completion void) cancelled
+    /// this transaction: the money moved back.
+    pub voided: bool,
+    /// A void, refund or completion: the trace number of its original (0 for a QR original).
+    pub original_trace: Option<u32>,
+    /// A void, refund or completion: its original's request id, when the original belongs to
+    /// the same caller.
+    pub original_request_id: Option<String>,
+    /// A QR payment, refund or void: its QR order (refund) number; `None` for a card row.
+    pub qr_order_no: Option<String>,
 }
 
 /// Parses an ISO balance (`1002156C000000012345`: account type, amount type, currency,
@@ -155,6 +167,11 @@ impl Outcome {
             date: r.local_date.clone(),
             time: r.local_time.clone(),
             notice: None,
+            order_no: r.order_no.clone(),
+            voided: r.voided,
+            original_trace: None,
+            original_request_id: None,
+            qr_order_no: None,
         }
     }
 }

@@ -320,6 +320,11 @@ impl QrOutcome {
                  complete the sale or refund it"
                     .to_owned()
             }),
+            order_no: Some(self.order_id.clone()),
+            voided: self.voided,
+            original_trace: None,
+            original_request_id: None,
+            qr_order_no: Some(self.out_trade_no.clone()),
         }
     }
 }
@@ -412,6 +417,11 @@ impl QrRefundOutcome {
             date: self.date.clone(),
             time: self.time.clone(),
             notice: None,
+            order_no: None,
+            voided: false,
+            original_trace: Some(0),
+            original_request_id: Some(self.original_request_id.clone()).filter(|id| !id.is_empty()),
+            qr_order_no: Some(self.out_refund_no.clone()),
         }
     }
 }

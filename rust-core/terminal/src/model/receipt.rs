@@ -95,4 +95,8 @@ pub struct Receipt {
     pub reprint: bool,
     /// Local date and time `YYYY-MM-DD hh:mm:ss`.
     pub printed_at: String,
+    /// The merchant app's own order number.
+    pub merchant_order_no: Option<String>,
+    /// The merchant app's remark line.
+    pub remark: Option<String>,
 }

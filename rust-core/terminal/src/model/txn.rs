@@ -220,6 +220,10 @@ pub struct TxnRecord {
     pub created_at: i64,
     /// Last update, ms since epoch.
     pub updated_at: i64,
+    /// The merchant app's own order number, when it gave one.
+    pub order_no: Option<String>,
+    /// The remark line the merchant app asked to print on the receipt.
+    pub receipt_remark: Option<String>,
 }
 
 /// Card data is masked; the sealed PAN is shown as its length only.
@@ -287,6 +291,10 @@ pub struct NewTxn {
     pub request_fields: BTreeMap<u8, String>,
     /// Now, ms.
     pub now: i64,
+    /// The merchant app's order number.
+    pub order_no: Option<String>,
+    /// The receipt remark.
+    pub receipt_remark: Option<String>,
 }
 
 /// The answer fields recorded when a request completes.

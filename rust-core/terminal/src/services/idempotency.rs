@@ -3,9 +3,9 @@
 //! outcome; a repeat for another request is a request-id conflict, before anything is read,
 //! stored or sent.
 
-use crate::context::Ctx;
 use crate::error::EngineError;
 use crate::model::{same_request, OrderRow, RefundRow, TxnRecord};
+use crate::store::Store;
 
 /// The scope of the cashier's own requests (a merchant app's requests have a scope of their
 /// own).
@@ -44,17 +44,17 @@ pub(crate) fn check_request_id(id: &str) -> Result<(), EngineError> {
 /// What `request_id` was used for in `scope`, if anything, provided it was used for this same
 /// request (`fingerprint`); another request is a [`EngineError::RequestIdConflict`].
 pub(crate) fn known_as(
-    ctx: &Ctx,
+    store: &Store,
     scope: &str,
     request_id: &str,
     fingerprint: &str,
 ) -> Result<Option<Known>, EngineError> {
     check_request_id(request_id)?;
-    let known = if let Some(row) = ctx.store.by_request_id(scope, request_id)? {
+    let known = if let Some(row) = store.by_request_id(scope, request_id)? {
         Known::Card(row)
-    } else if let Some(order) = ctx.store.qr_order_by_request_id(scope, request_id)? {
+    } else if let Some(order) = store.qr_order_by_request_id(scope, request_id)? {
         Known::QrOrder(order)
-    } else if let Some(refund) = ctx.store.qr_refund_by_request_id(scope, request_id)? {
+    } else if let Some(refund) = store.qr_refund_by_request_id(scope, request_id)? {
         Known::QrRefund(refund)
     } else {
         return Ok(None);

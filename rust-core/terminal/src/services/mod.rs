@@ -9,6 +9,7 @@
 //! | `forward` | reversals and store-and-forward messages at flush points |
 //! | `settlement` | totals, batch upload, batch close and archive, sign-out, auto-settlement |
 //! | `printing` | slips after an approval, reprints, settlement reports |
+//! | `outcomes` | a journal row as its caller sees it (with its original) |
 //! | `qr` | QR payments: the state machine, refunds, background resolution |
 //! | `operators` | operator sign-in, the supervisor's grants, password locks and changes |
 //! | `management` | key status, parameters in force, communication and printer tests |
@@ -18,6 +19,7 @@ pub(crate) mod forward;
 pub(crate) mod idempotency;
 pub(crate) mod management;
 pub(crate) mod operators;
+pub(crate) mod outcomes;
 pub(crate) mod printing;
 pub(crate) mod qr;
 pub(crate) mod session;

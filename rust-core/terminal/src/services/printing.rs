@@ -37,16 +37,33 @@ fn receipt_for(
         copy,
         reprint,
         printed_at: ctx.local().display(),
+        merchant_order_no: row.order_no.clone(),
+        remark: row.receipt_remark.clone(),
     })
 }
 
-/// Prints the merchant and customer copies; returns a notice if the printer failed.
+/// The copies the request being served asked for (its print mode), in printing order.
+fn copies(ctx: &Ctx) -> Vec<CopyKind> {
+    let (merchant, customer) = ctx.merchant_fields.print_mode.copies();
+    let mut out = Vec::new();
+    if merchant {
+        out.push(CopyKind::Merchant);
+    }
+    if customer {
+        out.push(CopyKind::Customer);
+    }
+    out
+}
+
+/// Prints the copies the print mode asks for (the merchant and customer copies by default;
+/// none when the merchant app prints its own); returns a notice if the printer failed.
 pub(crate) fn print_slips(ctx: &mut Ctx, row: &TxnRecord) -> Option<String> {
-    if row.kind == TxnKind::BalanceInquiry {
+    let copies = copies(ctx);
+    if row.kind == TxnKind::BalanceInquiry || copies.is_empty() {
         return None;
     }
     ctx.emit(Progress::Printing);
-    for copy in [CopyKind::Merchant, CopyKind::Customer] {
+    for copy in copies {
         let lines = match receipt_for(ctx, row, copy, false) {
             Ok(r) => render(&r, &ctx.config.receipts),
             Err(e) => return Some(format!("receipt not printed: {e}")),
@@ -64,7 +81,8 @@ pub(crate) fn print_slips(ctx: &mut Ctx, row: &TxnRecord) -> Option<String> {
 /// Prints the slips of a paid QR payment (channel and order number instead of a card);
 /// returns a notice if the printer failed. Only payments just completed are printed.
 pub(crate) fn print_qr_slips(ctx: &mut Ctx, o: &QrOutcome) -> Option<String> {
-    if o.status != QrStatus::Paid {
+    let copies = copies(ctx);
+    if o.status != QrStatus::Paid || copies.is_empty() {
         return None;
     }
     ctx.emit(Progress::Printing);
@@ -72,7 +90,9 @@ pub(crate) fn print_qr_slips(ctx: &mut Ctx, o: &QrOutcome) -> Option<String> {
         .channel
         .map(|c| format!("{}/{}", c.name_zh(), c.name_en()))
         .unwrap_or_default();
-    for copy in [CopyKind::Merchant, CopyKind::Customer] {
+    let order_no = ctx.merchant_fields.order_no.clone();
+    let remark = ctx.merchant_fields.receipt_remark.clone();
+    for copy in copies {
         let r = Receipt {
             merchant: ctx.merchant_info(),
             outcome: o.to_outcome(),
@@ -85,6 +105,8 @@ pub(crate) fn print_qr_slips(ctx: &mut Ctx, o: &QrOutcome) -> Option<String> {
             copy,
             reprint: false,
             printed_at: ctx.local().display(),
+            merchant_order_no: order_no.clone(),
+            remark: remark.clone(),
         };
         let lines = render(&r, &ctx.config.receipts);
         if let Err(e) = ctx.hardware.printer.print(&lines) {
@@ -97,17 +119,36 @@ pub(crate) fn print_qr_slips(ctx: &mut Ctx, o: &QrOutcome) -> Option<String> {
     None
 }
 
-/// Reprints the merchant copy of `trace` in the current batch, or of the last
-/// transaction. Returns the printed lines.
-pub(crate) fn reprint(ctx: &mut Ctx, trace: Option<u32>) -> Result<Vec<String>, EngineError> {
-    let row = match trace {
-        Some(t) => {
+/// Which transaction a reprint is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReprintOf {
+    /// The caller's last transaction (the terminal's last for a caller granted `query`).
+    Last,
+    /// A trace number of the current batch.
+    Trace(u32),
+    /// The caller's own request id.
+    RequestId(String),
+}
+
+/// Reprints the merchant copy of a transaction the caller may read: its own, or any for the
+/// cashier and callers granted `query`. Returns the printed lines.
+pub(crate) fn reprint(ctx: &mut Ctx, of: ReprintOf) -> Result<Vec<String>, EngineError> {
+    let scope = ctx.caller.read_scope().map(str::to_owned);
+    let row = match &of {
+        ReprintOf::Trace(t) => {
             let batch = ctx.store.current_batch()?;
-            ctx.store.by_trace(batch, t)?
+            ctx.store.by_trace(scope.as_deref(), batch, *t)?
         }
-        None => ctx.store.last()?,
+        ReprintOf::RequestId(id) => ctx.store.by_request_id(&ctx.caller.scope, id)?,
+        ReprintOf::Last => ctx.store.last(scope.as_deref())?,
     }
-    .ok_or_else(|| EngineError::InvalidRequest("no such transaction to reprint".into()))?;
+    .ok_or_else(|| {
+        crate::error::RuleViolation::OriginalNotFound(match of {
+            ReprintOf::Last => "no card transaction of this caller to reprint".to_owned(),
+            ReprintOf::Trace(t) => format!("no transaction with trace {t:06} of this caller"),
+            ReprintOf::RequestId(id) => format!("no card transaction with request id {id}"),
+        })
+    })?;
     let r = receipt_for(ctx, &row, CopyKind::Merchant, true)?;
     let lines = render(&r, &ctx.config.receipts);
     ctx.emit(Progress::Printing);

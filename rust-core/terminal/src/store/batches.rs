@@ -1,6 +1,7 @@
 //! Table `batch`: the open batch, the progress of its upload, and the closed batches with their
 //! settlement reports (archived, never deleted).
 
+use super::Cached;
 use super::Store;
 use crate::error::StorageError;
 use rusqlite::{params, OptionalExtension};
@@ -14,7 +15,7 @@ impl Store {
         }
         let used: i64 = self
             .conn
-            .query_row(
+            .cached_row(
                 "SELECT COUNT(*) FROM txn WHERE batch = ?1",
                 [current],
                 |r| r.get(0),
@@ -24,14 +25,14 @@ impl Store {
             return Ok(false);
         }
         let tx = self.transaction("begin batch change")?;
-        tx.execute("DELETE FROM batch WHERE number = ?1", [current])
+        tx.cached_execute("DELETE FROM batch WHERE number = ?1", [current])
             .map_err(StorageError::wrap("drop empty batch"))?;
-        tx.execute(
+        tx.cached_execute(
             "INSERT OR IGNORE INTO batch (number, state, opened_at) VALUES (?1, 'open', ?2)",
             params![batch, now],
         )
         .map_err(StorageError::wrap("open batch"))?;
-        tx.execute(
+        tx.cached_execute(
             "UPDATE meta SET value = ?1 WHERE key = 'batch'",
             [batch.to_string()],
         )
@@ -45,7 +46,7 @@ impl Store {
     pub fn upload_next(&self, batch: u32) -> Result<usize, StorageError> {
         let next: Option<i64> = self
             .conn
-            .query_row(
+            .cached_row(
                 "SELECT upload_next FROM batch WHERE number = ?1",
                 [batch],
                 |r| r.get(0),
@@ -59,7 +60,7 @@ impl Store {
     /// Records that the records before `next` are acknowledged.
     pub fn set_upload_next(&self, batch: u32, next: usize) -> Result<(), StorageError> {
         self.conn
-            .execute(
+            .cached_execute(
                 "UPDATE batch SET upload_next = ?2 WHERE number = ?1",
                 params![batch, i64::try_from(next).unwrap_or(i64::MAX)],
             )
@@ -78,13 +79,13 @@ impl Store {
     ) -> Result<u32, StorageError> {
         let next = if batch >= 999_999 { 1 } else { batch + 1 };
         let tx = self.transaction("begin batch close")?;
-        tx.execute(
+        tx.cached_execute(
             "INSERT INTO batch (number, state, opened_at) VALUES (?1, 'open', ?2) \
              ON CONFLICT(number) DO NOTHING",
             params![batch, now],
         )
         .map_err(StorageError::wrap("close batch"))?;
-        tx.execute(
+        tx.cached_execute(
             "UPDATE batch SET state = 'closed', closed_at = ?2, result = ?3, report = ?4 \
              WHERE number = ?1",
             params![
@@ -95,17 +96,17 @@ impl Store {
             ],
         )
         .map_err(StorageError::wrap("close batch"))?;
-        tx.execute(
+        tx.cached_execute(
             "INSERT OR REPLACE INTO batch (number, state, opened_at) VALUES (?1, 'open', ?2)",
             params![next, now],
         )
         .map_err(StorageError::wrap("open next batch"))?;
-        tx.execute(
+        tx.cached_execute(
             "UPDATE meta SET value = ?1 WHERE key = 'batch'",
             [next.to_string()],
         )
         .map_err(StorageError::wrap("advance batch"))?;
-        tx.execute("DELETE FROM meta WHERE key = 'upload_in_progress'", [])
+        tx.cached_execute("DELETE FROM meta WHERE key = 'upload_in_progress'", [])
             .map_err(StorageError::wrap("clear upload flag"))?;
         tx.commit()
             .map_err(StorageError::wrap("commit batch close"))?;
@@ -116,7 +117,7 @@ impl Store {
     pub fn batch_report_json(&self, batch: u32) -> Result<Option<String>, StorageError> {
         Ok(self
             .conn
-            .query_row("SELECT report FROM batch WHERE number = ?1", [batch], |r| {
+            .cached_row("SELECT report FROM batch WHERE number = ?1", [batch], |r| {
                 r.get::<_, Option<String>>(0)
             })
             .optional()

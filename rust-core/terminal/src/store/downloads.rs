@@ -1,5 +1,6 @@
 //! Table `download`: terminal parameters, CA public keys and AIDs from the startup downloads.
 
+use super::Cached;
 use super::Store;
 use crate::error::StorageError;
 use rusqlite::{params, OptionalExtension};
@@ -8,7 +9,7 @@ impl Store {
     /// Stores a downloaded item (AID, CA key, parameter) replacing an older copy.
     pub fn store_download(&self, kind: &str, id: &str, data: &[u8]) -> Result<(), StorageError> {
         self.conn
-            .execute(
+            .cached_execute(
                 "INSERT INTO download (kind, id, data) VALUES (?1, ?2, ?3) \
                  ON CONFLICT(kind, id) DO UPDATE SET data = excluded.data",
                 params![kind, id, data],
@@ -20,7 +21,7 @@ impl Store {
     /// How many items of a kind are stored.
     pub fn download_count(&self, kind: &str) -> Result<u32, StorageError> {
         self.conn
-            .query_row(
+            .cached_row(
                 "SELECT COUNT(*) FROM download WHERE kind = ?1",
                 [kind],
                 |r| r.get::<_, i64>(0),
@@ -32,7 +33,7 @@ impl Store {
     /// A stored download item.
     pub fn download(&self, kind: &str, id: &str) -> Result<Option<Vec<u8>>, StorageError> {
         self.conn
-            .query_row(
+            .cached_row(
                 "SELECT data FROM download WHERE kind = ?1 AND id = ?2",
                 params![kind, id],
                 |r| r.get(0),

@@ -1,6 +1,7 @@
 //! Table `txn`: one row per card transaction, written before the request is sent.
 
 use super::settings::{batch_in, bump_trace};
+use super::Cached;
 use super::{to_i64, Store};
 use crate::error::StorageError;
 use crate::model::{AnswerFields, Begun, NewTxn, OriginalEffect, TxnKind, TxnRecord, TxnState};
@@ -10,7 +11,7 @@ const TXN_COLUMNS: &str = "id, scope, request_id, fingerprint, kind, state, batc
     amount, approved_amount, response_code, rrn, auth_code, settlement_date, card_org, balance, \
     pan_masked, pan_sealed, expiry, entry_mode, psn, icc_data, domestic, original_id, \
     local_date, local_time, request_fields, voided, refunded_amount, completed, created_at, \
-    updated_at";
+    updated_at, order_no, receipt_remark";
 
 /// A column that must hold a non-negative integer (fen, counts).
 fn unsigned(r: &Row<'_>, idx: usize) -> rusqlite::Result<u64> {
@@ -64,6 +65,8 @@ fn row_to_txn(r: &Row<'_>) -> rusqlite::Result<TxnRecord> {
         completed: r.get::<_, i64>(29)? != 0,
         created_at: r.get(30)?,
         updated_at: r.get(31)?,
+        order_no: r.get(32)?,
+        receipt_remark: r.get(33)?,
     })
 }
 
@@ -85,12 +88,13 @@ impl Store {
         let batch = batch_in(&tx)?;
         let fields = serde_json::to_string(&new.request_fields)
             .map_err(|e| StorageError::corrupt("insert request", e.to_string()))?;
-        tx.execute(
+        tx.cached_execute(
             "INSERT INTO txn (scope, request_id, fingerprint, kind, state, batch, trace, amount, \
              pan_masked, pan_sealed, expiry, entry_mode, psn, icc_data, domestic, original_id, \
-             local_date, local_time, request_fields, created_at, updated_at) \
+             local_date, local_time, request_fields, created_at, updated_at, order_no, \
+             receipt_remark) \
              VALUES (?18, ?1, ?19, ?2, 'sending', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, \
-             ?14, ?15, ?16, ?17, ?17)",
+             ?14, ?15, ?16, ?17, ?17, ?20, ?21)",
             params![
                 new.request_id,
                 new.kind.as_str(),
@@ -111,6 +115,8 @@ impl Store {
                 new.now,
                 new.scope,
                 new.fingerprint,
+                new.order_no,
+                new.receipt_remark,
             ],
         )
         .map_err(StorageError::wrap("insert request"))?;
@@ -132,7 +138,7 @@ impl Store {
         now: i64,
     ) -> Result<(), StorageError> {
         let tx = self.transaction("begin answer")?;
-        tx.execute(
+        tx.cached_execute(
             "UPDATE txn SET state = ?2, response_code = ?3, approved_amount = ?4, rrn = ?5, \
              auth_code = ?6, settlement_date = ?7, card_org = ?8, balance = ?9, updated_at = ?10 \
              WHERE id = ?1",
@@ -150,7 +156,7 @@ impl Store {
             ],
         )
         .map_err(StorageError::wrap("record answer"))?;
-        tx.execute("DELETE FROM reversal WHERE txn_id = ?1", [id])
+        tx.cached_execute("DELETE FROM reversal WHERE txn_id = ?1", [id])
             .map_err(StorageError::wrap("disarm reversal"))?;
         if let (Some(original), effect) = effect {
             apply_effect(&tx, original, effect, now)?;
@@ -162,12 +168,12 @@ impl Store {
     /// Nothing reached the host: the row is closed and the reversal disarmed.
     pub fn mark_not_sent(&mut self, id: i64, now: i64) -> Result<(), StorageError> {
         let tx = self.transaction("begin not-sent")?;
-        tx.execute(
+        tx.cached_execute(
             "UPDATE txn SET state = 'not_sent', updated_at = ?2 WHERE id = ?1",
             params![id, now],
         )
         .map_err(StorageError::wrap("mark not sent"))?;
-        tx.execute("DELETE FROM reversal WHERE txn_id = ?1", [id])
+        tx.cached_execute("DELETE FROM reversal WHERE txn_id = ?1", [id])
             .map_err(StorageError::wrap("disarm reversal"))?;
         tx.commit().map_err(StorageError::wrap("commit not-sent"))?;
         Ok(())
@@ -178,7 +184,7 @@ impl Store {
     pub fn mark_unknown(&mut self, id: i64, reason: &str, now: i64) -> Result<(), StorageError> {
         let tx = self.transaction("begin unknown")?;
         let kind: String = tx
-            .query_row("SELECT kind FROM txn WHERE id = ?1", [id], |r| r.get(0))
+            .cached_row("SELECT kind FROM txn WHERE id = ?1", [id], |r| r.get(0))
             .map_err(StorageError::wrap("find request"))?;
         let reversible = TxnKind::parse(&kind)
             .ok_or_else(|| StorageError::corrupt("find request", format!("unknown kind {kind:?}")))?
@@ -188,13 +194,13 @@ impl Store {
         } else {
             TxnState::NotSent
         };
-        tx.execute(
+        tx.cached_execute(
             "UPDATE txn SET state = ?2, updated_at = ?3 WHERE id = ?1",
             params![id, state.as_str(), now],
         )
         .map_err(StorageError::wrap("mark unknown"))?;
         if reversible {
-            tx.execute(
+            tx.cached_execute(
                 "INSERT INTO reversal (txn_id, state, reason, updated_at) \
                  VALUES (?1, 'pending', ?2, ?3) \
                  ON CONFLICT(txn_id) DO UPDATE SET state = 'pending', reason = excluded.reason, \
@@ -230,13 +236,13 @@ impl Store {
         let json = serde_json::to_string(&payload)
             .map_err(|e| StorageError::corrupt("queue interrupted advice", e.to_string()))?;
         let tx = self.transaction("begin advice recovery")?;
-        tx.execute(
+        tx.cached_execute(
             "INSERT INTO saf (txn_id, kind, state, payload, created_at, updated_at) \
              VALUES (?1, 'advice', 'pending', ?2, ?3, ?3)",
             params![row.id, json, now],
         )
         .map_err(StorageError::wrap("queue interrupted advice"))?;
-        tx.execute(
+        tx.cached_execute(
             "UPDATE txn SET state = 'advice_pending', response_code = '00', \
              approved_amount = amount, updated_at = ?2 WHERE id = ?1",
             params![row.id, now],
@@ -268,41 +274,69 @@ impl Store {
         find_by(&self.conn, "id = ?1", params![id])
     }
 
-    /// The row of a trace number in a batch.
-    pub fn by_trace(&self, batch: u32, trace: u32) -> Result<Option<TxnRecord>, StorageError> {
+    /// The row of a trace number in a batch, among the rows of `scope` (every scope: `None`).
+    pub fn by_trace(
+        &self,
+        scope: Option<&str>,
+        batch: u32,
+        trace: u32,
+    ) -> Result<Option<TxnRecord>, StorageError> {
         find_by(
             &self.conn,
-            "batch = ?1 AND trace = ?2",
-            params![batch, trace],
+            "batch = ?1 AND trace = ?2 AND (?3 IS NULL OR scope = ?3)",
+            params![batch, trace, scope],
         )
     }
 
-    /// The newest row with this RRN and local date (any batch).
-    pub fn by_rrn(&self, rrn: &str, date: &str) -> Result<Option<TxnRecord>, StorageError> {
+    /// The newest row with this RRN and local date (any batch), among the rows of `scope`.
+    pub fn by_rrn(
+        &self,
+        scope: Option<&str>,
+        rrn: &str,
+        date: &str,
+    ) -> Result<Option<TxnRecord>, StorageError> {
         find_by(
             &self.conn,
-            "rrn = ?1 AND local_date = ?2 ORDER BY id DESC",
-            params![rrn, date],
+            "rrn = ?1 AND local_date = ?2 AND (?3 IS NULL OR scope = ?3) ORDER BY id DESC",
+            params![rrn, date, scope],
         )
     }
 
-    /// The approved pre-authorisation with this auth code and date.
+    /// The approved pre-authorisation with this auth code and date, among the rows of `scope`.
     pub fn preauth_by_auth_code(
         &self,
+        scope: Option<&str>,
         auth_code: &str,
         date: &str,
     ) -> Result<Option<TxnRecord>, StorageError> {
         find_by(
             &self.conn,
             "kind = 'preauth' AND state = 'approved' AND auth_code = ?1 AND local_date = ?2 \
-             ORDER BY id DESC",
-            params![auth_code, date],
+             AND (?3 IS NULL OR scope = ?3) ORDER BY id DESC",
+            params![auth_code, date, scope],
         )
     }
 
-    /// The last row written.
-    pub fn last(&self) -> Result<Option<TxnRecord>, StorageError> {
-        find_by(&self.conn, "1 = 1 ORDER BY id DESC", [])
+    /// The newest row with a merchant app's order number in its scope.
+    pub fn by_order_no(
+        &self,
+        scope: &str,
+        order_no: &str,
+    ) -> Result<Option<TxnRecord>, StorageError> {
+        find_by(
+            &self.conn,
+            "scope = ?1 AND order_no = ?2 ORDER BY id DESC",
+            params![scope, order_no],
+        )
+    }
+
+    /// The last row written (of `scope`; of any scope: `None`).
+    pub fn last(&self, scope: Option<&str>) -> Result<Option<TxnRecord>, StorageError> {
+        find_by(
+            &self.conn,
+            "(?1 IS NULL OR scope = ?1) ORDER BY id DESC",
+            params![scope],
+        )
     }
 
     /// Rows of a batch, in trace order of creation.
@@ -310,8 +344,20 @@ impl Store {
         self.rows("batch = ?1 ORDER BY id", params![batch])
     }
 
+    /// Every row of a batch, whatever its kind and state: an upper bound of
+    /// [`Store::batch_settlement_count`] that SQLite counts from the `(batch, trace)` index
+    /// alone, without reading a row.
+    pub fn batch_row_count(&self, batch: u32) -> Result<u32, StorageError> {
+        self.conn
+            .prepare_cached("SELECT COUNT(*) FROM txn WHERE batch = ?1")
+            .and_then(|mut s| s.query_row([batch], |r| r.get::<_, i64>(0)))
+            .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+            .map_err(StorageError::wrap("count batch rows"))
+    }
+
     /// Rows of a batch that take (or, in flight, may take) a place in its settlement totals:
-    /// what the batch limit counts.
+    /// what the batch limit counts. It reads every row of the batch: ask
+    /// [`Store::batch_row_count`] first.
     pub fn batch_settlement_count(&self, batch: u32) -> Result<u32, StorageError> {
         let kinds: Vec<String> = crate::model::ALL_KINDS
             .iter()
@@ -324,7 +370,7 @@ impl Store {
             kinds.join(", ")
         );
         self.conn
-            .query_row(&sql, [batch], |r| r.get::<_, i64>(0))
+            .cached_row(&sql, [batch], |r| r.get::<_, i64>(0))
             .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
             .map_err(StorageError::wrap("count batch transactions"))
     }
@@ -342,7 +388,7 @@ impl Store {
         let sql = format!("SELECT {TXN_COLUMNS} FROM txn WHERE {filter}");
         let mut stmt = self
             .conn
-            .prepare(&sql)
+            .prepare_cached(&sql)
             .map_err(StorageError::wrap("list transactions"))?;
         let rows = stmt
             .query_map(args, row_to_txn)
@@ -358,7 +404,7 @@ fn find_by(
     args: impl rusqlite::Params,
 ) -> Result<Option<TxnRecord>, StorageError> {
     let sql = format!("SELECT {TXN_COLUMNS} FROM txn WHERE {filter} LIMIT 1");
-    conn.query_row(&sql, args, row_to_txn)
+    conn.cached_row(&sql, args, row_to_txn)
         .optional()
         .map_err(StorageError::wrap("read transaction"))
 }
@@ -370,7 +416,7 @@ fn apply_effect(
     now: i64,
 ) -> Result<(), StorageError> {
     let run = |sql: &str, p: &[&dyn rusqlite::ToSql]| {
-        tx.execute(sql, p)
+        tx.cached_execute(sql, p)
             .map(|_| ())
             .map_err(StorageError::wrap("update original"))
     };
@@ -425,6 +471,8 @@ mod tests {
             local_time: "093000".into(),
             request_fields: BTreeMap::new(),
             now: 1,
+            order_no: None,
+            receipt_remark: None,
         }
     }
 
@@ -493,7 +541,7 @@ mod tests {
         assert_eq!(j.by_id(sale.id).unwrap().unwrap().refunded_amount, 200);
         assert_eq!(j.recover(4).unwrap(), 0);
         assert_eq!(
-            j.by_rrn("123456789012", "1121").unwrap().unwrap().id,
+            j.by_rrn(None, "123456789012", "1121").unwrap().unwrap().id,
             refund.id
         );
     }

@@ -2,6 +2,7 @@
 //! one SQLite transaction in the WAL with `synchronous=FULL`: durable before the gateway call
 //! that depends on it.
 
+use super::Cached;
 use super::{to_i64, to_u64, Store};
 use crate::error::StorageError;
 use crate::model::{
@@ -54,7 +55,7 @@ impl Store {
         let seq = next_seq(&tx)?;
         let out_trade_no = format!("{}{seq:06}", new.number_prefix);
         let card_seq = card_seq(&tx)?;
-        tx.execute(
+        tx.cached_execute(
             "INSERT INTO qr_order (request_id, order_id, kind, out_trade_no, channel, amount, \
              masked_code, subject, state, pay_sent_at, deadline_at, batch, card_seq, local_date, \
              local_time, created_at, updated_at, scope, fingerprint) \
@@ -90,7 +91,7 @@ impl Store {
     /// Writes every mutable column of an attempt (one durable statement).
     pub(crate) fn save_qr_order(&self, o: &OrderRow, now: i64) -> Result<(), StorageError> {
         self.conn
-            .execute(
+            .cached_execute(
                 "UPDATE qr_order SET channel = ?2, state = ?3, paid_amount = ?4, \
                  refunded_amount = ?5, reverse_refunded = ?6, late_success = ?7, voided = ?8, \
                  acknowledged = ?9, error_code = ?10, last_error = ?11, channel_trade_no = ?12, \
@@ -136,27 +137,30 @@ impl Store {
         )
     }
 
-    /// The oldest unresolved attempt of a business order.
+    /// The oldest unresolved attempt of a business order of `scope` (two merchant apps may use
+    /// the same order number).
     pub(crate) fn qr_unresolved_of_business_order(
         &self,
+        scope: &str,
         order_id: &str,
     ) -> Result<Option<OrderRow>, StorageError> {
         find_order(
             &self.conn,
-            &format!("order_id = ?1 AND {UNRESOLVED} ORDER BY id"),
-            [order_id],
+            &format!("scope = ?1 AND order_id = ?2 AND {UNRESOLVED} ORDER BY id"),
+            params![scope, order_id],
         )
     }
 
-    /// A paid attempt of a business order.
+    /// A paid attempt of a business order of `scope`.
     pub(crate) fn qr_paid_of_business_order(
         &self,
+        scope: &str,
         order_id: &str,
     ) -> Result<Option<OrderRow>, StorageError> {
         find_order(
             &self.conn,
-            "order_id = ?1 AND state = 'paid' ORDER BY id",
-            [order_id],
+            "scope = ?1 AND order_id = ?2 AND state = 'paid' ORDER BY id",
+            params![scope, order_id],
         )
     }
 
@@ -179,9 +183,42 @@ impl Store {
         find_orders(&self.conn, "1 = 1 ORDER BY id", [])
     }
 
-    /// The newest attempt.
-    pub(crate) fn qr_newest_order(&self) -> Result<Option<OrderRow>, StorageError> {
-        find_order(&self.conn, "1 = 1 ORDER BY id DESC", [])
+    /// The newest attempt (of `scope`; of any scope: `None`).
+    pub(crate) fn qr_newest_order(
+        &self,
+        scope: Option<&str>,
+    ) -> Result<Option<OrderRow>, StorageError> {
+        find_order(
+            &self.conn,
+            "(?1 IS NULL OR scope = ?1) ORDER BY id DESC",
+            params![scope],
+        )
+    }
+
+    /// The newest attempt of a business order number in `scope`.
+    pub(crate) fn qr_order_by_order_id(
+        &self,
+        scope: &str,
+        order_id: &str,
+    ) -> Result<Option<OrderRow>, StorageError> {
+        find_order(
+            &self.conn,
+            "scope = ?1 AND order_id = ?2 ORDER BY id DESC",
+            params![scope, order_id],
+        )
+    }
+
+    /// The attempt with this QR order number (`out_trade_no`), among the rows of `scope`.
+    pub(crate) fn qr_order_by_out_trade_no(
+        &self,
+        scope: Option<&str>,
+        out_trade_no: &str,
+    ) -> Result<Option<OrderRow>, StorageError> {
+        find_order(
+            &self.conn,
+            "out_trade_no = ?1 AND (?2 IS NULL OR scope = ?2)",
+            params![out_trade_no, scope],
+        )
     }
 
     pub(crate) fn qr_refund_by_request_id(
@@ -207,12 +244,17 @@ impl Store {
     }
 
     /// The newest refund.
-    pub(crate) fn qr_newest_refund(&self) -> Result<Option<RefundRow>, StorageError> {
-        Ok(
-            find_refunds(&self.conn, "1 = 1 ORDER BY id DESC LIMIT 1", [])?
-                .into_iter()
-                .next(),
-        )
+    pub(crate) fn qr_newest_refund(
+        &self,
+        scope: Option<&str>,
+    ) -> Result<Option<RefundRow>, StorageError> {
+        Ok(find_refunds(
+            &self.conn,
+            "(?1 IS NULL OR scope = ?1) ORDER BY id DESC LIMIT 1",
+            params![scope],
+        )?
+        .into_iter()
+        .next())
     }
 
     /// Stores a pending refund with its `out_refund_no`, checking in the same transaction
@@ -223,7 +265,7 @@ impl Store {
     ) -> Result<RefundRow, RefundRefusal> {
         let tx = self.transaction("begin QR refund")?;
         let committed: i64 = tx
-            .query_row(
+            .cached_row(
                 "SELECT COALESCE(SUM(amount), 0) FROM qr_refund \
                  WHERE order_ref = ?1 AND state IN ('pending', 'done')",
                 [new.order.id],
@@ -241,7 +283,7 @@ impl Store {
             QrRefundKind::Refund => "refund",
             QrRefundKind::Void => "void",
         };
-        tx.execute(
+        tx.cached_execute(
             "INSERT INTO qr_refund (request_id, order_ref, out_refund_no, kind, amount, state, \
              batch, card_seq, local_date, local_time, created_at, updated_at, scope, \
              fingerprint) \
@@ -279,7 +321,7 @@ impl Store {
         now: i64,
     ) -> Result<(), StorageError> {
         let tx = self.transaction("begin QR refund update")?;
-        tx.execute(
+        tx.cached_execute(
             "UPDATE qr_refund SET state = ?2, error_code = ?3, last_error = ?4, \
              channel_refund_no = ?5, refund_time = ?6, attempts = ?7, updated_at = ?8 \
              WHERE id = ?1",
@@ -296,7 +338,7 @@ impl Store {
         )
         .map_err(StorageError::wrap("update QR refund"))?;
         if refund.state == RefundState::Done {
-            tx.execute(
+            tx.cached_execute(
                 "UPDATE qr_order SET refunded_amount = (SELECT COALESCE(SUM(amount), 0) \
                  FROM qr_refund WHERE order_ref = ?1 AND state = 'done'), \
                  voided = voided OR ?2, updated_at = ?3 WHERE id = ?1",
@@ -314,7 +356,7 @@ impl Store {
         let sum = |sql: &str| -> Result<Vec<(String, u32, u64)>, StorageError> {
             let mut stmt = self
                 .conn
-                .prepare(sql)
+                .prepare_cached(sql)
                 .map_err(StorageError::wrap("sum QR payments"))?;
             let rows = stmt
                 .query_map([batch], |r| {
@@ -449,7 +491,7 @@ fn row_to_refund(r: &Row<'_>) -> rusqlite::Result<RefundRow> {
 /// The next value of the persisted QR counter (1..=999999, wrapping), inside `tx`.
 fn next_seq(tx: &rusqlite::Transaction<'_>) -> Result<u32, StorageError> {
     let v: String = tx
-        .query_row("SELECT value FROM meta WHERE key = 'qr_seq'", [], |r| {
+        .cached_row("SELECT value FROM meta WHERE key = 'qr_seq'", [], |r| {
             r.get(0)
         })
         .map_err(StorageError::wrap("read QR counter"))?;
@@ -457,7 +499,7 @@ fn next_seq(tx: &rusqlite::Transaction<'_>) -> Result<u32, StorageError> {
         .parse()
         .map_err(|_| StorageError::corrupt("read QR counter", format!("qr_seq = {v:?}")))?;
     let next = last % 999_999 + 1;
-    tx.execute(
+    tx.cached_execute(
         "UPDATE meta SET value = ?1 WHERE key = 'qr_seq'",
         [next.to_string()],
     )
@@ -467,7 +509,7 @@ fn next_seq(tx: &rusqlite::Transaction<'_>) -> Result<u32, StorageError> {
 
 /// The newest card journal row id: orders QR records among card transactions.
 fn card_seq(tx: &rusqlite::Transaction<'_>) -> Result<i64, StorageError> {
-    tx.query_row("SELECT COALESCE(MAX(id), 0) FROM txn", [], |r| r.get(0))
+    tx.cached_row("SELECT COALESCE(MAX(id), 0) FROM txn", [], |r| r.get(0))
         .map_err(StorageError::wrap("read card sequence"))
 }
 
@@ -478,7 +520,7 @@ fn find_orders(
 ) -> Result<Vec<OrderRow>, StorageError> {
     let sql = format!("SELECT {ORDER_COLUMNS} FROM qr_order WHERE {filter}");
     let mut stmt = conn
-        .prepare(&sql)
+        .prepare_cached(&sql)
         .map_err(StorageError::wrap("list QR orders"))?;
     let rows = stmt
         .query_map(args, row_to_order)
@@ -493,7 +535,7 @@ fn find_order(
     args: impl rusqlite::Params,
 ) -> Result<Option<OrderRow>, StorageError> {
     let sql = format!("SELECT {ORDER_COLUMNS} FROM qr_order WHERE {filter} LIMIT 1");
-    conn.query_row(&sql, args, row_to_order)
+    conn.cached_row(&sql, args, row_to_order)
         .optional()
         .map_err(StorageError::wrap("find QR order"))
 }
@@ -505,7 +547,7 @@ fn find_refunds(
 ) -> Result<Vec<RefundRow>, StorageError> {
     let sql = format!("SELECT {REFUND_COLUMNS} FROM qr_refund WHERE {filter}");
     let mut stmt = conn
-        .prepare(&sql)
+        .prepare_cached(&sql)
         .map_err(StorageError::wrap("list QR refunds"))?;
     let rows = stmt
         .query_map(args, row_to_refund)

@@ -2,6 +2,7 @@
 //! parked after the retry limit for manual handling. (A request in flight is armed by its own
 //! journal row in state `sending`.)
 
+use super::Cached;
 use super::Store;
 use crate::error::StorageError;
 use crate::model::ReversalRecord;
@@ -25,7 +26,7 @@ impl Store {
         );
         let mut stmt = self
             .conn
-            .prepare(&sql)
+            .prepare_cached(&sql)
             .map_err(StorageError::wrap("list reversals"))?;
         let rows = stmt
             .query_map([], |r| {
@@ -51,9 +52,9 @@ impl Store {
     /// The host acknowledged the reversal: the transaction is reversed.
     pub fn reversal_done(&mut self, txn_id: i64, now: i64) -> Result<(), StorageError> {
         let tx = self.transaction("begin reversal done")?;
-        tx.execute("DELETE FROM reversal WHERE txn_id = ?1", [txn_id])
+        tx.cached_execute("DELETE FROM reversal WHERE txn_id = ?1", [txn_id])
             .map_err(StorageError::wrap("clear reversal"))?;
-        tx.execute(
+        tx.cached_execute(
             "UPDATE txn SET state = 'reversed', updated_at = ?2 WHERE id = ?1",
             params![txn_id, now],
         )
@@ -73,7 +74,7 @@ impl Store {
     ) -> Result<bool, StorageError> {
         let tx = self.transaction("begin reversal failure")?;
         let attempts: i64 = tx
-            .query_row(
+            .cached_row(
                 "UPDATE reversal SET attempts = attempts + 1, last_error = ?2, updated_at = ?3 \
                  WHERE txn_id = ?1 RETURNING attempts",
                 params![txn_id, error, now],
@@ -82,12 +83,12 @@ impl Store {
             .map_err(StorageError::wrap("count reversal attempt"))?;
         let parked = u32::try_from(attempts).unwrap_or(u32::MAX) >= max_attempts;
         if parked {
-            tx.execute(
+            tx.cached_execute(
                 "UPDATE reversal SET state = 'parked' WHERE txn_id = ?1",
                 [txn_id],
             )
             .map_err(StorageError::wrap("park reversal"))?;
-            tx.execute(
+            tx.cached_execute(
                 "UPDATE txn SET state = 'reversal_parked', updated_at = ?2 WHERE id = ?1",
                 params![txn_id, now],
             )
@@ -103,14 +104,14 @@ impl Store {
     pub fn retry_parked_reversal(&mut self, txn_id: i64, now: i64) -> Result<bool, StorageError> {
         let tx = self.transaction("begin reversal retry")?;
         let changed = tx
-            .execute(
+            .cached_execute(
                 "UPDATE reversal SET state = 'pending', attempts = 0, updated_at = ?2 \
                  WHERE txn_id = ?1 AND state = 'parked'",
                 params![txn_id, now],
             )
             .map_err(StorageError::wrap("requeue reversal"))?;
         if changed > 0 {
-            tx.execute(
+            tx.cached_execute(
                 "UPDATE txn SET state = 'reversal_pending', updated_at = ?2 WHERE id = ?1",
                 params![txn_id, now],
             )

@@ -1,6 +1,7 @@
 //! Table `saf`: store-and-forward messages (completion advices, TC uploads), queued durably
 //! and never dropped: an undelivered message stays pending.
 
+use super::Cached;
 use super::Store;
 use crate::error::StorageError;
 use crate::model::SafEntry;
@@ -12,7 +13,7 @@ impl Store {
     pub(crate) fn saf_pending(&self) -> Result<Vec<SafEntry>, StorageError> {
         let mut stmt = self
             .conn
-            .prepare(
+            .prepare_cached(
                 "SELECT id, txn_id, kind, attempts, payload FROM saf WHERE state = 'pending' \
                  ORDER BY id",
             )
@@ -56,7 +57,7 @@ impl Store {
         let json = serde_json::to_string(payload)
             .map_err(|e| StorageError::corrupt("queue advice", e.to_string()))?;
         self.conn
-            .execute(
+            .cached_execute(
                 "INSERT INTO saf (txn_id, kind, state, payload, created_at, updated_at) \
                  VALUES (?1, ?2, 'pending', ?3, ?4, ?4)",
                 params![txn_id, kind, json, now],
@@ -75,13 +76,13 @@ impl Store {
         now: i64,
     ) -> Result<(), StorageError> {
         let tx = self.transaction("begin advice delivery")?;
-        tx.execute(
+        tx.cached_execute(
             "UPDATE saf SET state = 'done', updated_at = ?2, last_error = NULL WHERE id = ?1",
             params![id, now],
         )
         .map_err(StorageError::wrap("update advice"))?;
         if let Some((txn_id, rrn)) = approved_txn {
-            tx.execute(
+            tx.cached_execute(
                 "UPDATE txn SET state = 'approved', response_code = '00', \
                  rrn = COALESCE(?2, rrn), updated_at = ?3 WHERE id = ?1",
                 params![txn_id, rrn, now],
@@ -95,7 +96,7 @@ impl Store {
     /// An attempt to deliver message `id` failed; it stays queued.
     pub fn saf_failed(&self, id: i64, error: &str, now: i64) -> Result<(), StorageError> {
         self.conn
-            .execute(
+            .cached_execute(
                 "UPDATE saf SET attempts = attempts + 1, updated_at = ?2, last_error = ?3 \
                  WHERE id = ?1",
                 params![id, now, error],

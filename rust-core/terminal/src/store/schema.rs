@@ -316,7 +316,16 @@ const MIGRATIONS: &[&str] = &[
             (SELECT o.request_id FROM qr_order o WHERE o.id = qr_refund.order_ref), '')
         || CASE kind WHEN 'void' THEN '' ELSE ' amount=' || amount END;
     "#,
-    // 4: operators and the supervisor (passwords as Argon2id PHC strings only; the supervisor's
+    // 4: what a merchant app adds to a card request: its own order number (queryable within
+    // its scope) and the remark line printed on the receipt. QR attempts keep the merchant's
+    // order number in `order_id` already.
+    r#"
+    ALTER TABLE txn ADD COLUMN order_no TEXT;
+    ALTER TABLE txn ADD COLUMN receipt_remark TEXT;
+    CREATE INDEX txn_scope_order_no ON txn(scope, order_no) WHERE order_no IS NOT NULL;
+    CREATE INDEX qr_order_scope_order_id ON qr_order(scope, order_id);
+    "#,
+    // 5: operators and the supervisor (passwords as Argon2id PHC strings only; the supervisor's
     // factory account is created by the engine, which can hash), who is signed in, and the
     // check values of the work keys the last sign-in installed (the key status screen).
     r#"

@@ -1,6 +1,7 @@
 //! Table `meta`: the trace and batch counters and the flags that must survive a restart. Each
 //! flag has its own typed method, so the key names live here only.
 
+use super::Cached;
 use super::Store;
 use crate::error::StorageError;
 use rusqlite::{params, OptionalExtension};
@@ -145,21 +146,21 @@ impl Store {
     fn counter(&self, key: &str) -> Result<u32, StorageError> {
         let v: String = self
             .conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .cached_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
             .map_err(StorageError::wrap("read counter"))?;
         parse(key, &v)
     }
 
     fn setting(&self, key: &str) -> Result<Option<String>, StorageError> {
         self.conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .cached_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
             .optional()
             .map_err(StorageError::wrap("read setting"))
     }
 
     fn set_setting(&self, key: &str, value: &str) -> Result<(), StorageError> {
         self.conn
-            .execute(
+            .cached_execute(
                 "INSERT INTO meta (key, value) VALUES (?1, ?2) \
                  ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 params![key, value],
@@ -179,13 +180,13 @@ impl Store {
 pub(super) fn bump_trace(tx: &rusqlite::Transaction<'_>) -> Result<u32, StorageError> {
     let last: u32 = parse(
         "trace",
-        &tx.query_row("SELECT value FROM meta WHERE key = 'trace'", [], |r| {
+        &tx.cached_row("SELECT value FROM meta WHERE key = 'trace'", [], |r| {
             r.get::<_, String>(0)
         })
         .map_err(StorageError::wrap("read trace"))?,
     )?;
     let next = if last >= 999_999 { 1 } else { last + 1 };
-    tx.execute(
+    tx.cached_execute(
         "UPDATE meta SET value = ?1 WHERE key = 'trace'",
         [next.to_string()],
     )
@@ -197,7 +198,7 @@ pub(super) fn bump_trace(tx: &rusqlite::Transaction<'_>) -> Result<u32, StorageE
 pub(super) fn batch_in(tx: &rusqlite::Transaction<'_>) -> Result<u32, StorageError> {
     parse(
         "batch",
-        &tx.query_row("SELECT value FROM meta WHERE key = 'batch'", [], |r| {
+        &tx.cached_row("SELECT value FROM meta WHERE key = 'batch'", [], |r| {
             r.get::<_, String>(0)
         })
         .map_err(StorageError::wrap("read batch"))?,

@@ -11,7 +11,6 @@ use crate::model::response_codes;
 use crate::model::{
     AnswerFields, Begun, NewTxn, OriginalEffect, Outcome, Progress, TxnKind, TxnRecord, TxnState,
 };
-use crate::services::idempotency::CASHIER_SCOPE;
 use crate::services::wire::{icc_for, rebuild, set};
 use std::collections::BTreeMap;
 use unipos_iso8583::cup::{Field60, OriginalMessage};
@@ -162,7 +161,7 @@ pub(super) fn run(ctx: &mut Ctx, plan: TxnPlan) -> Result<CardDone, EngineError>
         .map(|t| super::track::for_wire(ctx, t))
         .transpose()?;
     let new = NewTxn {
-        scope: CASHIER_SCOPE.to_owned(),
+        scope: ctx.caller.scope.clone(),
         request_id: plan.request_id.clone(),
         fingerprint: plan.fingerprint.clone(),
         kind: plan.kind,
@@ -179,6 +178,8 @@ pub(super) fn run(ctx: &mut Ctx, plan: TxnPlan) -> Result<CardDone, EngineError>
         local_time: local.hhmmss(),
         request_fields: stored.clone(),
         now: ctx.now(),
+        order_no: ctx.merchant_fields.order_no.clone(),
+        receipt_remark: ctx.merchant_fields.receipt_remark.clone(),
     };
     let row = match ctx.store.begin(&new)? {
         Begun::New(row) => row,

@@ -17,7 +17,7 @@ use crate::model::{
     PreAuthRequest, PreAuthVoidRequest, RefundRequest, SaleRequest, TxnKind, TxnRecord, TxnState,
     VoidRequest,
 };
-use crate::services::idempotency::{known_as, Known, CASHIER_SCOPE};
+use crate::services::idempotency::{known_as, Known};
 use crate::services::Online;
 use crate::validate::Validate;
 use unipos_iso8583::cup::OriginalMessage;
@@ -39,9 +39,11 @@ pub(crate) enum CardDone {
 /// The stored outcome of a known request id (the same request asked again), or `None` for a
 /// new one; a request id used for another request is a conflict.
 fn stored(ctx: &Ctx, request_id: &str, fingerprint: &str) -> Result<Option<Outcome>, EngineError> {
-    match known_as(ctx, CASHIER_SCOPE, request_id, fingerprint)? {
+    match known_as(&ctx.store, &ctx.caller.scope, request_id, fingerprint)? {
         None => Ok(None),
-        Some(Known::Card(row)) => Ok(Some(Outcome::from_record(&row))),
+        Some(Known::Card(row)) => Ok(Some(crate::services::outcomes::described(
+            &ctx.store, &row,
+        )?)),
         // Fingerprints carry the kind: a QR row with a card fingerprint cannot match.
         Some(_) => Err(EngineError::RequestIdConflict {
             request_id: request_id.to_owned(),
@@ -150,12 +152,15 @@ pub(crate) fn refund(
     if let Some(done) = stored(ctx, &req.request_id, &fingerprint)? {
         return Ok(CardDone::Stored(Box::new(done)));
     }
-    let original = ctx.store.by_rrn(&req.rrn, &req.date)?.ok_or_else(|| {
-        RuleViolation::OriginalNotFound(format!(
-            "no sale with reference {} on {}",
-            req.rrn, req.date
-        ))
-    })?;
+    let original = ctx
+        .store
+        .by_rrn(ctx.caller.original_scope(), &req.rrn, &req.date)?
+        .ok_or_else(|| {
+            RuleViolation::OriginalNotFound(format!(
+                "no sale with reference {} on {}",
+                req.rrn, req.date
+            ))
+        })?;
     if !matches!(original.kind, TxnKind::Sale | TxnKind::Completion)
         || original.state != TxnState::Approved
     {

@@ -43,10 +43,21 @@ pub(crate) fn original_in_batch(
     kind: TxnKind,
 ) -> Result<TxnRecord, EngineError> {
     let batch = ctx.store.current_batch()?;
-    let original = ctx
+    let original = match ctx
         .store
-        .by_trace(batch, trace)?
-        .ok_or(RuleViolation::OriginalNotInBatch(trace))?;
+        .by_trace(ctx.caller.original_scope(), batch, trace)?
+    {
+        Some(o) => o,
+        // A merchant app sees only its own transactions: another app's trace is not found
+        // for it (never "exists but is not yours").
+        None if ctx.caller.original_scope().is_some() => {
+            return Err(RuleViolation::OriginalNotFound(format!(
+                "no transaction of this app with trace {trace:06} in the current batch"
+            ))
+            .into())
+        }
+        None => return Err(RuleViolation::OriginalNotInBatch(trace).into()),
+    };
     if original.kind != kind {
         return Err(RuleViolation::WrongOriginal(format!(
             "trace {trace:06} is a {}, not a {}",
@@ -94,7 +105,7 @@ pub(crate) fn live_preauth(
 ) -> Result<TxnRecord, EngineError> {
     let preauth = ctx
         .store
-        .preauth_by_auth_code(auth_code, date)?
+        .preauth_by_auth_code(ctx.caller.original_scope(), auth_code, date)?
         .ok_or_else(|| {
             RuleViolation::OriginalNotFound(format!(
                 "no pre-authorisation with auth code {auth_code} on {date}"

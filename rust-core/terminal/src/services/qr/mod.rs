@@ -73,7 +73,7 @@ use crate::context::Ctx;
 use crate::error::EngineError;
 use crate::link::qr_gateway::{Exchange, QrGateway};
 use crate::model::{OrderRow, QrOrderKind, QrSettings, RefundRow};
-use crate::services::idempotency::{known_as, Known, CASHIER_SCOPE};
+use crate::services::idempotency::{known_as, Known};
 use crate::services::Online;
 use std::time::Duration;
 use unipos_qr_protocol::messages::{OrderRef, QrRequest};
@@ -229,7 +229,7 @@ impl QrService {
         request_id: &str,
         fingerprint: &str,
     ) -> Result<Option<OrderRow>, EngineError> {
-        match known_as(ctx, CASHIER_SCOPE, request_id, fingerprint)? {
+        match known_as(&ctx.store, &ctx.caller.scope, request_id, fingerprint)? {
             None => Ok(None),
             Some(Known::QrOrder(o)) => Ok(Some(o)),
             Some(_) => Err(conflict(request_id)),
@@ -242,7 +242,7 @@ impl QrService {
         request_id: &str,
         fingerprint: &str,
     ) -> Result<Option<RefundRow>, EngineError> {
-        match known_as(ctx, CASHIER_SCOPE, request_id, fingerprint)? {
+        match known_as(&ctx.store, &ctx.caller.scope, request_id, fingerprint)? {
             None => Ok(None),
             Some(Known::QrRefund(r)) => Ok(Some(r)),
             Some(_) => Err(conflict(request_id)),
@@ -252,7 +252,10 @@ impl QrService {
     /// No double charge of a business order: refuse a new attempt while an older one is
     /// unresolved, or once one was paid.
     fn check_business_order(ctx: &Ctx, order_id: &str) -> Result<(), EngineError> {
-        if let Some(older) = ctx.store.qr_unresolved_of_business_order(order_id)? {
+        if let Some(older) = ctx
+            .store
+            .qr_unresolved_of_business_order(&ctx.caller.scope, order_id)?
+        {
             log::warn!(
                 "QR order {order_id}: attempt {} ({}) is unresolved; new attempt refused",
                 older.request_id,
@@ -260,7 +263,10 @@ impl QrService {
             );
             return Err(EngineError::InProgress(older.request_id));
         }
-        if let Some(paid) = ctx.store.qr_paid_of_business_order(order_id)? {
+        if let Some(paid) = ctx
+            .store
+            .qr_paid_of_business_order(&ctx.caller.scope, order_id)?
+        {
             return Err(EngineError::InvalidRequest(format!(
                 "business order {order_id} is already paid (request {}); refund it instead of \
                  paying again",

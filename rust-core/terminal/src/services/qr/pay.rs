@@ -13,7 +13,6 @@ use crate::model::{
     QrPayRequest, QrState, QrStatus,
 };
 use crate::qr_code::render_qr;
-use crate::services::idempotency::CASHIER_SCOPE;
 use crate::services::Online;
 use crate::validate::Validate;
 use unipos_qr_protocol::messages::{CreateRequest, PayRequest};
@@ -47,8 +46,9 @@ impl QrService {
 
         let timers = self.channel_timers(channel);
         let local = ctx.local();
+        let scope = ctx.caller.scope.clone();
         let new = NewOrder {
-            scope: CASHIER_SCOPE,
+            scope: &scope,
             request_id: &req.request_id,
             fingerprint,
             order_id: &req.order_id,
@@ -150,7 +150,7 @@ impl QrService {
     ) -> Result<QrOutcome, EngineError> {
         let o = ctx
             .store
-            .qr_order_by_request_id(CASHIER_SCOPE, request_id)?
+            .qr_order_by_request_id(&ctx.caller.scope, request_id)?
             .ok_or_else(|| {
                 RuleViolation::OriginalNotFound(format!(
                     "no QR payment with request id {request_id}"
@@ -194,8 +194,9 @@ impl QrService {
         Self::check_business_order(ctx, &req.order_id)?;
         let timers = self.settings.timers.dynamic;
         let local = ctx.local();
+        let scope = ctx.caller.scope.clone();
         let new = NewOrder {
-            scope: CASHIER_SCOPE,
+            scope: &scope,
             request_id: &req.request_id,
             fingerprint,
             order_id: &req.order_id,
@@ -293,7 +294,7 @@ impl QrService {
     ) -> Result<QrOutcome, EngineError> {
         let o = ctx
             .store
-            .qr_order_by_request_id(CASHIER_SCOPE, request_id)?
+            .qr_order_by_request_id(&ctx.caller.scope, request_id)?
             .ok_or_else(|| {
                 RuleViolation::OriginalNotFound(format!("no QR order with request id {request_id}"))
             })?;

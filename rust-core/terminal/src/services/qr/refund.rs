@@ -11,7 +11,6 @@ use crate::model::{
     NewRefund, OrderRow, Progress, QrRefundKind, QrRefundOutcome, QrRefundRequest, QrState,
     QrVoidRequest, RefundRow, RefundState,
 };
-use crate::services::idempotency::CASHIER_SCOPE;
 use crate::services::Online;
 use crate::store::RefundRefusal;
 use crate::validate::Validate;
@@ -107,14 +106,22 @@ impl QrService {
         ctx: &Ctx,
         original_request_id: &str,
     ) -> Result<OrderRow, EngineError> {
-        let original = ctx
+        // By the caller's own request id, else by the QR order number (`out_trade_no`) among
+        // the originals the caller may use.
+        let by_id = ctx
             .store
-            .qr_order_by_request_id(CASHIER_SCOPE, original_request_id)?
-            .ok_or_else(|| {
-                RuleViolation::OriginalNotFound(format!(
-                    "no QR payment with request id {original_request_id}"
-                ))
-            })?;
+            .qr_order_by_request_id(&ctx.caller.scope, original_request_id)?;
+        let original = match by_id {
+            Some(o) => Some(o),
+            None => ctx
+                .store
+                .qr_order_by_out_trade_no(ctx.caller.original_scope(), original_request_id)?,
+        }
+        .ok_or_else(|| {
+            RuleViolation::OriginalNotFound(format!(
+                "no QR payment with request id {original_request_id}"
+            ))
+        })?;
         if original.state != QrState::Paid {
             return Err(RuleViolation::WrongOriginal(format!(
                 "only a paid QR payment can be refunded ({original_request_id} is {})",
@@ -160,8 +167,9 @@ impl QrService {
         } = ask;
         self.begin(ctx, online)?;
         let local = ctx.local();
+        let scope = ctx.caller.scope.clone();
         let new = NewRefund {
-            scope: CASHIER_SCOPE,
+            scope: &scope,
             request_id,
             fingerprint,
             order: original,

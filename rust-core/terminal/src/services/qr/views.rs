@@ -8,7 +8,6 @@ use crate::model::{
     OrderRow, Outcome, QrOrderSummary, QrOutcome, QrRefundOutcome, QrRefundStatus, QrState,
     QrStatus, RefundRow, RefundState,
 };
-use crate::services::idempotency::CASHIER_SCOPE;
 use crate::store::Store;
 use unipos_qr_protocol::Channel;
 
@@ -89,10 +88,14 @@ pub(crate) fn projected(
     }
 }
 
-/// The newest QR record (attempt or refund) with the card sequence it was created after.
-pub(crate) fn newest(store: &Store) -> Result<Option<(i64, Outcome)>, EngineError> {
-    let order = store.qr_newest_order()?;
-    let refund = store.qr_newest_refund()?;
+/// The newest QR record (attempt or refund) of `scope` (every scope: `None`) with the card
+/// sequence it was created after.
+pub(crate) fn newest(
+    store: &Store,
+    scope: Option<&str>,
+) -> Result<Option<(i64, Outcome)>, EngineError> {
+    let order = store.qr_newest_order(scope)?;
+    let refund = store.qr_newest_refund(scope)?;
     // Both draw their numbers from the same counter, the last 6 digits of the number.
     let seq = |no: &str| {
         no.get(no.len().saturating_sub(6)..)
@@ -198,7 +201,7 @@ impl QrService {
     pub(crate) fn acknowledge(&self, ctx: &mut Ctx, request_id: &str) -> Result<bool, EngineError> {
         match ctx
             .store
-            .qr_order_by_request_id(CASHIER_SCOPE, request_id)?
+            .qr_order_by_request_id(&ctx.caller.scope, request_id)?
         {
             Some(mut o) if o.state.is_final() => {
                 o.acknowledged = true;

@@ -51,4 +51,10 @@ interface IUniPosService {
     void registerCallback(IUniPosCallback callback);
 
     void unregisterCallback(IUniPosCallback callback);
+
+    /**
+     * Since contract 2 (check getContractVersion() >= 2). The caller's newest transaction that
+     * carried its own order number orderNo (state NOT_FOUND if none).
+     */
+    TransResult queryByOrderNo(String orderNo);
 }

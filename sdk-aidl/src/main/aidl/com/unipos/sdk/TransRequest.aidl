@@ -1,5 +1,5 @@
 /*
- * unipos third-party payment contract, version 1.
+ * unipos third-party payment contract, version 2 (fields marked "since 2" are new).
  *
  * A request to the unified acquiring app. Field names are also the Intent extra keys of the pay
  * Intent (com.unipos.action.PAY); see docs/integration-guide.md for the full table.
@@ -47,4 +47,10 @@ parcelable TransRequest {
     String receiptRemark;
     /** Seconds to wait for a card or a payment code; 0 = terminal default; else 10..120. */
     int cardWaitSeconds;
+    /**
+     * Since 2. The customer's payment code when the merchant app scanned it with its own
+     * scanner (payMethod QR_SCAN): digits only, 10..32; never stored, logged or returned.
+     * Empty: the terminal scans it.
+     */
+    String paymentCode;
 }

@@ -15,7 +15,8 @@ parcelable TransResult {
     /**
      * TransState.*: APPROVED (done, money moved as described), DECLINED / FAILED (no money
      * moved), PENDING (still running), UNKNOWN (the terminal is still resolving a lost answer:
-     * query again later, never retry with a new id), NOT_FOUND (no such request id for this app).
+     * query again later, never retry with a new id), NOT_FOUND (no such request id for this app),
+     * VOIDED (since 2: it was approved, then voided; the money moved back).
      */
     int state;
     /** ErrorCodes.* (0 when approved). Stable numeric table shared with the Rust core. */
@@ -63,4 +64,10 @@ parcelable TransResult {
      * (reprint with TransType.REPRINT).
      */
     int printErrorCode;
+    /**
+     * Since 2. For a void, refund or completion: the original's request id (when it is one of the
+     * calling app's own) and trace number.
+     */
+    String origRequestId;
+    String origTraceNo;
 }

@@ -55,6 +55,11 @@ object ErrorCodes {
     const val SETTLEMENT_PENDING = 1015
     /** cancel(): too late, the card has been read / the request has been sent; wait for the result. */
     const val CANCEL_NOT_ALLOWED = 1016
+    /**
+     * The terminal's allow-list does not grant your app this operation (void, refund, pre-auth,
+     * settlement, sign-in...): nothing was done. Ask the acquirer to add the capability to your entry.
+     */
+    const val CAPABILITY_NOT_GRANTED = 1017
 
     // ---- 11xx: operators and the supervisor: the terminal's own cashier screens only ------------------
     // A merchant app never receives these (its requests need no operator or supervisor password).
@@ -184,6 +189,7 @@ object ErrorCodes {
         PASSWORD_LOCKED to "locked after wrong passwords (cashier screens only)",
         PASSWORD_CHANGE_REQUIRED to "factory password must be changed (cashier screens only)",
         UNKNOWN_OPERATOR to "no such operator (cashier screens only)",
+        CAPABILITY_NOT_GRANTED to "operation not granted to this app",
         HOST_DECLINED to "declined by host",
         INSUFFICIENT_FUNDS to "insufficient funds",
         WRONG_PIN to "wrong PIN",

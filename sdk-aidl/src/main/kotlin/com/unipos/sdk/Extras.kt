@@ -24,6 +24,8 @@ object Extras {
     const val PRINT_MODE = "printMode"
     const val RECEIPT_REMARK = "receiptRemark"
     const val CARD_WAIT_SECONDS = "cardWaitSeconds"
+    /** Since 2: the customer's payment code scanned by the merchant app itself. */
+    const val PAYMENT_CODE = "paymentCode"
 
     // result keys (plus REQUEST_ID, TRANS_TYPE, AMOUNT, ORDER_NO, VERSION above)
     const val STATE = "state"
@@ -47,6 +49,7 @@ object Extras {
     const val SETTLE_AMOUNT = "settleAmount"
     const val SETTLE_BALANCED = "settleBalanced"
     const val PRINT_ERROR_CODE = "printErrorCode"
+    // since 2 (plus ORIG_REQUEST_ID, ORIG_TRACE_NO above): a void's, refund's or completion's original
     /** ACTION_QUERY only: true = the caller's last transaction instead of REQUEST_ID. */
     const val QUERY_LAST = "queryLast"
 }
@@ -74,6 +77,7 @@ object BundleCodec {
         putInt(Extras.PRINT_MODE, r.printMode)
         putStr(Extras.RECEIPT_REMARK, r.receiptRemark)
         putInt(Extras.CARD_WAIT_SECONDS, r.cardWaitSeconds)
+        putStr(Extras.PAYMENT_CODE, r.paymentCode)
     }
 
     @JvmStatic
@@ -94,6 +98,7 @@ object BundleCodec {
         printMode = b.int(Extras.PRINT_MODE, PrintMode.AUTO)
         receiptRemark = b.str(Extras.RECEIPT_REMARK)
         cardWaitSeconds = b.int(Extras.CARD_WAIT_SECONDS, 0)
+        paymentCode = b.str(Extras.PAYMENT_CODE)
     }
 
     /** Result to Bundle. The PAN is re-masked here whatever the caller filled in (defence in depth). */
@@ -125,6 +130,8 @@ object BundleCodec {
         putLong(Extras.SETTLE_AMOUNT, r.settleAmount)
         putBoolean(Extras.SETTLE_BALANCED, r.settleBalanced)
         putInt(Extras.PRINT_ERROR_CODE, r.printErrorCode)
+        putStr(Extras.ORIG_REQUEST_ID, r.origRequestId)
+        putStr(Extras.ORIG_TRACE_NO, r.origTraceNo)
     }
 
     /**
@@ -165,6 +172,8 @@ object BundleCodec {
         settleAmount = b.long(Extras.SETTLE_AMOUNT, 0)
         settleBalanced = b.bool(Extras.SETTLE_BALANCED)
         printErrorCode = b.int(Extras.PRINT_ERROR_CODE, 0)
+        origRequestId = b.str(Extras.ORIG_REQUEST_ID)
+        origTraceNo = b.str(Extras.ORIG_TRACE_NO)
     }
 
     private fun Bundle.putStr(k: String, v: String?) { if (v != null) putString(k, v) }

@@ -28,6 +28,15 @@ object Requests {
              printMode: Int = PrintMode.AUTO): TransRequest =
         base(requestId, TransType.SALE, amount, printMode).also { it.payMethod = payMethod; it.orderNo = orderNo }
 
+    /**
+     * QR sale with the customer's payment code that your app scanned with its own scanner
+     * ([code]: the digits of the code; never stored or logged by unipos).
+     */
+    @JvmStatic @JvmOverloads
+    fun qrSaleWithCode(requestId: String, amount: Long, code: String, orderNo: String? = null,
+                       printMode: Int = PrintMode.AUTO): TransRequest =
+        sale(requestId, amount, PayMethod.QR_SCAN, orderNo, printMode).also { it.paymentCode = code }
+
     /** Same-day, same-batch void (撤销) of a sale, always the full amount. Give origRequestId or origTraceNo. */
     @JvmStatic @JvmOverloads
     fun voidSale(requestId: String, origRequestId: String? = null, origTraceNo: String? = null,
@@ -113,10 +122,12 @@ object RequestValidator {
     const val MAX_REMARK = 60
 
     private val REQUEST_ID = Regex("[A-Za-z0-9._:-]{1,$MAX_REQUEST_ID}")
-    private val TRACE = Regex("[0-9]{6}")
+    /** 000001..999999: trace 000000 does not exist (found by the JVM fuzzer: the core refused it as malformed). */
+    private val TRACE = Regex("(?!000000)[0-9]{6}")
     private val REFERENCE = Regex("[A-Za-z0-9]{12}")
     private val AUTH_CODE = Regex("[A-Za-z0-9]{1,6}")
     private val ORDER = Regex("[\\x21-\\x7E]{1,$MAX_ORDER_NO}")
+    private val PAYMENT_CODE = Regex("[0-9]{10,32}")
 
     @JvmStatic
     fun isValidRequestId(id: String?): Boolean = id != null && REQUEST_ID.matches(id)
@@ -144,11 +155,19 @@ object RequestValidator {
             if (it.length > MAX_REMARK || it.contains('\n') || it.contains('\r')) return bad("receiptRemark must be <= $MAX_REMARK chars, one line")
         }
         if (r.cardWaitSeconds != 0 && r.cardWaitSeconds !in 10..120) return bad("cardWaitSeconds must be 0 or 10..120")
+        r.paymentCode?.let {
+            if (it.isNotEmpty()) {
+                if (!PAYMENT_CODE.matches(it)) return bad("paymentCode must be 10..32 digits")
+                if (r.transType != TransType.SALE || r.payMethod != PayMethod.QR_SCAN)
+                    return bad("paymentCode goes with a SALE of payMethod QR_SCAN")
+            }
+        }
         r.origRequestId?.let { if (it.isNotEmpty() && !isValidRequestId(it)) return bad("origRequestId malformed") }
-        r.origTraceNo?.let { if (it.isNotEmpty() && !TRACE.matches(it)) return bad("origTraceNo must be 6 digits") }
+        r.origTraceNo?.let { if (it.isNotEmpty() && !TRACE.matches(it)) return bad("origTraceNo must be 6 digits, 000001..999999") }
         r.origReferenceNo?.let { if (it.isNotEmpty() && !REFERENCE.matches(it)) return bad("origReferenceNo must be 12 letters/digits") }
         r.origAuthCode?.let { if (it.isNotEmpty() && !AUTH_CODE.matches(it)) return bad("origAuthCode must be 1..6 letters/digits") }
         r.origDate?.let { if (it.isNotEmpty() && !isMmdd(it)) return bad("origDate must be MMDD") }
+        r.origQrOrderNo?.let { if (it.isNotEmpty() && !ORDER.matches(it)) return bad("origQrOrderNo must be <= $MAX_ORDER_NO printable ASCII chars") }
 
         val byId = !r.origRequestId.isNullOrEmpty()
         val hasTrace = !r.origTraceNo.isNullOrEmpty()

@@ -3,7 +3,7 @@ package com.unipos.sdk
 /** Names of the unified acquiring app's components and the contract version. */
 object UniPos {
     /** Version of this contract (AIDL + Intent keys). Bumped when fields or methods are appended. */
-    const val CONTRACT_VERSION = 1
+    const val CONTRACT_VERSION = 2
 
     /** Package of the unified acquiring app (the launcher app in android/app). */
     const val SERVICE_PACKAGE = "com.unipos.app"
@@ -102,8 +102,11 @@ object TransState {
     const val FAILED = 4
     /** The terminal does not know yet (lost answer being reversed / QR being queried): query again later. */
     const val UNKNOWN = 5
+    /** Since contract 2: it was approved, then an approved void cancelled it; the money moved back. */
+    const val VOIDED = 6
 
-    @JvmStatic fun isFinal(state: Int): Boolean = state == APPROVED || state == DECLINED || state == FAILED
+    @JvmStatic fun isFinal(state: Int): Boolean =
+        state == APPROVED || state == DECLINED || state == FAILED || state == VOIDED
 }
 
 /** Stages reported through [IUniPosCallback.onProgress]. */

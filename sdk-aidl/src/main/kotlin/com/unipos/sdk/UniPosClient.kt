@@ -17,9 +17,11 @@ import android.os.RemoteException
  * What it does for you:
  *  - binds with retry and exponential backoff, re-binds after the service dies, and re-registers its
  *    result callback on every new connection;
- *  - [payOrRecover]: persists the request id locally BEFORE calling, queries the id first, and only
- *    starts a transaction the service has never seen: calling it again with the same request after a
- *    timeout, a crash or a lost callback can never charge twice;
+ *  - [payOrRecover]: persists the request id locally BEFORE calling; the service answers a repeat of
+ *    the same request with its stored outcome (1002/1003, delivered to [Listener.onResult]) and the
+ *    id reused for a different request with REQUEST_ID_CONFLICT (1004, nothing started, no old
+ *    result handed out): calling it again with the same request after a timeout, a crash or a lost
+ *    callback can never charge twice;
  *  - after every (re)connection it queries every request id that has no final result yet (also those
  *    of a previous process of your app that died mid-payment) and delivers the outcome;
  *  - a result timeout turns into queries, never into a retry;
@@ -230,22 +232,20 @@ class UniPosClient @JvmOverloads constructor(
         if (!check.ok) return startResult(id, check.errorCode, check.message)
         val svc = service
             ?: return startResult(id, ErrorCodes.SERVICE_UNAVAILABLE, "not connected: connect() and wait for onConnected")
+        val tracked = pending.contains(id)   // an earlier attempt with this id is still being recovered
         pending.add(id)  // persisted before the call: a crash from here on is recovered by query
         return try {
-            val existing = svc.queryByRequestId(id)
-            if (existing != null && existing.state != TransState.NOT_FOUND) {
-                main.post { handle(existing); watch(id) }
-                val code = if (TransState.isFinal(existing.state)) ErrorCodes.REQUEST_ALREADY_DONE else ErrorCodes.REQUEST_IN_PROGRESS
-                startResult(id, code, ErrorCodes.describe(code))
-            } else {
-                val r = svc.startTransaction(request) ?: startResult(id, ErrorCodes.INTERNAL_ERROR, "no answer")
-                when (r.errorCode) {
-                    ErrorCodes.OK, ErrorCodes.REQUEST_IN_PROGRESS -> main.post { watch(id) }
-                    ErrorCodes.REQUEST_ALREADY_DONE -> main.post { queryAndHandle(id) }
-                    else -> pending.remove(id)  // rejected: nothing started
-                }
-                r
+            // The service decides whether the id is new, the same request again (1002/1003: its
+            // stored outcome follows) or the id reused for a different request (1004): never
+            // answer a changed request with the outcome of the old one.
+            val r = svc.startTransaction(request) ?: startResult(id, ErrorCodes.INTERNAL_ERROR, "no answer")
+            when (r.errorCode) {
+                ErrorCodes.OK, ErrorCodes.REQUEST_IN_PROGRESS -> main.post { watch(id) }
+                ErrorCodes.REQUEST_ALREADY_DONE -> main.post { queryAndHandle(id) }
+                // rejected (conflict included): nothing started for THIS request
+                else -> if (!tracked) pending.remove(id)
             }
+            r
         } catch (e: SecurityException) {
             pending.remove(id)
             startResult(id, ErrorCodes.CALLER_NOT_ALLOWED, e.message ?: "caller not allowed")
@@ -269,6 +269,22 @@ class UniPosClient @JvmOverloads constructor(
             UniPosIntents.unknown(requestId, ErrorCodes.CALLER_NOT_ALLOWED)
         } catch (e: RemoteException) {
             UniPosIntents.unknown(requestId, ErrorCodes.SERVICE_DIED)
+        }
+    }
+
+    /**
+     * This app's newest transaction that carried [orderNo] as its order number (state NOT_FOUND if
+     * none; SERVICE_UNAVAILABLE from a service older than contract 2). Never throws.
+     */
+    fun queryByOrderNo(orderNo: String): TransResult {
+        val svc = service ?: return UniPosIntents.unknown(null, ErrorCodes.SERVICE_UNAVAILABLE)
+        return try {
+            if (svc.contractVersion < 2) return UniPosIntents.unknown(null, ErrorCodes.UNSUPPORTED_TRANSACTION)
+            svc.queryByOrderNo(orderNo) ?: UniPosIntents.unknown(null, ErrorCodes.INTERNAL_ERROR)
+        } catch (e: SecurityException) {
+            UniPosIntents.unknown(null, ErrorCodes.CALLER_NOT_ALLOWED)
+        } catch (e: RemoteException) {
+            UniPosIntents.unknown(null, ErrorCodes.SERVICE_DIED)
         }
     }
 

@@ -34,6 +34,11 @@ object UniPosIntents {
             if (requestId == null) putExtra(Extras.QUERY_LAST, true) else putExtra(Extras.REQUEST_ID, requestId)
         }
 
+    /** Since contract 2: a no-UI query of the caller's newest transaction that carried [orderNo]. */
+    @JvmStatic @JvmOverloads
+    fun queryByOrderNoIntent(orderNo: String, servicePackage: String = UniPos.SERVICE_PACKAGE): Intent =
+        Intent(UniPos.ACTION_QUERY).setPackage(servicePackage).putExtra(Extras.ORDER_NO, orderNo)
+
     /** True if the payment app is installed and visible (Android 11+: needs the <queries> entry). */
     @JvmStatic @JvmOverloads
     fun isPaymentAppInstalled(context: Context, servicePackage: String = UniPos.SERVICE_PACKAGE): Boolean =

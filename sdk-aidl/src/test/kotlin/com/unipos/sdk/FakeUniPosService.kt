@@ -29,7 +29,14 @@ class FakeUniPosService : IUniPosService.Stub() {
         fun answer(code: Int) = StartResult().apply { requestId = id; errorCode = code; message = ErrorCodes.describe(code) }
         if (!check.ok) return answer(check.errorCode)
         if (rejectWith != ErrorCodes.OK) return answer(rejectWith)
-        results[id!!]?.let { return answer(if (TransState.isFinal(it.state)) ErrorCodes.REQUEST_ALREADY_DONE else ErrorCodes.REQUEST_IN_PROGRESS) }
+        results[id!!]?.let {
+            val first = requests[id]
+            // as the terminal's journal does: the same id for a different request is a conflict
+            if (first != null && (first.transType != request.transType || first.amount != request.amount)) {
+                return answer(ErrorCodes.REQUEST_ID_CONFLICT)
+            }
+            return answer(if (TransState.isFinal(it.state)) ErrorCodes.REQUEST_ALREADY_DONE else ErrorCodes.REQUEST_IN_PROGRESS)
+        }
         starts++
         requests[id] = request
         results[id] = TransResult().apply {
@@ -46,6 +53,10 @@ class FakeUniPosService : IUniPosService.Stub() {
             this.requestId = requestId; state = TransState.NOT_FOUND; errorCode = ErrorCodes.NOT_FOUND
         }
     }
+
+    @Synchronized
+    override fun queryByOrderNo(orderNo: String?): TransResult =
+        results.values.lastOrNull { it.orderNo == orderNo } ?: TransResult().apply { state = TransState.NOT_FOUND; errorCode = ErrorCodes.NOT_FOUND }
 
     @Synchronized
     override fun queryLast(): TransResult =

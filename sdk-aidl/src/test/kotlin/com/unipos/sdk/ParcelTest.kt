@@ -27,7 +27,7 @@ class ParcelTest {
 
     @Test fun requestRoundTrip() {
         val r = roundTrip({ fullRequest().writeToParcel(it, 0) }, { TransRequest.CREATOR.createFromParcel(it) })
-        assertEquals(1, r.version)
+        assertEquals(UniPos.CONTRACT_VERSION, r.version)
         assertEquals("req-1", r.requestId)
         assertEquals(TransType.REFUND, r.transType)
         assertEquals(1250L, r.amount)

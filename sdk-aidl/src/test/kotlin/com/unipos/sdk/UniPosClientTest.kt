@@ -85,6 +85,22 @@ class UniPosClientTest {
         assertEquals("order-1-try-1", client.queryLast().requestId)
     }
 
+    @Test fun aReusedIdForADifferentRequestIsAConflictNeverTheOldResult() {
+        val (client, rec) = connected()
+        val first = Requests.sale("order-2-try-1", 1250)
+        assertEquals(ErrorCodes.OK, client.payOrRecover(first).errorCode)
+        fake.complete("order-2-try-1")
+        idle()
+        assertEquals(1, rec.results.size)
+        // Same id, different amount: the old APPROVED result must not come back as this request's.
+        val changed = Requests.sale("order-2-try-1", 9_999)
+        assertEquals(ErrorCodes.REQUEST_ID_CONFLICT, client.payOrRecover(changed).errorCode)
+        idleFor(60_000)
+        assertEquals("no old result handed out for the changed request", 1, rec.results.size)
+        assertEquals(1, fake.starts)
+        assertTrue(client.pendingRequestIds().isEmpty())
+    }
+
     @Test fun aClientThatDiedMidPaymentLearnsTheOutcomeAfterRestart() {
         val (first, _) = connected()
         assertEquals(ErrorCodes.OK, first.payOrRecover(Requests.sale("r-crash", 800)).errorCode)

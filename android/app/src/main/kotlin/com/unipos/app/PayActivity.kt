@@ -39,7 +39,7 @@ class PayActivity : Activity(), TransactionDispatcher.Listener {
         val caller = callingPackage
             ?: return finishWith(failure(null, ErrorCodes.CALLER_NOT_ALLOWED, "start the pay Intent with startActivityForResult"))
         val intent = intent
-        // The caller check, the registry write and any query run off the main thread.
+        // The caller check and any journal read run off the main thread.
         Thread({ handle(caller, intent) }, "unipos-pay").start()
     }
 
@@ -51,12 +51,18 @@ class PayActivity : Activity(), TransactionDispatcher.Listener {
             main.post { finishWith(f) }
             return
         }
-        val s = (verdict as CallerVerdict.Allowed).scope
+        val caller = (verdict as CallerVerdict.Allowed).caller
+        val s = caller.scope
         scope = s
         if (intent.action == UniPos.ACTION_QUERY) {
             val last = intent.getBooleanExtra(Extras.QUERY_LAST, false)
             val id = intent.getStringExtra(Extras.REQUEST_ID)
-            val r = if (last) runtime.dispatcher.queryLast(s) else runtime.dispatcher.query(s, id)
+            val orderNo = intent.getStringExtra(Extras.ORDER_NO)
+            val r = when {
+                last -> runtime.dispatcher.queryLast(caller)
+                id == null && orderNo != null -> runtime.dispatcher.queryByOrderNo(caller, orderNo)
+                else -> runtime.dispatcher.query(caller, id)
+            }
             main.post { finishWith(r) }
             return
         }
@@ -64,11 +70,11 @@ class PayActivity : Activity(), TransactionDispatcher.Listener {
         requestId = request.requestId
         runtime.dispatcher.addListener(this)
         // Also after a configuration change: the same request id is idempotent (IN_PROGRESS / ALREADY_DONE).
-        val start = runtime.dispatcher.start(s, request)
+        val start = runtime.dispatcher.start(caller, request)
         when (start.errorCode) {
             ErrorCodes.OK -> main.post { panel.show("accepted") }
             ErrorCodes.REQUEST_IN_PROGRESS, ErrorCodes.REQUEST_ALREADY_DONE ->
-                runtime.dispatcher.query(s, request.requestId).takeUnless { it.state == TransState.PENDING }
+                runtime.dispatcher.query(caller, request.requestId).takeUnless { it.state == TransState.PENDING }
                     ?.let { r -> main.post { finishWith(r) } }
             else -> {
                 val f = failure(request.requestId, start.errorCode, start.message ?: ErrorCodes.describe(start.errorCode))

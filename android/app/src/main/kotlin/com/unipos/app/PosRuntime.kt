@@ -6,18 +6,16 @@ import com.unipos.app.service.TransactionForeground
 import com.unipos.app.txn.MaintenanceReport
 import com.unipos.app.txn.OffMainThreadEngine
 import com.unipos.app.txn.PaymentEngine
-import com.unipos.app.txn.RegistryStore
 import com.unipos.app.txn.SwitchableEngine
 import com.unipos.app.txn.TransactionDispatcher
-import com.unipos.app.txn.TransactionRegistry
 import com.unipos.core.PosResult
 import java.util.concurrent.Future
 
 /**
- * Everything one app process shares: the engine over the Rust core, the registry and the single
- * dispatcher that the service, the pay Intent and the cashier screens all go through. Built off the
- * main thread (it reads the registry from disk); creating it queues the engine's resume (sign-in,
- * pending reversals and advices) on the dispatcher's worker.
+ * Everything one app process shares: the engine over the Rust core (whose journal is the only
+ * registry of request ids) and the single dispatcher that the service, the pay Intent and the
+ * cashier screens all go through. Creating it queues the engine's resume (sign-in, pending
+ * reversals and advices) on the dispatcher's worker.
  *
  * [hardware] is null in a release build without a vendor adapter: the engine then refuses every
  * transaction with a message saying so.
@@ -26,7 +24,6 @@ class PosRuntime(
     context: Context,
     settings: TerminalSettings,
     val hardware: VendorHardware?,
-    store: RegistryStore,
     /** Builds the engine for some settings (a [com.unipos.app.txn.CoreEngine], or a refusing one). */
     private val engineFor: (TerminalSettings) -> PaymentEngine,
 ) : AutoCloseable {
@@ -34,8 +31,12 @@ class PosRuntime(
         private set
     private val engine = SwitchableEngine(engineFor(settings))
     private val checked = OffMainThreadEngine(engine)
-    val registry = TransactionRegistry(store)
-    val dispatcher = TransactionDispatcher(checked, registry)
+    private val appContext = context.applicationContext
+    val dispatcher = TransactionDispatcher(
+        checked,
+        // An UNKNOWN outcome: the dispatcher flushes soon; the expedited job covers a process that dies first.
+        onUnknown = { com.unipos.app.job.MaintenanceJobService.scheduleSoon(appContext) },
+    )
 
     private val foreground = object : TransactionDispatcher.Listener {
         private val app = context.applicationContext

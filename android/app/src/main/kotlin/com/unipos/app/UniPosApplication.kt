@@ -48,7 +48,7 @@ open class UniPosApplication : Application() {
     private val provisioner by lazy { Provisioner(ProvisioningStore(this), resources) }
     private var restrictionsReceiver: BroadcastReceiver? = null
 
-    /** The runtime; the first access waits for the background boot (preferences and registry). */
+    /** The runtime; the first access waits for the background boot (preferences, the core's library). */
     val runtime: PosRuntime
         get() = (booting ?: synchronized(this) { booting ?: boot() }).get()
 
@@ -84,7 +84,7 @@ open class UniPosApplication : Application() {
         val resolved = provisioner.resolve(managedProvisioning(), defaultProvisioning())
         val settings = TerminalSettings(resolved?.second, softwareTmkHex())
         val db = databasePath()
-        PosRuntime(this, settings, (hardware as? HardwareSelection.Ready)?.hardware, registryStore()) { s ->
+        PosRuntime(this, settings, (hardware as? HardwareSelection.Ready)?.hardware) { s ->
             engineFor(s, hardware, db)
         }
     }.also { booting = it }
@@ -135,8 +135,6 @@ open class UniPosApplication : Application() {
 
     /** The AndroidKeyStore wrapper of the data key. */
     protected open fun keyWrapper(): KeyWrapper = KeystoreKeyWrapper()
-
-    protected open fun registryStore(): com.unipos.app.txn.RegistryStore = PrefsRegistryStore(this)
 
     /** Beside its key files, in the no-backup folder: a restored backup must not resurrect a journal. */
     protected open fun databasePath(): String = File(noBackupFilesDir, "journal.db").path

@@ -1,6 +1,8 @@
 package com.unipos.app
 
 import com.unipos.app.policy.AllowList
+import com.unipos.app.policy.AppCaller
+import com.unipos.core.ffi.Capability
 import com.unipos.app.policy.CallerIdentity
 import com.unipos.app.policy.CallerPolicy
 import com.unipos.app.policy.CallerVerdict
@@ -18,11 +20,11 @@ class CallerPolicyTest {
         CallerIdentity(uid, pkgs.map { it.first }, pkgs.associate { it.first to setOf(it.second) }, permission)
 
     @Test fun own_uid_is_the_cashier_scope() {
-        assertEquals(CallerVerdict.Allowed("pos"), CallerPolicy(list, 10_001, 30).verify(caller(uid = 10_001)))
+        assertEquals(CallerVerdict.Allowed(AppCaller.CASHIER), CallerPolicy(list, 10_001, 30).verify(caller(uid = 10_001)))
     }
 
     @Test fun listed_package_with_listed_certificate() {
-        assertEquals(CallerVerdict.Allowed("com.shop"), CallerPolicy(list, 1, 30).verify(caller("com.shop" to good)))
+        assertEquals(CallerVerdict.Allowed(AppCaller("com.shop", setOf(Capability.SALE, Capability.QR))), CallerPolicy(list, 1, 30).verify(caller("com.shop" to good)))
     }
 
     @Test fun wrong_certificate_unlisted_package_and_unknown_uid_are_rejected() {
@@ -39,6 +41,17 @@ class CallerPolicyTest {
 
     @Test fun permission_is_required_from_android_12() {
         assertTrue(CallerPolicy(list, 1, 31).verify(caller("com.shop" to good)) is CallerVerdict.Rejected)
-        assertEquals(CallerVerdict.Allowed("com.shop"), CallerPolicy(list, 1, 31).verify(caller("com.shop" to good, permission = true)))
+        assertEquals("com.shop", (CallerPolicy(list, 1, 31).verify(caller("com.shop" to good, permission = true)) as CallerVerdict.Allowed).scope)
+    }
+
+    @Test fun allow_list_entries_grant_capabilities_and_default_to_sale_and_qr() {
+        val text = "com.shop=$good;sale,qr,void,refund\ncom.kiosk=$good\ncom.bad=$good;sale,teleport\n"
+        val l = AllowList.parse(text)
+        assertEquals(setOf(Capability.SALE, Capability.QR, Capability.VOID, Capability.REFUND), l.capabilitiesOf("com.shop"))
+        assertEquals(setOf(Capability.SALE, Capability.QR), l.capabilitiesOf("com.kiosk"))
+        assertTrue("a line with an unknown capability admits nobody", l.certsFor("com.bad").isEmpty())
+        // a shared uid gets only what every package of it is granted
+        val shared = CallerPolicy(l, 1, 30).verify(caller("com.shop" to good, "com.kiosk" to good)) as CallerVerdict.Allowed
+        assertEquals(setOf(Capability.SALE, Capability.QR), shared.caller.capabilities)
     }
 }

@@ -93,6 +93,14 @@ class ProvisioningTest {
         assertEquals("", p.allowedCallers)
     }
 
+    @Test fun allow_list_lines_with_capabilities_and_keytool_digests() {
+        val colons = digest.chunked(2).joinToString(":").uppercase()
+        val ok = full().apply { putString("allowed_callers", "com.example.shop=$colons;sale,qr,void\ncom.example.two=$digest") }
+        assertTrue(Provisioning.fromBundle(ok).validate() is Validation.Valid)
+        val unknown = full().apply { putString("allowed_callers", "com.example.shop=$digest\ncom.example.two=$digest;sale,teleport") }
+        assertEquals(listOf("Setting \"Allowed merchant apps\" has line 2, which is not package=SHA-256[,SHA-256][;capability,...] with known capabilities"), errors(unknown))
+    }
+
     @Test fun every_bad_value_is_refused_with_its_field_named() {
         val bad = full().apply {
             putString("posp_addresses", "posp.example:9001,no-port")
@@ -121,7 +129,7 @@ class ProvisioningTest {
             "Setting \"Automatic settlement time\" must be a time HH:MM (00:00 to 23:59)",
             "Setting \"Batch limit\" must be between 1 and 999",
             "Setting \"Acquirer profile (JSON)\" is not a JSON object",
-            "Setting \"Allowed merchant apps\" has line 1, which is not package=SHA-256[,SHA-256]",
+            "Setting \"Allowed merchant apps\" has line 1, which is not package=SHA-256[,SHA-256][;capability,...] with known capabilities",
         )
         assertEquals(expected, e)
     }

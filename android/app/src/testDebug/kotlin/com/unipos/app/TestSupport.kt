@@ -47,7 +47,17 @@ open class TestApp(
         Field.MERCHANT_NAME to "UNIPOS TEST MERCHANT",
         Field.QR_KEY to "59A4FA02D6BBEFD08ABABB0E18D2D979:7CC721BA",
         Field.RESPONSE_TIMEOUT_MS to 1_500,
-        Field.ALLOWED_CALLERS to "${Merchant.PACKAGE}=${Merchant.DIGEST}\n# a second, differently signed app is not listed",
+        Field.ALLOWED_CALLERS to listOf(
+            "${Merchant.PACKAGE}=${Merchant.DIGEST};sale,qr,void,refund,preauth",
+            "# the second app gets the default (sale, QR, queries of its own requests)",
+            "${Merchant.SECOND_PACKAGE}=${Merchant.SECOND_DIGEST}",
+            "# a back-office app: the whole journal and any app's originals, but no sale or QR of its own",
+            "${Merchant.GRANTED_PACKAGE}=${Merchant.GRANTED_DIGEST};void,refund,query,any_original",
+            "# a third, differently signed app is not listed",
+        ).joinToString("\n"),
+        Field.QR_GATEWAY_URL to "https://${HostSim.https}",
+        Field.QR_GATEWAY_SERVER_NAME to "localhost",
+        Field.QR_GATEWAY_CA_PEM to File(HostSim.caFile).readText(),
     )
 
     override fun keyWrapper() = SoftwareKeyWrapper(File(dbDir(), "test.kek"))
@@ -72,13 +82,25 @@ object Merchant {
     const val UID = 10_123
     const val OTHER_PACKAGE = "com.example.unlisted"
     const val OTHER_UID = 10_124
+    /** Listed with the default capabilities only. */
+    const val SECOND_PACKAGE = "com.example.second"
+    const val SECOND_UID = 10_125
+    /** Listed with `void,refund,query,any_original` (no `sale`, no `qr`). */
+    const val GRANTED_PACKAGE = "com.example.backoffice"
+    const val GRANTED_UID = 10_126
     val CERT = Signature(ByteArray(64) { it.toByte() })
     val OTHER_CERT = Signature(ByteArray(64) { (it * 7).toByte() })
+    val SECOND_CERT = Signature(ByteArray(64) { (it * 3).toByte() })
+    val GRANTED_CERT = Signature(ByteArray(64) { (it * 5).toByte() })
     val DIGEST: String = AndroidCallerVerifier.sha256(CERT.toByteArray())
+    val SECOND_DIGEST: String = AndroidCallerVerifier.sha256(SECOND_CERT.toByteArray())
+    val GRANTED_DIGEST: String = AndroidCallerVerifier.sha256(GRANTED_CERT.toByteArray())
 
     fun install(context: Context) {
         installOne(context, PACKAGE, UID, CERT)
         installOne(context, OTHER_PACKAGE, OTHER_UID, OTHER_CERT)
+        installOne(context, SECOND_PACKAGE, SECOND_UID, SECOND_CERT)
+        installOne(context, GRANTED_PACKAGE, GRANTED_UID, GRANTED_CERT)
     }
 
     private fun installOne(context: Context, pkg: String, uid: Int, cert: Signature) {
@@ -100,6 +122,9 @@ object Merchant {
 object HostSim {
     val posp: String = System.getProperty("unipos.posp") ?: error("-Dunipos.posp missing (run scripts/test-android-app.sh)")
     private val admin: String = System.getProperty("unipos.admin") ?: error("-Dunipos.admin missing")
+    /** The QR gateway (HTTPS) and the CA file its certificate is signed by. */
+    val https: String = System.getProperty("unipos.https") ?: error("-Dunipos.https missing")
+    val caFile: String = System.getProperty("unipos.ca") ?: error("-Dunipos.ca missing")
 
     fun http(method: String, path: String, body: String? = null): String {
         val c = URI("http://$admin$path").toURL().openConnection() as HttpURLConnection
@@ -126,12 +151,21 @@ object HostSim {
 
 /**
  * Makes a local Binder look remote: asInterface() builds the generated Proxy, so every call is
- * marshalled through real Parcels into the generated Stub (as across processes).
+ * marshalled through real Parcels into the generated Stub (as across processes), and served on a
+ * "binder thread" of the service, never on the main thread (as a call from another process is).
  */
 class RemoteLike(private val target: IBinder) : Binder() {
     override fun queryLocalInterface(descriptor: String): IInterface? = null
-    override fun onTransact(code: Int, data: Parcel, reply: Parcel?, flags: Int): Boolean =
-        target.transact(code, data, reply, flags)
+    override fun onTransact(code: Int, data: Parcel, reply: Parcel?, flags: Int): Boolean = try {
+        BINDER_THREAD.submit<Boolean> { target.transact(code, data, reply, flags) }.get(120, TimeUnit.SECONDS)
+    } catch (e: java.util.concurrent.ExecutionException) {
+        throw e.cause ?: e   // what the service threw reaches the caller, as through the driver
+    }
+
+    private companion object {
+        val BINDER_THREAD: java.util.concurrent.ExecutorService =
+            java.util.concurrent.Executors.newSingleThreadExecutor { r -> Thread(r, "binder-test").apply { isDaemon = true } }
+    }
 }
 
 /**

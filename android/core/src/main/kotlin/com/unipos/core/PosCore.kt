@@ -5,6 +5,11 @@ import com.unipos.core.ffi.CardPrompt
 import com.unipos.core.ffi.CardReadResult
 import com.unipos.core.ffi.CardReader
 import com.unipos.core.ffi.CallbackException
+import com.unipos.core.ffi.CallerScope
+import com.unipos.core.ffi.CallerSession
+import com.unipos.core.ffi.MerchantFields
+import com.unipos.core.ffi.ScopedAnswer
+import com.unipos.core.ffi.ScopedRequest
 import com.unipos.core.ffi.CompletionRequest
 import com.unipos.core.ffi.CompletionVoidRequest
 import com.unipos.core.ffi.EmvCard
@@ -121,6 +126,18 @@ class PosCore private constructor(
 
     private suspend fun <T> call(block: (PosTerminal) -> T): PosResult<T> =
         withContext(dispatcher) { PosResult.catching { block(terminal) } }
+
+    // ---- scoped callers (merchant apps through the AIDL service / pay Intent) -------------------------
+
+    /** A session of a merchant app: its scope and capabilities, enforced by the core. */
+    fun forCaller(caller: CallerScope): PosResult<CallerSession> = PosResult.catching { terminal.forCaller(caller) }
+
+    /** The cashier's own session (the terminal's screens): every capability. */
+    fun cashierSession(): CallerSession = terminal.cashierSession()
+
+    /** Serves [request] for [session] (blocks for the whole transaction: on [dispatcher]). */
+    suspend fun serve(session: CallerSession, request: ScopedRequest, fields: MerchantFields): PosResult<ScopedAnswer> =
+        withContext(dispatcher) { PosResult.catching { session.serve(request, fields) } }
 
     /** Progress events (called on the core thread: post to the UI yourself). */
     fun setProgressListener(listener: ((ProgressEvent) -> Unit)?) {

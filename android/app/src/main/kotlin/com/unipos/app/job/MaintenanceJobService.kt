@@ -49,6 +49,24 @@ class MaintenanceJobService : JobService() {
         private const val WAIT_MINUTES = 10L
         private const val TAG = "unipos/job"
 
+        /** The one-off job that resolves an UNKNOWN outcome soon (a lost answer's reversal, an open QR order). */
+        const val SOON_JOB_ID = 0x554E_4902
+        private const val SOON_MAX_DELAY_MS = 60_000L
+
+        /**
+         * Schedules a one-off maintenance run as soon as a network is there (within a minute at the
+         * latest): after an UNKNOWN outcome, in case this process dies before its own prompt flush.
+         */
+        fun scheduleSoon(context: Context) {
+            val scheduler = context.getSystemService(JobScheduler::class.java) ?: return
+            val job = JobInfo.Builder(SOON_JOB_ID, ComponentName(context, MaintenanceJobService::class.java))
+                .setRequiredNetworkType(JobInfo.NETWORK_TYPE_ANY)
+                .setMinimumLatency(0)
+                .setOverrideDeadline(SOON_MAX_DELAY_MS)
+                .build()
+            if (scheduler.schedule(job) != JobScheduler.RESULT_SUCCESS) Log.w(TAG, "the prompt maintenance job was not scheduled")
+        }
+
         /** Schedules the periodic job unless it is already scheduled (a binder call; no disk). */
         fun schedule(context: Context) {
             val scheduler = context.getSystemService(JobScheduler::class.java) ?: return

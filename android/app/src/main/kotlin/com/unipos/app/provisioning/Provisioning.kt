@@ -263,7 +263,8 @@ private class Validator(private val values: Map<Field, Any>) {
         val callers = string(Field.ALLOWED_CALLERS)?.let { text ->
             val badLine = text.lines().withIndex().firstOrNull { (_, line) ->
                 val l = line.substringBefore('#').trim()
-                l.isNotEmpty() && !Regex("""[A-Za-z][\w.]*=[0-9A-Fa-f]{64}(,[0-9A-Fa-f]{64})*""").matches(l)
+                l.isNotEmpty() && !(ALLOW_LINE.matches(l) &&
+                    (!l.contains(';') || com.unipos.app.policy.AllowList.parseCapabilities(l.substringAfter(';')) != null))
             }
             if (badLine == null) text else fail(Field.ALLOWED_CALLERS, R.string.problem_allow_line, badLine.index + 1)
         } ?: ""
@@ -329,6 +330,13 @@ internal object Hex {
  * Address syntax only: host names are NOT resolved here (the core resolves them at each
  * connection, so a DNS change or failover needs no re-provisioning).
  */
+/**
+ * One allow-list line: `package=DIGEST[,DIGEST...][;capability[,capability...]]`, a digest being 64
+ * hex digits, optionally in keytool's colon-separated pairs (see [com.unipos.app.policy.AllowList]).
+ */
+private val DIGEST = """[0-9A-Fa-f]{2}(:?[0-9A-Fa-f]{2}){31}"""
+internal val ALLOW_LINE = Regex("""[A-Za-z][\w.]*=$DIGEST(,$DIGEST)*(;[A-Za-z_-]+(,[A-Za-z_-]+)*)?""")
+
 object Addresses {
     private val label = Regex("""[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?""")
 

@@ -58,7 +58,7 @@ class AndroidCallerVerifier(private val context: Context, policy: () -> CallerPo
         } catch (e: PackageManager.NameNotFoundException) {
             return CallerVerdict.Rejected("$packageName is not installed")
         }
-        if (uid == Process.myUid()) return CallerVerdict.Allowed(CallerPolicy.OWN_SCOPE)
+        if (uid == Process.myUid()) return CallerVerdict.Allowed(com.unipos.app.policy.AppCaller.CASHIER)
         return cache.get(uid) {
             val granted = pm.checkPermission(UniPos.PERMISSION_PAYMENT, packageName) == PackageManager.PERMISSION_GRANTED
             policy.verify(identity(uid, granted))

@@ -69,25 +69,25 @@ class PaymentService : Service() {
                     errorCode = ErrorCodes.CALLER_NOT_ALLOWED
                     message = rejected(v)
                 }
-                is CallerVerdict.Allowed -> dispatcher.start(v.scope, request)
+                is CallerVerdict.Allowed -> dispatcher.start(v.caller, request)
             }
 
         override fun queryByRequestId(requestId: String?): TransResult =
             when (val v = callers.verifyBinderCaller()) {
                 is CallerVerdict.Rejected -> rejectedResult(requestId, rejected(v))
-                is CallerVerdict.Allowed -> dispatcher.query(v.scope, requestId)
+                is CallerVerdict.Allowed -> dispatcher.query(v.caller, requestId)
             }
 
         override fun queryLast(): TransResult =
             when (val v = callers.verifyBinderCaller()) {
                 is CallerVerdict.Rejected -> rejectedResult(null, rejected(v))
-                is CallerVerdict.Allowed -> dispatcher.queryLast(v.scope)
+                is CallerVerdict.Allowed -> dispatcher.queryLast(v.caller)
             }
 
         override fun cancel(requestId: String?): Int =
             when (val v = callers.verifyBinderCaller()) {
                 is CallerVerdict.Rejected -> ErrorCodes.CALLER_NOT_ALLOWED.also { rejected(v) }
-                is CallerVerdict.Allowed -> dispatcher.cancel(v.scope, requestId)
+                is CallerVerdict.Allowed -> dispatcher.cancel(v.caller, requestId)
             }
 
         override fun registerCallback(callback: IUniPosCallback?) {
@@ -100,6 +100,12 @@ class PaymentService : Service() {
         override fun unregisterCallback(callback: IUniPosCallback?) {
             if (callback != null) callbacks.unregister(callback)
         }
+
+        override fun queryByOrderNo(orderNo: String?): TransResult =
+            when (val v = callers.verifyBinderCaller()) {
+                is CallerVerdict.Rejected -> rejectedResult(null, rejected(v))
+                is CallerVerdict.Allowed -> dispatcher.queryByOrderNo(v.caller, orderNo)
+            }
     }
 
     /** beginBroadcast must not nest: results and progress arrive from the worker and binder threads. */

@@ -8,6 +8,18 @@ import com.unipos.core.ffi.Outcome
 import com.unipos.core.ffi.OutcomeStatus
 import com.unipos.core.ffi.PosConfig
 import com.unipos.core.ffi.ProgressEvent
+import com.unipos.app.policy.AppCaller
+import com.unipos.core.ffi.CallerScope
+import com.unipos.core.ffi.CallerSession
+import com.unipos.core.ffi.FlushReport
+import com.unipos.core.ffi.KnownRequest
+import com.unipos.core.ffi.MerchantFields
+import com.unipos.core.ffi.PrintMode
+import com.unipos.core.ffi.QrOrderRequest
+import com.unipos.core.ffi.QrPayRequest
+import com.unipos.core.ffi.SaleRequest
+import com.unipos.core.ffi.ScopedAnswer
+import com.unipos.core.ffi.ScopedRequest
 import com.unipos.sdk.ErrorCodes
 import com.unipos.sdk.PayMethod
 import kotlinx.coroutines.runBlocking
@@ -63,7 +75,14 @@ class CoreEngine(
         }
     }
 
-    override fun run(command: CoreCommand): EngineResult {
+    override fun flush(): PosResult<FlushReport> = withCore { c -> runBlocking { c.flushPending() } }
+
+    /** The core's session of [caller]: its scope and capabilities, enforced in Rust. */
+    private fun session(c: PosCore, caller: AppCaller): PosResult<CallerSession> =
+        if (caller.isCashier) PosResult.Success(c.cashierSession())
+        else c.forCaller(CallerScope(caller.scope, caller.capabilities.toList()))
+
+    override fun run(caller: AppCaller, command: CoreCommand, fields: ReceiptFields): EngineResult {
         if (command !is CoreCommand.SignIn) {
             val ready = withCore { PosResult.Success(it.isReady) }
             if (ready is PosResult.Failure) return EngineResult.Failed(ready)
@@ -73,36 +92,81 @@ class CoreEngine(
             }
         }
         val c = core()
-        return runBlocking {
-            when (command) {
-                is CoreCommand.Sale -> sale(c, command)
-                is CoreCommand.Void -> txn(c.void(command.engineId, command.trace))
-                is CoreCommand.Refund -> txn(c.refund(command.engineId, command.amount, command.rrn, command.date))
-                is CoreCommand.PreAuth -> txn(c.preAuth(command.engineId, command.amount))
-                is CoreCommand.PreAuthVoid -> txn(c.preAuthVoid(command.engineId, command.authCode, command.date))
-                is CoreCommand.Completion -> txn(c.completion(command.engineId, command.amount, command.authCode, command.date))
-                is CoreCommand.CompletionVoid -> txn(c.completionVoid(command.engineId, command.trace))
-                is CoreCommand.Balance -> txn(c.balanceInquiry(command.engineId))
-                is CoreCommand.Settle -> result(c.settle()) { EngineResult.Settled(it) }
-                is CoreCommand.SignIn -> result(c.startup()) { EngineResult.SignedIn(it) }
-                is CoreCommand.Reprint -> result(c.reprint(command.trace)) { EngineResult.Reprinted(it) }
+        val session = when (val s = session(c, caller)) {
+            is PosResult.Failure -> return EngineResult.Failed(s)
+            is PosResult.Success -> s.value
+        }
+        val merchant = MerchantFields(fields.orderNo, fields.remark, printModeOf(fields.printMode))
+        return session.use {
+            runBlocking {
+                if (command is CoreCommand.Sale) sale(c, session, command, merchant, fields.orderNo)
+                else when (val request = ScopedRequests.of(command)) {
+                    null -> EngineResult.Failed(PosResult.Failure(ErrorCodes.UNSUPPORTED_TRANSACTION, "not a scoped request"))
+                    else -> answer(c.serve(session, request, merchant))
+                }
             }
         }
     }
 
-    private suspend fun sale(c: PosCore, s: CoreCommand.Sale): EngineResult {
-        val method: Int? = if (s.payMethod == PayMethod.CHOOSE) hardware.choosePayMethod(s.amount) else s.payMethod
-        return when (method) {
-            PayMethod.CARD -> txn(c.sale(s.engineId, s.amount))
-            PayMethod.QR_SCAN -> {
-                val code = hardware.scanPaymentCode(QR_SCAN_WAIT_MS) ?: return cancelled()
-                result(c.qrPay(s.engineId, s.engineId, s.amount, code)) { EngineResult.Qr(it) }
+    override fun known(caller: AppCaller, command: CoreCommand, orderNo: String?): Known {
+        val probes = if (command is CoreCommand.Sale) ScopedRequests.saleForms(command, orderNo) else listOfNotNull(ScopedRequests.of(command))
+        if (probes.isEmpty()) return Known.New
+        val c = try { core() } catch (e: IllegalStateException) { return Known.New }
+        val session = when (val s = session(c, caller)) {
+            is PosResult.Failure -> return Known.Refused(s)
+            is PosResult.Success -> s.value
+        }
+        session.use {
+            var refused: Known = Known.New
+            for (probe in probes) {
+                when (val r = PosResult.catching { session.known(probe) }) {
+                    is PosResult.Failure -> refused = Known.Refused(r)   // another form may match (a CHOOSE sale)
+                    is PosResult.Success -> return when (val k = r.value) {
+                        is KnownRequest.New -> Known.New
+                        is KnownRequest.Repeat -> Known.Repeat(k.outcome)
+                    }
+                }
             }
-            PayMethod.QR_SHOW -> when (val created = c.qrOrderCreate(s.engineId, s.engineId, s.amount)) {
+            return refused
+        }
+    }
+
+    override fun query(caller: AppCaller, requestId: String): Outcome? = read(caller) { it.query(requestId) }
+
+    override fun queryLast(caller: AppCaller): Outcome? = read(caller) { it.queryLast() }
+
+    override fun queryByOrderNo(caller: AppCaller, orderNo: String): Outcome? = read(caller) { it.queryByOrderNo(orderNo) }
+
+    /** A journal read in [caller]'s session (closed after use); null when unknown or on failure. */
+    private fun <T> read(caller: AppCaller, block: (CallerSession) -> T?): T? = withCore { c ->
+        when (val s = session(c, caller)) {
+            is PosResult.Failure -> s
+            is PosResult.Success -> s.value.use { session -> PosResult.catching { block(session) } }
+        }
+    }.getOrNull()
+
+    override fun identity() = TerminalIdentity(config.merchantId, config.terminalId)
+
+    private suspend fun sale(c: PosCore, session: CallerSession, s: CoreCommand.Sale, merchant: MerchantFields, orderNo: String?): EngineResult {
+        val method: Int? = when {
+            s.paymentCode != null -> PayMethod.QR_SCAN
+            s.payMethod == PayMethod.CHOOSE -> hardware.choosePayMethod(s.amount)
+            else -> s.payMethod
+        }
+        val order = ScopedRequests.businessOrder(s, orderNo)
+        return when (method) {
+            PayMethod.CARD -> answer(c.serve(session, ScopedRequest.Sale(SaleRequest(s.requestId, s.amount)), merchant))
+            PayMethod.QR_SCAN -> {
+                val code = s.paymentCode ?: hardware.scanPaymentCode(QR_SCAN_WAIT_MS) ?: return cancelled()
+                answer(c.serve(session, ScopedRequest.QrPay(QrPayRequest(s.requestId, order, s.amount, code, null)), merchant))
+            }
+            PayMethod.QR_SHOW -> when (val created = c.serve(session, ScopedRequest.QrShowCreate(QrOrderRequest(s.requestId, order, s.amount, null)), merchant)) {
                 is PosResult.Failure -> EngineResult.Failed(created)
                 is PosResult.Success -> {
-                    qrCode?.invoke(s.engineId, created.value.codeUrl, created.value.png)
-                    result(c.qrOrderWait(s.engineId)) { EngineResult.Qr(it) }
+                    val code = (created.value as? ScopedAnswer.QrCode)?.code
+                        ?: return EngineResult.Failed(PosResult.Failure(ErrorCodes.INTERNAL_ERROR, "no code to show"))
+                    qrCode?.invoke(s.requestId, code.codeUrl, code.png)
+                    answer(c.serve(session, ScopedRequest.QrShowWait(s.requestId), merchant))
                 }
             }
             null -> cancelled()
@@ -110,9 +174,28 @@ class CoreEngine(
         }
     }
 
-    private fun cancelled() = EngineResult.Failed(PosResult.Failure(ErrorCodes.CANCELLED, "cancelled by the cashier"))
+    private fun answer(r: PosResult<ScopedAnswer>): EngineResult = when (r) {
+        is PosResult.Failure -> EngineResult.Failed(r)
+        is PosResult.Success -> when (val a = r.value) {
+            is ScopedAnswer.Txn -> EngineResult.Txn(a.outcome)
+            is ScopedAnswer.Qr -> EngineResult.Qr(a.outcome)
+            is ScopedAnswer.QrRefund -> EngineResult.QrRefund(a.outcome)
+            is ScopedAnswer.QrCode -> EngineResult.Failed(PosResult.Failure(ErrorCodes.INTERNAL_ERROR, "unexpected code"))
+            is ScopedAnswer.Reprinted -> EngineResult.Reprinted(a.lines)
+            is ScopedAnswer.Settled -> EngineResult.Settled(a.report)
+            is ScopedAnswer.SignedIn -> EngineResult.SignedIn(a.report)
+        }
+    }
 
-    override fun lookup(engineId: String): Outcome? = withCore { runBlocking { it.query(engineId) } }.getOrNull()
+    private fun printModeOf(mode: Int): PrintMode = when (mode) {
+        com.unipos.sdk.PrintMode.NONE -> PrintMode.NONE
+        com.unipos.sdk.PrintMode.MERCHANT -> PrintMode.MERCHANT
+        com.unipos.sdk.PrintMode.CUSTOMER -> PrintMode.CUSTOMER
+        com.unipos.sdk.PrintMode.BOTH -> PrintMode.BOTH
+        else -> PrintMode.AUTO
+    }
+
+    private fun cancelled() = EngineResult.Failed(PosResult.Failure(ErrorCodes.CANCELLED, "cancelled by the cashier"))
 
     override fun journal(limit: Int): List<Outcome> = withCore { runBlocking { it.journal(limit) } }.getOrNull().orEmpty()
 
@@ -139,9 +222,8 @@ class CoreEngine(
 
     private companion object {
         const val QR_SCAN_WAIT_MS = 60_000L
-    }
 
-    private fun txn(r: PosResult<Outcome>) = result(r) { EngineResult.Txn(it) }
+    }
 
     private inline fun <T> result(r: PosResult<T>, ok: (T) -> EngineResult): EngineResult = when (r) {
         is PosResult.Success -> ok(r.value)

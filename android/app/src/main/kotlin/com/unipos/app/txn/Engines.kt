@@ -1,8 +1,10 @@
 package com.unipos.app.txn
 
 import android.os.Looper
+import com.unipos.app.policy.AppCaller
 import com.unipos.core.PosCore
 import com.unipos.core.PosResult
+import com.unipos.core.ffi.FlushReport
 import com.unipos.core.ffi.Outcome
 import com.unipos.core.ffi.ProgressEvent
 
@@ -13,9 +15,13 @@ import com.unipos.core.ffi.ProgressEvent
 class UnavailableEngine(private val code: Int, private val message: String) : PaymentEngine {
     private fun refused() = EngineResult.Failed(PosResult.Failure(code, message))
     override fun startup(): EngineResult = refused()
-    override fun run(command: CoreCommand): EngineResult = refused()
+    override fun run(caller: AppCaller, command: CoreCommand, fields: ReceiptFields): EngineResult = refused()
     override fun maintenance(): PosResult<MaintenanceReport> = PosResult.Failure(code, message)
-    override fun lookup(engineId: String): Outcome? = null
+    override fun flush(): PosResult<FlushReport> = PosResult.Failure(code, message)
+    override fun known(caller: AppCaller, command: CoreCommand, orderNo: String?): Known = Known.New
+    override fun query(caller: AppCaller, requestId: String): Outcome? = null
+    override fun queryLast(caller: AppCaller): Outcome? = null
+    override fun queryByOrderNo(caller: AppCaller, orderNo: String): Outcome? = null
     override fun journal(limit: Int): List<Outcome> = emptyList()
     override fun unresolved(): List<Outcome> = emptyList()
     override fun openCore(): PosResult<PosCore> = PosResult.Failure(code, message)
@@ -46,9 +52,14 @@ class SwitchableEngine(@Volatile private var current: PaymentEngine) : PaymentEn
     }
 
     override fun startup() = current.startup()
-    override fun run(command: CoreCommand) = current.run(command)
+    override fun run(caller: AppCaller, command: CoreCommand, fields: ReceiptFields) = current.run(caller, command, fields)
     override fun maintenance() = current.maintenance()
-    override fun lookup(engineId: String) = current.lookup(engineId)
+    override fun flush() = current.flush()
+    override fun known(caller: AppCaller, command: CoreCommand, orderNo: String?) = current.known(caller, command, orderNo)
+    override fun query(caller: AppCaller, requestId: String) = current.query(caller, requestId)
+    override fun queryLast(caller: AppCaller) = current.queryLast(caller)
+    override fun queryByOrderNo(caller: AppCaller, orderNo: String) = current.queryByOrderNo(caller, orderNo)
+    override fun identity() = current.identity()
     override fun journal(limit: Int) = current.journal(limit)
     override fun unresolved() = current.unresolved()
     override fun openCore() = current.openCore()
@@ -74,9 +85,16 @@ object MainThreadPolicy {
 /** Checks every engine call that may do disk or network work against [MainThreadPolicy]. */
 class OffMainThreadEngine(private val inner: PaymentEngine) : PaymentEngine {
     override fun startup(): EngineResult { MainThreadPolicy.check("engine startup"); return inner.startup() }
-    override fun run(command: CoreCommand): EngineResult { MainThreadPolicy.check("engine ${command.javaClass.simpleName}"); return inner.run(command) }
+    override fun run(caller: AppCaller, command: CoreCommand, fields: ReceiptFields): EngineResult {
+        MainThreadPolicy.check("engine ${command.javaClass.simpleName}"); return inner.run(caller, command, fields)
+    }
     override fun maintenance(): PosResult<MaintenanceReport> { MainThreadPolicy.check("engine maintenance"); return inner.maintenance() }
-    override fun lookup(engineId: String): Outcome? { MainThreadPolicy.check("engine lookup"); return inner.lookup(engineId) }
+    override fun flush(): PosResult<FlushReport> { MainThreadPolicy.check("engine flush"); return inner.flush() }
+    override fun known(caller: AppCaller, command: CoreCommand, orderNo: String?): Known { MainThreadPolicy.check("engine known"); return inner.known(caller, command, orderNo) }
+    override fun query(caller: AppCaller, requestId: String): Outcome? { MainThreadPolicy.check("engine query"); return inner.query(caller, requestId) }
+    override fun queryLast(caller: AppCaller): Outcome? { MainThreadPolicy.check("engine query"); return inner.queryLast(caller) }
+    override fun queryByOrderNo(caller: AppCaller, orderNo: String): Outcome? { MainThreadPolicy.check("engine query"); return inner.queryByOrderNo(caller, orderNo) }
+    override fun identity() = inner.identity()
     override fun journal(limit: Int): List<Outcome> { MainThreadPolicy.check("engine journal"); return inner.journal(limit) }
     override fun unresolved(): List<Outcome> { MainThreadPolicy.check("engine unresolved"); return inner.unresolved() }
     override fun openCore(): PosResult<PosCore> { MainThreadPolicy.check("engine core"); return inner.openCore() }

@@ -1,5 +1,6 @@
 package com.unipos.app.txn
 
+import com.unipos.app.policy.AppCaller
 import com.unipos.core.PosCore
 import com.unipos.core.PosResult
 import com.unipos.core.ffi.FlushReport
@@ -11,11 +12,20 @@ import com.unipos.sdk.ErrorCodes
 /** What the periodic maintenance did: the flush, and the settlement if one was due. */
 data class MaintenanceReport(val flush: FlushReport, val settlement: SettlementReport?)
 
+/** What a merchant app added to a request: its order number, the receipt remark, who prints. */
+data class ReceiptFields(val orderNo: String?, val remark: String?, val printMode: Int)
+
+/** The merchant and terminal numbers (fields 42 / 41) results carry. */
+data class TerminalIdentity(val merchantId: String, val terminalId: String)
+
 /**
- * The payment core as the dispatcher needs it. Every method blocks and is called on the
- * dispatcher's single worker thread only (the core serialises calls anyway; doing it on one thread
- * keeps binder threads from ever waiting for a card or the host). [cancelCardWait] is the exception:
- * any thread, at any time.
+ * The payment core as the dispatcher needs it. [run], [startup], [maintenance], [flush], [journal]
+ * and [unresolved] block and are called on the dispatcher's single worker thread only. [known] and
+ * the queries read the journal through the core's read-only connection: any thread, never waiting
+ * for a running transaction. [cancelCardWait]: any thread, at any time.
+ *
+ * The core is the only registry of request ids: every request is stored in the caller's scope
+ * before anything is sent, and a repeat is answered from there.
  */
 interface PaymentEngine {
     /**
@@ -28,13 +38,28 @@ interface PaymentEngine {
     fun maintenance(): PosResult<MaintenanceReport> =
         PosResult.Failure(ErrorCodes.UNSUPPORTED_TRANSACTION, "no maintenance in this engine")
 
+    /** Pending reversals, advices and open QR work now (an UNKNOWN outcome is resolved here). */
+    fun flush(): PosResult<FlushReport> = PosResult.Failure(ErrorCodes.UNSUPPORTED_TRANSACTION, "no flush in this engine")
+
     /** Releases the engine (closes the core). */
     fun close() {}
 
-    fun run(command: CoreCommand): EngineResult
+    fun run(caller: AppCaller, command: CoreCommand, fields: ReceiptFields): EngineResult
 
-    /** The engine's stored outcome of [engineId], or null if it never saw it. */
-    fun lookup(engineId: String): Outcome?
+    /** Whether the journal knows [command] of [caller] already: new, a repeat, or refused (1004...). */
+    fun known(caller: AppCaller, command: CoreCommand, orderNo: String?): Known
+
+    /** The stored outcome of [requestId] in [caller]'s scope, or null if it never used it. */
+    fun query(caller: AppCaller, requestId: String): Outcome?
+
+    /** The caller's last request (the terminal's last for a caller granted `query`). */
+    fun queryLast(caller: AppCaller): Outcome?
+
+    /** The newest request of [caller] that carried its order number [orderNo]. */
+    fun queryByOrderNo(caller: AppCaller, orderNo: String): Outcome?
+
+    /** The merchant and terminal numbers, when configured. */
+    fun identity(): TerminalIdentity? = null
 
     /** Newest first: what the transaction list shows (masked PANs only). */
     fun journal(limit: Int): List<Outcome>
@@ -57,5 +82,5 @@ interface PaymentEngine {
     fun setProgressListener(listener: ((ProgressEvent) -> Unit)?)
 
     /** Called when a dynamic QR code must be shown to the customer (QR_SHOW sales). */
-    fun setQrCodeListener(listener: ((engineId: String, codeUrl: String, png: ByteArray) -> Unit)?)
+    fun setQrCodeListener(listener: ((requestId: String, codeUrl: String, png: ByteArray) -> Unit)?)
 }

@@ -13,6 +13,7 @@ import com.unipos.sdk.PanMask
 import com.unipos.sdk.ProgressStage
 import com.unipos.sdk.TransResult
 import com.unipos.sdk.TransState
+import com.unipos.sdk.TransType
 import com.unipos.sdk.UniPos
 import java.util.Calendar
 
@@ -24,11 +25,16 @@ data class RequestInfo(val requestId: String, val transType: Int, val amount: Lo
  * caller-visible state, so the money question has one answer: APPROVED only when money moved.
  * Card data: only the masked PAN, re-masked here whatever the engine gave.
  */
-class ResultMapper(private val now: () -> Calendar = { Calendar.getInstance() }) {
+class ResultMapper(
+    private val now: () -> Calendar = { Calendar.getInstance() },
+    /** The merchant and terminal numbers every result carries (null: not configured). */
+    private val identity: () -> TerminalIdentity? = { null },
+) {
 
     fun map(info: RequestInfo, result: EngineResult): TransResult = when (result) {
         is EngineResult.Txn -> fromOutcome(info, result.outcome)
         is EngineResult.Qr -> fromQr(info, result.outcome)
+        is EngineResult.QrRefund -> fromQrRefund(info, result.outcome)
         is EngineResult.Failed -> failed(info, result.failure.code, result.failure.message)
         is EngineResult.SignedIn -> base(info, TransState.APPROVED, ErrorCodes.OK, "signed in").apply {
             batchNo = batch(result.report.batch)
@@ -46,21 +52,32 @@ class ResultMapper(private val now: () -> Calendar = { Calendar.getInstance() })
         }
     }
 
+    /** A stored outcome as a query answers it: the request's type and amount from the journal. */
+    fun fromOutcome(o: Outcome): TransResult =
+        fromOutcome(RequestInfo(o.requestId, transTypeOf(o), o.amount, o.orderNo), o)
+
     fun fromOutcome(info: RequestInfo, o: Outcome): TransResult {
         val state = when (o.status) {
-            OutcomeStatus.APPROVED, OutcomeStatus.PARTIALLY_APPROVED, OutcomeStatus.ADVICE_PENDING -> TransState.APPROVED
+            // approved, then an approved void cancelled it: the money moved back
+            OutcomeStatus.APPROVED, OutcomeStatus.PARTIALLY_APPROVED, OutcomeStatus.ADVICE_PENDING ->
+                if (o.voided) TransState.VOIDED else TransState.APPROVED
             OutcomeStatus.DECLINED -> TransState.DECLINED
             OutcomeStatus.IN_PROGRESS -> TransState.PENDING
             OutcomeStatus.NOT_SENT, OutcomeStatus.REVERSED -> TransState.FAILED
             // a lost answer not yet reversed (or a reversal given up on): nobody knows yet
             OutcomeStatus.REVERSAL_PENDING, OutcomeStatus.REVERSAL_PARKED -> TransState.UNKNOWN
         }
-        return base(info, state, if (state == TransState.APPROVED) ErrorCodes.OK else o.errorCode, o.message).apply {
+        val ok = state == TransState.APPROVED || state == TransState.VOIDED
+        return base(info, state, if (ok) ErrorCodes.OK else o.errorCode, o.message).apply {
             responseCode = o.responseCode
             amount = o.amount
-            approvedAmount = if (state == TransState.APPROVED) o.approvedAmount else 0
+            approvedAmount = if (ok) o.approvedAmount else 0
             channel = channelOf(o)
             traceNo = o.trace.takeIf { it > 0 }?.let { "%06d".format(it) }
+            qrOrderNo = o.qrOrderNo
+            if (o.orderNo != null) orderNo = o.orderNo
+            origRequestId = o.originalRequestId
+            origTraceNo = o.originalTrace?.takeIf { it > 0 }?.let { "%06d".format(it) }
             referenceNo = o.rrn
             authCode = o.authCode
             batchNo = batch(o.batch)
@@ -87,6 +104,24 @@ class ResultMapper(private val now: () -> Calendar = { Calendar.getInstance() })
             channelTradeNo = o.channelTradeNo
             batchNo = batch(o.batch)
             transTime = o.paidTime ?: transTime(o.date, o.time)
+        }
+    }
+
+    fun fromQrRefund(info: RequestInfo, o: com.unipos.core.ffi.QrRefundOutcome): TransResult {
+        val state = when (o.status) {
+            com.unipos.core.ffi.QrRefundStatus.REFUNDED -> TransState.APPROVED
+            com.unipos.core.ffi.QrRefundStatus.PENDING -> TransState.UNKNOWN
+            com.unipos.core.ffi.QrRefundStatus.REJECTED -> TransState.DECLINED
+        }
+        return base(info, state, if (state == TransState.APPROVED) ErrorCodes.OK else o.errorCode, o.message).apply {
+            amount = o.amount
+            approvedAmount = if (state == TransState.APPROVED) o.amount else 0
+            channel = qrChannel(o.channel)
+            qrOrderNo = o.outRefundNo
+            channelTradeNo = o.channelRefundNo
+            origRequestId = o.originalRequestId.takeIf { it.isNotEmpty() }
+            batchNo = batch(o.batch)
+            transTime = transTime(o.date, o.time)
         }
     }
 
@@ -120,13 +155,27 @@ class ResultMapper(private val now: () -> Calendar = { Calendar.getInstance() })
         this.state = state
         errorCode = code
         message = text
+        identity()?.let { merchantId = it.merchantId; terminalId = it.terminalId }
     }
 
     private fun batch(b: Int) = if (b > 0) "%06d".format(b) else null
 
-    private fun channelOf(o: Outcome): Int = when (o.kind) {
-        TxnKind.QR_PAY, TxnKind.QR_REFUND -> qrChannel(o.cardOrg)
-        TxnKind.OTHER -> Channel.NONE
+    /** The contract's type of a journal row (a QR payment is a SALE, a QR void a VOID). */
+    private fun transTypeOf(o: Outcome): Int = when (o.kind) {
+        TxnKind.SALE, TxnKind.QR_PAY -> TransType.SALE
+        TxnKind.SALE_VOID -> TransType.VOID
+        TxnKind.REFUND, TxnKind.QR_REFUND -> TransType.REFUND
+        TxnKind.PRE_AUTH -> TransType.PREAUTH
+        TxnKind.PRE_AUTH_VOID -> TransType.PREAUTH_VOID
+        TxnKind.COMPLETION, TxnKind.COMPLETION_ADVICE -> TransType.PREAUTH_COMPLETION
+        TxnKind.COMPLETION_VOID -> TransType.PREAUTH_COMPLETION_VOID
+        TxnKind.BALANCE_INQUIRY -> TransType.BALANCE_INQUIRY
+        TxnKind.OTHER -> 0
+    }
+
+    private fun channelOf(o: Outcome): Int = when {
+        o.qrOrderNo != null -> qrChannel(o.cardOrg)
+        o.kind == TxnKind.OTHER -> Channel.NONE
         else -> Channel.CARD
     }
 

@@ -1,6 +1,9 @@
 package com.unipos.app.txn
 
+import com.unipos.app.policy.AppCaller
+import com.unipos.app.policy.CallerPolicy
 import com.unipos.core.ffi.Outcome
+import com.unipos.core.ffi.OutcomeStatus
 import com.unipos.core.ffi.ProgressEvent
 import com.unipos.sdk.ErrorCodes
 import com.unipos.sdk.ProgressStage
@@ -15,26 +18,30 @@ import java.util.concurrent.CopyOnWriteArrayList
 import java.util.concurrent.ExecutorService
 import java.util.concurrent.Executors
 import java.util.concurrent.Future
+import java.util.concurrent.ScheduledExecutorService
 import java.util.concurrent.TimeUnit
-import java.util.concurrent.TimeoutException
 
 /**
- * One transaction at a time for the whole terminal (cashier screens and every third-party app),
- * with caller-scoped idempotency.
+ * One transaction at a time for the whole terminal (cashier screens and every third-party app).
  *
- * Threading: [start], [query], [queryLast] and [cancel] are called on binder threads (or the UI
- * thread) and never wait for a card or the host: they decide under a lock, persist the request in
- * the [TransactionRegistry], and hand the work to ONE worker thread that alone talks to the engine.
- * Results are stored before they are announced, so a caller that missed [Listener.onResult] (it
- * died, its callback was dropped) gets the same answer from [query].
+ * The Rust core's journal is the only registry of request ids: it stores each request in its
+ * caller's scope (with a fingerprint of what it asked) before anything is sent, answers a repeat
+ * from there and refuses an id reused for another request (1004). This class keeps nothing but the
+ * one running job.
+ *
+ * Threading: [start], [query], [queryLast] and [cancel] are called on binder threads (or a
+ * background thread of a screen) and never wait for a card or the host: they read the journal
+ * through the core's read-only connection, decide under a lock, and hand the work to ONE worker
+ * thread that alone runs transactions. An UNKNOWN outcome (a lost answer) is resolved soon by a
+ * flush on the worker ([resolveDelaysMs]), not only at the next transaction.
  */
 class TransactionDispatcher(
     private val engine: PaymentEngine,
-    private val registry: TransactionRegistry,
-    private val results: ResultMapper = ResultMapper(),
-    private val clock: () -> Long = System::currentTimeMillis,
-    /** How long a query may wait for the engine to refresh an open outcome before it answers what it has. */
-    private val refreshWaitMs: Long = 3_000,
+    private val results: ResultMapper = ResultMapper(identity = engine::identity),
+    /** Delays of the flushes that resolve an UNKNOWN outcome, one after the other while it stays open. */
+    private val resolveDelaysMs: List<Long> = listOf(2_000, 5_000, 15_000, 30_000, 60_000),
+    /** Told when an outcome is UNKNOWN (the app also schedules its expedited job, in case the process dies). */
+    private val onUnknown: () -> Unit = {},
 ) : AutoCloseable {
 
     interface Listener {
@@ -51,9 +58,10 @@ class TransactionDispatcher(
         fun onEngineEvent(event: ProgressEvent) {}
     }
 
-    private class Running(val record: TxnRecord) {
+    private class Running(val caller: AppCaller, val info: RequestInfo) {
         @Volatile var stage = ProgressStage.ACCEPTED
-        val key get() = record.scope to record.info.requestId
+        val scope get() = caller.scope
+        val key get() = caller.scope to info.requestId
     }
 
     private val worker: ExecutorService = Executors.newSingleThreadExecutor { r ->
@@ -63,14 +71,17 @@ class TransactionDispatcher(
     private val starter: ExecutorService = Executors.newSingleThreadExecutor { r ->
         Thread(r, "unipos-start").apply { isDaemon = true }
     }
+    private val resolver: ScheduledExecutorService = Executors.newSingleThreadScheduledExecutor { r ->
+        Thread(r, "unipos-resolver").apply { isDaemon = true }
+    }
     private val lock = Any()
     private var running: Running? = null
-    private val mapper = RequestMapper(engine::lookup)
+    @Volatile private var resolving = false
 
     init {
         engine.setProgressListener(::onEngineProgress)
         engine.setQrCodeListener { engineId, url, png ->
-            val job = synchronized(lock) { running }?.takeIf { it.record.engineId == engineId }
+            val job = synchronized(lock) { running }?.takeIf { it.info.requestId == engineId }
             if (job != null) {
                 job.stage = ProgressStage.SHOWING_QR_CODE
                 val (scope, id) = job.key
@@ -91,58 +102,84 @@ class TransactionDispatcher(
         }
     })
 
-    fun start(scope: String, request: TransRequest?): StartResult {
+    /** The cashier screens' entry ([CallerPolicy.OWN_SCOPE]); third-party callers come with their [AppCaller]. */
+    fun start(scope: String, request: TransRequest?): StartResult = start(callerOf(scope), request)
+
+    fun start(caller: AppCaller, request: TransRequest?): StartResult {
         val check = RequestValidator.check(request)
         if (!check.ok || request == null) return startResult(request?.requestId, check.errorCode, check.message)
         val id = request.requestId
-        val fingerprint = RequestMapper.fingerprint(request)
-        val record: TxnRecord
+        val key = caller.scope to id
         synchronized(lock) {
-            registry.find(scope, id)?.let { known ->
-                return when {
-                    known.fingerprint != fingerprint -> startResult(id, ErrorCodes.REQUEST_ID_CONFLICT, "request id $id was used for a different request")
-                    known.isFinal -> startResult(id, ErrorCodes.REQUEST_ALREADY_DONE, "already done: query it")
-                    else -> startResult(id, ErrorCodes.REQUEST_IN_PROGRESS, "in progress or being resolved: query it")
-                }
-            }
-            if (running != null) return startResult(id, ErrorCodes.TERMINAL_BUSY, "another transaction is running")
-            record = TxnRecord(
-                scope, RequestInfo(id, request.transType, request.amount, request.orderNo),
-                EngineIds.of(scope, id), fingerprint, clock(), result = null,
-            )
-            registry.put(record)           // durable before anything can be sent
-            running = Running(record)
+            if (running?.key == key) return startResult(id, ErrorCodes.REQUEST_IN_PROGRESS, "in progress: query it")
         }
-        worker.execute { execute(record, request) }
-        listeners.forEach { it.onProgress(scope, id, ProgressStage.ACCEPTED, "accepted") }
+        val command = try {
+            RequestMapper { orig -> engine.query(caller, orig) }.map(request)
+        } catch (e: RequestRejected) {
+            return startResult(id, e.code, e.message ?: ErrorCodes.describe(e.code))
+        }
+        when (val known = engine.known(caller, command, request.orderNo)) {
+            is Known.Repeat -> return if (TransState.isFinal(results.fromOutcome(known.outcome).state)) {
+                startResult(id, ErrorCodes.REQUEST_ALREADY_DONE, "already done: query it")
+            } else {
+                startResult(id, ErrorCodes.REQUEST_IN_PROGRESS, "in progress or being resolved: query it")
+            }
+            is Known.Refused -> return startResult(id, known.failure.code, known.failure.message)
+            Known.New -> {}
+        }
+        val job = Running(caller, RequestInfo(id, request.transType, request.amount, request.orderNo))
+        synchronized(lock) {
+            running?.let { other ->
+                return if (other.key == key) startResult(id, ErrorCodes.REQUEST_IN_PROGRESS, "in progress: query it")
+                else startResult(id, ErrorCodes.TERMINAL_BUSY, "another transaction is running")
+            }
+            running = job
+        }
+        val fields = ReceiptFields(request.orderNo?.takeIf { it.isNotEmpty() }, request.receiptRemark?.takeIf { it.isNotEmpty() }, request.printMode)
+        worker.execute { execute(job, command, fields) }
+        listeners.forEach { it.onProgress(caller.scope, id, ProgressStage.ACCEPTED, "accepted") }
         return startResult(id, ErrorCodes.OK, "accepted")
     }
 
-    fun query(scope: String, requestId: String?): TransResult {
-        val record = requestId?.let { registry.find(scope, it) } ?: return results.notFound(requestId)
-        if (record.isFinal) return record.result!!
+    fun query(scope: String, requestId: String?): TransResult = query(callerOf(scope), requestId)
+
+    /** The outcome of the caller's [requestId], read from the journal (PENDING while it runs). */
+    fun query(caller: AppCaller, requestId: String?): TransResult {
+        if (requestId.isNullOrEmpty()) return results.notFound(requestId)
         synchronized(lock) {
-            if (running?.key == (scope to record.info.requestId)) return results.pending(record.info)
+            running?.takeIf { it.key == (caller.scope to requestId) }?.let { return results.pending(it.info) }
         }
-        return refresh(record) ?: record.result ?: results.pending(record.info)
+        val outcome = engine.query(caller, requestId) ?: return results.notFound(requestId)
+        return results.fromOutcome(outcome)
     }
 
-    fun queryLast(scope: String): TransResult =
-        registry.last(scope)?.let { query(scope, it.info.requestId) } ?: results.notFound(null)
+    fun queryLast(scope: String): TransResult = queryLast(callerOf(scope))
+
+    fun queryLast(caller: AppCaller): TransResult =
+        engine.queryLast(caller)?.let { results.fromOutcome(it) } ?: results.notFound(null)
+
+    /** The newest of the caller's requests that carried its own order number [orderNo]. */
+    fun queryByOrderNo(caller: AppCaller, orderNo: String?): TransResult {
+        if (orderNo.isNullOrEmpty()) return results.notFound(null)
+        return engine.queryByOrderNo(caller, orderNo)?.let { results.fromOutcome(it) } ?: results.notFound(null)
+    }
+
+    fun cancel(scope: String, requestId: String?): Int = cancel(callerOf(scope), requestId)
 
     /** Allowed only while the terminal waits for a card or code: afterwards the host may have it. */
-    fun cancel(scope: String, requestId: String?): Int {
+    fun cancel(caller: AppCaller, requestId: String?): Int {
         synchronized(lock) {
             val job = running
-            if (requestId == null || job == null || job.key != (scope to requestId)) {
-                return if (requestId != null && registry.find(scope, requestId) != null) ErrorCodes.CANCEL_NOT_ALLOWED else ErrorCodes.NOT_FOUND
-            }
-            if (job.stage != ProgressStage.WAITING_FOR_CARD && job.stage != ProgressStage.WAITING_FOR_PAYMENT_CODE) {
-                return ErrorCodes.CANCEL_NOT_ALLOWED
+            if (requestId != null && job != null && job.key == (caller.scope to requestId)) {
+                if (job.stage != ProgressStage.WAITING_FOR_CARD && job.stage != ProgressStage.WAITING_FOR_PAYMENT_CODE) {
+                    return ErrorCodes.CANCEL_NOT_ALLOWED
+                }
+                engine.cancelCardWait()
+                return ErrorCodes.OK
             }
         }
-        engine.cancelCardWait()
-        return ErrorCodes.OK
+        return if (!requestId.isNullOrEmpty() && engine.query(caller, requestId) != null) ErrorCodes.CANCEL_NOT_ALLOWED
+        else ErrorCodes.NOT_FOUND
     }
 
     val isBusy: Boolean get() = synchronized(lock) { running != null }
@@ -167,12 +204,16 @@ class TransactionDispatcher(
         starter.execute { onStarted(start(scope, request)) }
     }
 
+    /** Whether a flush to resolve an UNKNOWN outcome is scheduled or running. */
+    val isResolving: Boolean get() = resolving
+
     /** Waits until everything queued so far has run (tests, orderly shutdown). */
     fun awaitIdle(timeoutMs: Long) {
         worker.submit {}.get(timeoutMs, TimeUnit.MILLISECONDS)
     }
 
     override fun close() {
+        resolver.shutdownNow()
         starter.shutdown()
         worker.shutdown()
         worker.awaitTermination(5, TimeUnit.SECONDS)
@@ -182,50 +223,53 @@ class TransactionDispatcher(
 
     // ---- worker side -------------------------------------------------------------------------------
 
-    private fun execute(record: TxnRecord, request: TransRequest) {
-        listeners.forEach { it.onTransactionStarted(record.scope, record.info.requestId) }
+    private fun execute(job: Running, command: CoreCommand, fields: ReceiptFields) {
+        listeners.forEach { it.onTransactionStarted(job.scope, job.info.requestId) }
         try {
-            executeInner(record, request)
+            executeInner(job, command, fields)
         } finally {
-            listeners.forEach { it.onTransactionFinished(record.scope, record.info.requestId) }
+            listeners.forEach { it.onTransactionFinished(job.scope, job.info.requestId) }
         }
     }
 
-    private fun executeInner(record: TxnRecord, request: TransRequest) {
+    private fun executeInner(job: Running, command: CoreCommand, fields: ReceiptFields) {
         val result = try {
-            results.map(record.info, engine.run(mapper.map(record.scope, request)))
-        } catch (e: RequestRejected) {
-            results.failed(record.info, e.code, e.message ?: "rejected")
+            results.map(job.info, engine.run(job.caller, command, fields))
         } catch (e: Throwable) {
             // We cannot tell how far it got: UNKNOWN, and the next query asks the engine's journal.
-            results.failed(record.info, ErrorCodes.INTERNAL_ERROR, "internal error: ${e.javaClass.simpleName}")
+            results.failed(job.info, ErrorCodes.INTERNAL_ERROR, "internal error: ${e.javaClass.simpleName}")
                 .apply { state = TransState.UNKNOWN }
         }
-        registry.put(record.copy(result = result))
         synchronized(lock) { running = null }
-        listeners.forEach { it.onResult(record.scope, result) }
+        listeners.forEach { it.onResult(job.scope, result) }
+        if (result.state == TransState.UNKNOWN) resolveSoon()
     }
 
-    private fun refresh(record: TxnRecord): TransResult? {
-        val task = worker.submit(Callable {
-            val current = registry.find(record.scope, record.info.requestId) ?: record
-            if (current.isFinal) return@Callable current.result
-            val outcome = engine.lookup(record.engineId)
-            val fresh = when {
-                outcome != null -> results.fromOutcome(record.info, outcome)
-                // accepted, but it never reached the engine's journal (the process died first, or an
-                // internal error struck before): nothing was sent
-                current.result == null || current.result.errorCode == ErrorCodes.INTERNAL_ERROR -> results.failed(record.info, ErrorCodes.INTERNAL_ERROR,
-                    "interrupted before anything was sent: nothing charged")
-                else -> current.result
-            }
-            if (fresh != current.result) registry.put(current.copy(result = fresh))
-            fresh
-        })
-        return try {
-            task.get(refreshWaitMs, TimeUnit.MILLISECONDS)
-        } catch (e: TimeoutException) {
-            null
+    /**
+     * A lost answer must not wait for the next transaction: flush on the worker after each of
+     * [resolveDelaysMs] while something is still being reversed or queried.
+     */
+    private fun resolveSoon() {
+        onUnknown()
+        synchronized(lock) {
+            if (resolving) return
+            resolving = true
+        }
+        scheduleResolve(0)
+    }
+
+    private fun scheduleResolve(attempt: Int) {
+        if (attempt >= resolveDelaysMs.size) { resolving = false; return }
+        try {
+            resolver.schedule({
+                worker.execute {
+                    engine.flush()
+                    val open = engine.unresolved().any { it.status == OutcomeStatus.REVERSAL_PENDING || it.status == OutcomeStatus.IN_PROGRESS }
+                    if (open) scheduleResolve(attempt + 1) else resolving = false
+                }
+            }, resolveDelaysMs[attempt], TimeUnit.MILLISECONDS)
+        } catch (e: java.util.concurrent.RejectedExecutionException) {
+            resolving = false   // closing
         }
     }
 
@@ -239,7 +283,7 @@ class TransactionDispatcher(
             return
         }
         job.stage = stage
-        listeners.forEach { it.onProgress(job.record.scope, job.record.info.requestId, stage, text) }
+        listeners.forEach { it.onProgress(job.scope, job.info.requestId, stage, text) }
     }
 
     private fun startResult(id: String?, code: Int, text: String) = StartResult().apply {
@@ -248,6 +292,10 @@ class TransactionDispatcher(
         errorCode = code
         message = text
     }
+
+    /** A string scope as the screens give it: the cashier's own, or a scope with no capabilities (reads only). */
+    private fun callerOf(scope: String): AppCaller =
+        if (scope == CallerPolicy.OWN_SCOPE) AppCaller.CASHIER else AppCaller(scope, emptySet())
 
     companion object {
         const val SYSTEM_SCOPE = "system"
