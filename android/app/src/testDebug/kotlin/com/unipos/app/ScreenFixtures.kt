@@ -35,6 +35,7 @@ object ScreenFixtures {
         approvedAmount = approved, remainingAmount = amount - approved, trace = trace, batch = 1,
         rrn = "120110301512", authCode = authCode, maskedPan = "622202******3456", cardOrg = "CUP",
         balance = balance, date = "1201", time = "103015", notice = null, printErrorCode = 0,
+        orderNo = null, voided = false, originalTrace = null, originalRequestId = null, qrOrderNo = null,
     )
 
     fun original(o: Outcome, voided: Boolean = false, refunded: Long = 0, completed: Boolean = false) =
