@@ -29,7 +29,7 @@ import org.robolectric.annotation.GraphicsMode
  * the merchant's dynamic code (the bitmap and the countdown, then paid by the simulated customer),
  * the QR order query, and a QR refund with the supervisor's password.
  */
-class QrFlowsTestApp : QrTestApp("62969012")
+class QrFlowsTestApp : TestApp("62969012")
 
 @RunWith(RobolectricTestRunner::class)
 @GraphicsMode(GraphicsMode.Mode.NATIVE)

@@ -6,7 +6,6 @@ import android.view.ViewGroup
 import android.widget.Button
 import android.widget.EditText
 import android.widget.TextView
-import com.unipos.app.provisioning.Field
 import com.unipos.app.ui.CashierActivity
 import com.unipos.app.ui.Screen
 import com.unipos.core.PosResult
@@ -15,20 +14,6 @@ import kotlinx.coroutines.runBlocking
 import org.robolectric.Robolectric
 import org.robolectric.Shadows.shadowOf
 import org.robolectric.android.controller.ActivityController
-import java.io.File
-
-/** The test application with the host simulator's QR gateway configured (HTTPS, pinned CA). */
-open class QrTestApp(terminalId: String) : TestApp(terminalId) {
-    override fun defaultProvisioning() = super.defaultProvisioning()!!.let { base ->
-        val https = System.getProperty("unipos.https") ?: error("-Dunipos.https missing")
-        val ca = File(System.getProperty("unipos.ca") ?: error("-Dunipos.ca missing")).readText()
-        com.unipos.app.provisioning.Provisioning(base.values + mapOf(
-            Field.QR_GATEWAY_URL to "https://$https",
-            Field.QR_GATEWAY_SERVER_NAME to "localhost",
-            Field.QR_GATEWAY_CA_PEM to ca,
-        ))
-    }
-}
 
 /** Passwords the cashier tests use. */
 object Passwords {
