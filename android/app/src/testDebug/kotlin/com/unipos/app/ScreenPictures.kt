@@ -63,6 +63,12 @@ object ScreenPictures {
                 assertTrue("$name: \"${tv.text}\" is squeezed to ${tv.height}px", tv.height >= tv.lineHeight * 3 / 4)
             }
         }
+        // Every touch target is at least 48dp each way.
+        val min = (48 * dm.density).toInt() - 1
+        for (v in views(root).filter { it.isClickable && it.width > 0 && it.height > 0 }) {
+            val label = (v as? TextView)?.text ?: v.javaClass.simpleName
+            assertTrue("$name: \"$label\" is a ${v.width}x${v.height}px touch target (< 48dp)", v.width >= min && v.height >= min)
+        }
         val bmp = Bitmap.createBitmap(dm.widthPixels, dm.heightPixels, Bitmap.Config.ARGB_8888)
         root.draw(Canvas(bmp))
         assertNotBlank(name, bmp)

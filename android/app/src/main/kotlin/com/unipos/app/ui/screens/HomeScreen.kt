@@ -52,7 +52,10 @@ class HomeScreen(
             ui.row(
                 notice?.let { ui.label(it, color = R.color.warning, bold = true) } ?: ui.label(R.string.home_amount_label, color = R.color.text_secondary),
                 ui.button(R.string.action_clear, Look.QUIET) { entry.clear(); notice = null; refresh() }.apply {
+                    // 48dp, not a main button's 56: the keys need the height on a 640dp screen.
                     minHeight = ui.px(R.dimen.touch_min)
+                    minimumHeight = ui.px(R.dimen.touch_min)
+                    setPadding(0, 0, 0, 0)
                 },
             ),
             ui.text(ui.str(R.string.amount_yuan, Money.yuan(entry.fen)), size = R.dimen.text_amount, bold = true).apply {
@@ -91,6 +94,10 @@ class HomeScreen(
         if (n == 0) return null
         return ui.banner(ui.res.getQuantityString(R.plurals.home_unresolved, n, n), R.color.unknown, R.color.unknown_bg) {
             nav.push(UnresolvedScreen(u))
+        }.apply {
+            val p = ui.px(R.dimen.gap)
+            val v = ui.px(R.dimen.gap_small)
+            setPadding(p, v, p, v)
         }
     }
 

@@ -78,8 +78,15 @@ abstract class EntryScreen(protected val fields: List<KeyedField>) : Screen() {
             val p = ui.px(R.dimen.gap)
             setPadding(p, p, p, p)
         }
-        notice?.let { content.addView(ui.banner(it, R.color.text, R.color.brand_light), ui.fill()) }
-        problem?.let { content.addView(ui.banner(it, R.color.declined, R.color.declined_bg), ui.fill(ui.px(R.dimen.gap_small))) }
+        // Compact lines (not touch targets): the keypad below keeps its 48dp keys on a 640dp screen.
+        fun compact(v: android.widget.TextView) = v.apply {
+            minHeight = 0
+            val p = ui.px(R.dimen.gap)
+            val h = ui.px(R.dimen.gap_small)
+            setPadding(p, h, p, h)
+        }
+        notice?.let { content.addView(compact(ui.banner(it, R.color.text, R.color.brand_light)), ui.fill()) }
+        problem?.let { content.addView(compact(ui.banner(it, R.color.declined, R.color.declined_bg)), ui.fill(ui.px(R.dimen.gap_small))) }
         content.addView(ui.entry(fields, focus, { focus = it; refresh() }) { k ->
             fields[focus].key(k)
             if (k is Key.Digits && fields[focus].value.length == fields[focus].max && focus < fields.size - 1) focus++
@@ -103,6 +110,10 @@ class SignInScreen(number: String = "", password: String = "") : EntryScreen(lis
 
     override fun extra(ui: Ui): View = ui.button(R.string.signin_manage, Look.QUIET) {
         nav.push(SupervisorScreen(GuardedAction.OPERATOR_MANAGEMENT) { g -> nav.replace(OperatorsScreen(g)) })
+    }.apply {
+        // A secondary way: 48dp is enough, and leaves the keys theirs.
+        minHeight = ui.px(R.dimen.touch_min)
+        minimumHeight = ui.px(R.dimen.touch_min)
     }
 
     override fun submit() {
