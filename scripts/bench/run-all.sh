@@ -9,7 +9,7 @@
 #                     (SALE_RUNS runs, default 3; SALE_N sales each, default 500)
 #   4. hostsim        cargo bench -p unipos-hostsim --bench throughput, then
 #                     scripts/bench/hostsim.sh (4 terminals, 5 s, 3 runs)
-#   5. settlement     cargo bench -p unipos-terminal --bench settlement (10,000 sales, then
+#   5. settlement     cargo bench -p unipos-terminal --bench settlement (999 sales, a full batch, then
 #                     settlement + batch upload; SETTLEMENT_N overrides; SKIP_SETTLEMENT=1 skips)
 #
 #   scripts/bench/run-all.sh [--quick]
@@ -94,8 +94,8 @@ fi
 fi
 
 if want 5 && [[ "${SKIP_SETTLEMENT:-0}" != 1 ]]; then
-    step "5/5 settlement of a large batch"
-    n="${SETTLEMENT_N:-10000}"; [[ -n "$quick" ]] && n=1000
+    step "5/5 settlement of a full batch (999, the batch limit)"
+    n="${SETTLEMENT_N:-999}"; [[ -n "$quick" ]] && n=200
     ( time cargo bench --quiet -p unipos-terminal --bench settlement -- "$n" ) 2>&1 | tee "$out/settlement.txt" | grep -vE '^\s*$'
 fi
 

@@ -1,5 +1,7 @@
-//! Settlement totals and batch upload of a 10,000-transaction batch against the local
-//! simulator. `cargo bench -p unipos-terminal --bench settlement [-- N]`.
+//! Settlement totals and batch upload of a full batch against the local simulator.
+//! `cargo bench -p unipos-terminal --bench settlement [-- N]`. The default N is 999, the
+//! largest batch a terminal holds (the profile's `settlement.batch_limit` is at most 999, as
+//! field 48 counts in 3 digits); the 1,000th sale would be refused with "settle first".
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -14,7 +16,7 @@ fn main() {
     let n: usize = std::env::args()
         .filter_map(|a| a.parse().ok())
         .next()
-        .unwrap_or(10_000);
+        .unwrap_or(999);
     let dir = tempfile::tempdir_in(".").unwrap_or_else(|_| tempfile::tempdir().unwrap());
     let (host, terminal, holder) = setup(dir.path());
     let fill = Instant::now();
