@@ -27,7 +27,10 @@ B="$AH_B"
 rm -rf "$B/tmp" "$B/test-debug" "$B/test-release"
 mkdir -p "$B/tmp"
 HOSTLOG="$B/hostsim.log"
-"$AH_UNIPOS_BIN" host run --answer-timeout 3 --ca-out "$B/hostsim-ca.pem" </dev/null >"$HOSTLOG" 2>&1 &
+# The default terminals plus 62969006-62969020 (one per test class), a customer who pays a shown
+# dynamic code after 3 s: scripts/lib/hostsim-test.json.
+"$AH_UNIPOS_BIN" host run --answer-timeout 3 --ca-out "$B/hostsim-ca.pem" --config scripts/lib/hostsim-test.json \
+    </dev/null >"$HOSTLOG" 2>&1 &
 HOSTPID=$!
 trap 'kill "$HOSTPID" 2>/dev/null || true; wait "$HOSTPID" 2>/dev/null || true' EXIT
 addr_of() { grep -i "$1" "$HOSTLOG" | grep -oE '(127\.0\.0\.1|localhost):[0-9]+' | head -n1 || true; }
@@ -39,7 +42,11 @@ for _ in $(seq 1 300); do
     sleep 0.1
 done
 [ -n "$POSP" ] && [ -n "$ADMIN" ] || { cat "$HOSTLOG" >&2; fail "host simulator addresses not found"; }
-say "host simulator: POSP $POSP, admin $ADMIN"
+HTTPS=$(addr_of https)
+say "host simulator: POSP $POSP, HTTPS $HTTPS, admin $ADMIN"
+# Pictures of the screens (CashierScreensTest): written here, compared with docs/screens/;
+# UNIPOS_RECORD_SCREENS=1 scripts/test-android-app.sh records them anew (then review and commit).
+rm -rf "$B/screens"; mkdir -p "$B/screens"
 
 # ---- per variant: compile the tests, run them ------------------------------------------------------------
 TOTAL=0 FAILED=0 RC=0
@@ -67,7 +74,9 @@ run_variant() { # variant app-classpath
     # shellcheck disable=SC2086
     java $UNIPOS_ROBOLECTRIC_JVM_ARGS -Djna.library.path="$(dirname "$AH_LIB")" \
         -Dunipos.posp="$POSP" -Dunipos.admin="$ADMIN" -Dunipos.tmp="$B/tmp/$v" \
-        -Dunipos.https="$HTTPS" -Dunipos.ca="$B/hostsim-ca.pem" \
+        -Dunipos.https="$HTTPS" -Dunipos.ca="$B/hostsim-ca.pem" -Dunipos.src="$ROOT/android/app/src/main" \
+        -Dunipos.screens.out="$B/screens" -Dunipos.screens.ref="$ROOT/docs/screens" \
+        -Dunipos.screens.record="${UNIPOS_RECORD_SCREENS:-0}" -Duser.timezone=Asia/Shanghai \
         -cp "$out:$test_cp:$UNIPOS_KOTLIN_STDLIB" org.junit.runner.JUnitCore $tests > "$B/junit-$v.log" 2>&1
     local rc=$?
     set -e

@@ -35,7 +35,9 @@ LIB="$TARGET/debug/libunipos.so"
 
 # The host hands out a 3 s answer timeout (DF04) so that lost-answer tests give up quickly.
 cargo build -q -p unipos-cli
-HOSTSIM_CMD=("$TARGET/debug/unipos" host run --answer-timeout 3)
+# The simulator's default terminals plus 62969006-62969020 (one per test class that transacts), and
+# a simulated customer who pays a shown dynamic code after 3 s (scripts/lib/hostsim-test.json).
+HOSTSIM_CMD=("$TARGET/debug/unipos" host run --answer-timeout 3 --config "$ROOT/scripts/lib/hostsim-test.json")
 
 
 # ---- 3. bindings from the built library (library mode: same metadata, same checksums) ----------------

@@ -111,6 +111,9 @@ impl ProgressListener for StdoutProgress {
             Progress::SendingAdvices => "sending advices".into(),
             Progress::Printing => "printing".into(),
             Progress::Settlement(s) => format!("settlement: {s}"),
+            Progress::BatchUpload { record, total } => {
+                format!("settlement: batch upload {record}/{total}")
+            }
             Progress::Qr(s) => format!("QR: {s}"),
         };
         let _ = writeln!(std::io::stdout().lock(), "      .. {text}");

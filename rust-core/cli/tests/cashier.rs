@@ -1,15 +1,37 @@
 //! Cashier commands on a persistent terminal database against a separate `unipos host run`
-//! process: startup, a sale typed in yuan, last, journal, void, settle.
+//! process: startup, the supervisor's first password change, an operator added and signed
+//! in, a sale typed in yuan, last, journal, a void with the supervisor's password (wrong, then
+//! right), settle with the password on standard input.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 fn unipos(args: &[&str]) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_unipos"))
+    unipos_with(args, &[], "")
+}
+
+/// `unipos` with environment variables and standard input (the password channels).
+fn unipos_with(args: &[&str], env: &[(&str, &str)], stdin: &str) -> (bool, String) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_unipos"))
         .args(args)
-        .output()
+        .env_remove("UNIPOS_PASSWORD")
+        .env_remove("UNIPOS_SUPERVISOR_PASSWORD")
+        .env_remove("UNIPOS_NEW_PASSWORD")
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -17,6 +39,10 @@ fn unipos(args: &[&str]) -> (bool, String) {
     );
     (out.status.success(), text)
 }
+
+const SUP: &str = "UNIPOS_SUPERVISOR_PASSWORD";
+const PW: &str = "UNIPOS_PASSWORD";
+const NEW: &str = "UNIPOS_NEW_PASSWORD";
 
 #[test]
 fn cashier_day_against_a_running_host() {
@@ -62,6 +88,62 @@ fn cashier_day_against_a_running_host() {
         let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).to_uppercase();
         assert!(!text.contains(tmk), "TMK in clear in {path:?}");
     }
+    // Operators: nobody signed in yet; the supervisor's factory password must change first.
+    let (ok, out) = unipos(&["--db", db, "sale", "1.00"]);
+    assert!(!ok && out.contains("no operator is signed in"), "{out}");
+    let (ok, out) = unipos_with(
+        &["--db", db, "operator", "add", "01"],
+        &[(SUP, "123456"), (NEW, "1111")],
+        "",
+    );
+    assert!(!ok && out.contains("must be changed"), "{out}");
+    let (ok, out) = unipos_with(
+        &["--db", db, "operator", "passwd", "00"],
+        &[(PW, "123456"), (NEW, "12")],
+        "",
+    );
+    assert!(
+        !ok && out.contains("UNIPOS_NEW_PASSWORD: must be 6 to 12 digits"),
+        "{out}"
+    );
+    let (ok, out) = unipos_with(
+        &["--db", db, "operator", "passwd", "00"],
+        &[(PW, "123456"), (NEW, "864209")],
+        "",
+    );
+    assert!(ok, "{out}");
+    let (ok, out) = unipos_with(
+        &["--db", db, "operator", "add", "1"],
+        &[(SUP, "864209"), (NEW, "1111")],
+        "",
+    );
+    assert!(!ok && out.contains("NUMBER: must be two digits"), "{out}");
+    // Passwords from standard input, one per line, when the variables are not set.
+    let (ok, out) = unipos_with(
+        &["--db", db, "operator", "add", "01"],
+        &[],
+        "864209\n1111\n",
+    );
+    assert!(ok && out.contains("operator 01 added"), "{out}");
+    let (ok, out) = unipos_with(
+        &["--db", db, "operator", "sign-in", "01"],
+        &[(PW, "1112")],
+        "",
+    );
+    assert!(!ok && out.contains("wrong password"), "{out}");
+    let (ok, out) = unipos_with(
+        &["--db", db, "operator", "sign-in", "01"],
+        &[(PW, "1111")],
+        "",
+    );
+    assert!(ok && out.contains("operator 01 signed in"), "{out}");
+    let (ok, out) = unipos(&["--db", db, "operator", "list"]);
+    assert!(
+        ok && out.contains("01 operator") && out.contains("signed in"),
+        "{out}"
+    );
+    assert!(!out.contains("argon2") && !out.contains("1111"), "{out}");
+
     let (ok, out) = unipos(&["--db", db, "sale", "12.34", "--request-id", "till-1"]);
     assert!(ok, "{out}");
     assert!(out.contains("Approved") && out.contains("12.34"), "{out}");
@@ -85,14 +167,24 @@ fn cashier_day_against_a_running_host() {
         .and_then(|t| t.get(..6))
         .unwrap()
         .to_owned();
-    let (ok, out) = unipos(&["--db", db, "void", &trace]);
+    let (ok, out) = unipos(&["--db", db, "void", "--help"]);
+    assert!(ok && out.contains("UNIPOS_SUPERVISOR_PASSWORD"), "{out}");
+    let (ok, out) = unipos_with(&["--db", db, "void", &trace], &[(SUP, "000000")], "");
+    assert!(
+        !ok && out.contains("wrong password for operator 00"),
+        "{out}"
+    );
+    let (ok, out) = unipos_with(&["--db", db, "void", &trace], &[(SUP, "864209")], "");
     assert!(ok && out.contains("sale_void"), "{out}");
+    assert!(out.contains("OPERATOR") && out.contains("001"), "{out}");
     let (ok, out) = unipos(&["--db", db, "journal"]);
     assert!(
         ok && out.lines().filter(|l| l.contains(" Approved 00 ")).count() == 2,
         "{out}"
     );
     let (ok, out) = unipos(&["--db", db, "settle"]);
+    assert!(!ok && out.contains("supervisor password"), "{out}");
+    let (ok, out) = unipos_with(&["--db", db, "settle"], &[], "864209\n");
     assert!(ok && out.contains("settled: balanced"), "{out}");
 
     // A configuration written by an earlier version kept the TMK in clear: the first command

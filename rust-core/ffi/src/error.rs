@@ -7,7 +7,7 @@
 //! 3xxx communication, 4xxx device, 5xxx internal. (6xxx belongs to the client library only.)
 
 use crate::redact::redact;
-use unipos_terminal::{DeviceError, EngineError, RuleViolation};
+use unipos_terminal::{DeviceError, EngineError, OperatorError, RuleViolation};
 
 /// Why a call failed. Every variant has a stable numeric code ([`error_code`]) and a `reason`
 /// safe to show to the cashier or to return to a third-party app.
@@ -86,6 +86,47 @@ pub enum PosError {
     /// batch limit). No online transaction until settlement.
     #[error("{reason}")]
     SettlementPending {
+        /// Safe text.
+        reason: String,
+    },
+    /// 1101: no operator is signed in (cashier entry points only): sign in first.
+    #[error("{reason}")]
+    OperatorNotSignedIn {
+        /// Safe text.
+        reason: String,
+    },
+    /// 1102: the operation needs the supervisor's authorisation, and the grant given is missing,
+    /// expired, used or for another operation (cashier entry points only).
+    #[error("{reason}")]
+    SupervisorRequired {
+        /// Safe text.
+        reason: String,
+    },
+    /// 1103: wrong password; `attempts_left` more lock the account.
+    #[error("{reason}")]
+    WrongPassword {
+        /// Safe text.
+        reason: String,
+        /// Wrong attempts left before the lock.
+        attempts_left: i32,
+    },
+    /// 1104: locked after repeated wrong passwords until `locked_until` (ms since the epoch).
+    #[error("{reason}")]
+    PasswordLocked {
+        /// Safe text.
+        reason: String,
+        /// Locked until, ms since the epoch.
+        locked_until: i64,
+    },
+    /// 1105: the password was set by the factory and must be changed first.
+    #[error("{reason}")]
+    PasswordChangeRequired {
+        /// Safe text.
+        reason: String,
+    },
+    /// 1106: there is no operator with this number.
+    #[error("{reason}")]
+    UnknownOperator {
         /// Safe text.
         reason: String,
     },
@@ -225,6 +266,12 @@ impl PosError {
             PosError::AmountExceedsOriginal { .. } => (1012, "AMOUNT_EXCEEDS_ORIGINAL"),
             PosError::Cancelled { .. } => (1013, "CANCELLED"),
             PosError::SettlementPending { .. } => (1015, "SETTLEMENT_PENDING"),
+            PosError::OperatorNotSignedIn { .. } => (1101, "OPERATOR_NOT_SIGNED_IN"),
+            PosError::SupervisorRequired { .. } => (1102, "SUPERVISOR_REQUIRED"),
+            PosError::WrongPassword { .. } => (1103, "WRONG_PASSWORD"),
+            PosError::PasswordLocked { .. } => (1104, "PASSWORD_LOCKED"),
+            PosError::PasswordChangeRequired { .. } => (1105, "PASSWORD_CHANGE_REQUIRED"),
+            PosError::UnknownOperator { .. } => (1106, "UNKNOWN_OPERATOR"),
             PosError::CapabilityNotGranted { .. } => (1017, "CAPABILITY_NOT_GRANTED"),
             PosError::CardDeclined { .. } => (2008, "CARD_DECLINED"),
             PosError::QrCodeInvalid { .. } => (2009, "QR_CODE_INVALID"),
@@ -260,6 +307,18 @@ impl PosError {
             PosError::AmountExceedsOriginal { reason: r() },
             PosError::Cancelled { reason: r() },
             PosError::SettlementPending { reason: r() },
+            PosError::OperatorNotSignedIn { reason: r() },
+            PosError::SupervisorRequired { reason: r() },
+            PosError::WrongPassword {
+                reason: r(),
+                attempts_left: 0,
+            },
+            PosError::PasswordLocked {
+                reason: r(),
+                locked_until: 0,
+            },
+            PosError::PasswordChangeRequired { reason: r() },
+            PosError::UnknownOperator { reason: r() },
             PosError::CapabilityNotGranted { reason: r() },
             PosError::CardDeclined { reason: r() },
             PosError::QrCodeInvalid { reason: r() },
@@ -384,6 +443,25 @@ pub(crate) fn from_engine(e: EngineError, fault: Option<DeviceFault>) -> PosErro
         EngineError::Storage(_) => PosError::Storage { reason },
         EngineError::Security(_) => PosError::SecurityModuleError { reason },
         EngineError::Config(_) => PosError::Configuration { reason },
+        EngineError::Operator(o) => from_operator(o, reason),
+    }
+}
+
+fn from_operator(o: OperatorError, reason: String) -> PosError {
+    match o {
+        OperatorError::NotSignedIn => PosError::OperatorNotSignedIn { reason },
+        OperatorError::SupervisorRequired { .. } => PosError::SupervisorRequired { reason },
+        OperatorError::UnknownOperator(_) => PosError::UnknownOperator { reason },
+        OperatorError::WrongPassword { attempts_left, .. } => PosError::WrongPassword {
+            reason,
+            attempts_left: i32::try_from(attempts_left).unwrap_or(0),
+        },
+        OperatorError::Locked { until, .. } => PosError::PasswordLocked {
+            reason,
+            locked_until: until,
+        },
+        OperatorError::PasswordChangeRequired(_) => PosError::PasswordChangeRequired { reason },
+        OperatorError::Refused(_) => PosError::InvalidRequest { reason },
     }
 }
 
@@ -423,6 +501,44 @@ mod tests {
         codes.dedup();
         assert_eq!(codes.len(), table.len());
         assert!(codes.iter().all(|c| (1000..6000).contains(c)));
+    }
+
+    #[test]
+    fn operator_errors_keep_what_the_screen_needs() {
+        let e = from_engine(
+            OperatorError::Locked {
+                number: "00".into(),
+                until: 1_234,
+                minutes_left: 10,
+            }
+            .into(),
+            None,
+        );
+        assert_eq!(e.code(), 1104);
+        assert!(matches!(
+            e,
+            PosError::PasswordLocked {
+                locked_until: 1_234,
+                ..
+            }
+        ));
+        let e = from_engine(
+            OperatorError::WrongPassword {
+                number: "01".into(),
+                attempts_left: 2,
+            }
+            .into(),
+            None,
+        );
+        assert!(matches!(
+            e,
+            PosError::WrongPassword {
+                attempts_left: 2,
+                ..
+            }
+        ));
+        let e = from_engine(OperatorError::Refused("operator: x".into()).into(), None);
+        assert_eq!(e.code(), 1001);
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //!
 //! * [`PosTerminal`]: open with a [`PosConfig`] and a database path; startup, card
 //!   transactions, queries, reprint, settlement, flush, cancel of the card wait.
+//! * [`CashierDesk`] ([`PosTerminal::cashier_desk`]): the cashier's entry points: operator
+//!   sign-in, the supervisor's grants for the guarded operations, lookups, management.
 //! * [`PosError`]: one error enum with the stable numeric codes of the payment contract
 //!   ([`error_code`]), reused by the AIDL and Intent results.
 //! * Callback interfaces implemented in Kotlin: [`CardReader`], [`PinPad`], [`EmvKernel`],
@@ -19,6 +21,7 @@ mod callbacks;
 mod caller;
 mod error;
 mod logging;
+mod operators;
 mod qr;
 mod redact;
 mod terminal;
@@ -28,6 +31,7 @@ pub use callbacks::*;
 pub use caller::*;
 pub use error::{error_code, error_code_table, ErrorCodeInfo, PosError};
 pub use logging::{set_log_sink, LogLevel, LogRecord, LogSink};
+pub use operators::CashierDesk;
 pub use qr::*;
 pub use redact::redact;
 pub use terminal::PosTerminal;

@@ -293,3 +293,26 @@ pub(crate) fn order(r: QrOrderRequest) -> Result<t::QrDynamicRequest, PosError> 
         subject: r.subject,
     })
 }
+
+/// A QR refund request converted: a partial refund, or a same-day void (no amount).
+pub(crate) enum QrReturn {
+    Refund(t::QrRefundRequest),
+    Void(t::QrVoidRequest),
+}
+
+pub(crate) fn refund(r: QrRefundRequest) -> Result<QrReturn, PosError> {
+    let request_id = crate::types::request_id(&r.request_id)?;
+    let original_request_id = crate::types::request_id(&r.original_request_id)?;
+    Ok(match r.amount {
+        Some(a) => QrReturn::Refund(t::QrRefundRequest {
+            request_id,
+            original_request_id,
+            amount: crate::types::amount(a)?,
+            reason: r.reason,
+        }),
+        None => QrReturn::Void(t::QrVoidRequest {
+            request_id,
+            original_request_id,
+        }),
+    })
+}

@@ -8,6 +8,7 @@ use crate::callbacks::{
 use crate::error::{from_engine, DeviceFault, PosError};
 use crate::qr::{
     QrDynamicCode, QrOrderRequest, QrOutcome, QrPayRequest, QrRefundOutcome, QrRefundRequest,
+    QrReturn,
 };
 use crate::types::{self, *};
 use std::path::{Path, PathBuf};
@@ -28,7 +29,7 @@ use unipos_terminal::{
 /// [`PosTerminal::cancel_card_wait`].
 #[derive(uniffi::Object)]
 pub struct PosTerminal {
-    terminal: Terminal,
+    pub(crate) terminal: Terminal,
     /// A read-only connection to the same journal: queries never wait for a running
     /// transaction (which holds the engine for as long as the card or the host takes).
     reader: Mutex<JournalReader>,
@@ -173,7 +174,7 @@ impl PosTerminal {
         f(&reader).map_err(|e| from_engine(e, None))
     }
 
-    fn outcome(
+    pub(crate) fn outcome(
         &self,
         f: impl FnOnce(&Terminal) -> Result<t::Outcome, EngineError>,
     ) -> Result<Outcome, PosError> {
@@ -324,78 +325,49 @@ impl PosTerminal {
 
     /// Sale (消费).
     pub fn sale(&self, request: SaleRequest) -> Result<Outcome, PosError> {
-        let req = t::SaleRequest {
-            request_id: types::request_id(&request.request_id)?,
-            amount: types::amount(request.amount)?,
-        };
+        let req = request.to_engine()?;
         self.outcome(|t| t.sale(req))
     }
 
     /// Sale void (消费撤销).
     pub fn void(&self, request: VoidRequest) -> Result<Outcome, PosError> {
-        let req = t::VoidRequest {
-            request_id: types::request_id(&request.request_id)?,
-            trace: types::trace(request.original_trace)?,
-        };
+        let req = request.to_engine()?;
         self.outcome(|t| t.void(req))
     }
 
     /// Refund (退货), partial and repeated up to the original amount.
     pub fn refund(&self, request: RefundRequest) -> Result<Outcome, PosError> {
-        let req = t::RefundRequest {
-            request_id: types::request_id(&request.request_id)?,
-            amount: types::amount(request.amount)?,
-            rrn: request.original_rrn,
-            date: request.original_date,
-        };
+        let req = request.to_engine()?;
         self.outcome(|t| t.refund(req))
     }
 
     /// Pre-authorisation (预授权).
     pub fn pre_auth(&self, request: PreAuthRequest) -> Result<Outcome, PosError> {
-        let req = t::PreAuthRequest {
-            request_id: types::request_id(&request.request_id)?,
-            amount: types::amount(request.amount)?,
-        };
+        let req = request.to_engine()?;
         self.outcome(|t| t.preauth(req))
     }
 
     /// Pre-authorisation void (预授权撤销).
     pub fn pre_auth_void(&self, request: PreAuthVoidRequest) -> Result<Outcome, PosError> {
-        let req = t::PreAuthVoidRequest {
-            request_id: types::request_id(&request.request_id)?,
-            auth_code: request.auth_code,
-            date: request.original_date,
-        };
+        let req = request.to_engine()?;
         self.outcome(|t| t.preauth_void(req))
     }
 
     /// Pre-authorisation completion (预授权完成).
     pub fn completion(&self, request: CompletionRequest) -> Result<Outcome, PosError> {
-        let req = t::CompletionRequest {
-            request_id: types::request_id(&request.request_id)?,
-            amount: types::amount(request.amount)?,
-            auth_code: request.auth_code,
-            date: request.original_date,
-            advice: request.advice,
-        };
+        let req = request.to_engine()?;
         self.outcome(|t| t.completion(req))
     }
 
     /// Completion void (预授权完成撤销).
     pub fn completion_void(&self, request: CompletionVoidRequest) -> Result<Outcome, PosError> {
-        let req = t::CompletionVoidRequest {
-            request_id: types::request_id(&request.request_id)?,
-            trace: types::trace(request.original_trace)?,
-        };
+        let req = request.to_engine()?;
         self.outcome(|t| t.completion_void(req))
     }
 
     /// Balance inquiry (余额查询).
     pub fn balance_inquiry(&self, request_id: String) -> Result<Outcome, PosError> {
-        let req = t::BalanceRequest {
-            request_id: types::request_id(&request_id)?,
-        };
+        let req = types::balance(&request_id)?;
         self.outcome(|t| t.balance_inquiry(req))
     }
 
@@ -514,25 +486,9 @@ impl PosTerminal {
     /// QR refund (`amount` set) or same-day void (`amount` = `null`).
     pub fn qr_refund(&self, request: QrRefundRequest) -> Result<QrRefundOutcome, PosError> {
         self.qr_ready()?;
-        let request_id = types::request_id(&request.request_id)?;
-        let original_request_id = types::request_id(&request.original_request_id)?;
-        match request.amount {
-            Some(a) => {
-                let req = t::QrRefundRequest {
-                    request_id,
-                    original_request_id,
-                    amount: types::amount(a)?,
-                    reason: request.reason,
-                };
-                self.run(|t| t.qr_refund(req)).map(Into::into)
-            }
-            None => {
-                let req = t::QrVoidRequest {
-                    request_id,
-                    original_request_id,
-                };
-                self.run(|t| t.qr_void(req)).map(Into::into)
-            }
+        match crate::qr::refund(request)? {
+            QrReturn::Refund(req) => self.run(|t| t.qr_refund(req)).map(Into::into),
+            QrReturn::Void(req) => self.run(|t| t.qr_void(req)).map(Into::into),
         }
     }
 

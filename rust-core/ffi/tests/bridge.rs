@@ -395,6 +395,120 @@ fn rows_sealed_by_the_earlier_tdes_vault_still_open() {
     assert_eq!(e.code(), 5003, "{e}");
 }
 
+#[test]
+fn the_cashier_desk_guards_and_maps_operator_errors_to_stable_codes() {
+    let host = HostSim::start(HostSimConfig::default().with_seed(11)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (t, _reader) = open(&host, dir.path(), "62969003");
+    t.startup().unwrap();
+    let desk = t.clone().cashier_desk();
+    let sale = |id: &str| {
+        desk.sale(SaleRequest {
+            request_id: id.into(),
+            amount: 500,
+        })
+    };
+    assert_eq!(sale("d0").unwrap_err().code(), 1101);
+    let e = desk
+        .authorize_supervisor("123456".into(), GuardedAction::Void)
+        .unwrap_err();
+    assert_eq!(e.code(), 1105);
+    desk.change_password("00".into(), "123456".into(), "135790".into())
+        .unwrap();
+    let e = desk
+        .authorize_supervisor("000000".into(), GuardedAction::Void)
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            PosError::WrongPassword {
+                attempts_left: 2,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(
+        !format!("{e:?}{e}").contains("000000"),
+        "no password in errors"
+    );
+    let g = desk
+        .authorize_supervisor("135790".into(), GuardedAction::OperatorManagement)
+        .unwrap();
+    assert!(!format!("{g:?}").contains(&g.token), "no token in Debug");
+    desk.add_operator(g.token.clone(), "07".into(), "7777".into())
+        .unwrap();
+    assert_eq!(
+        desk.sign_in("08".into(), "7777".into()).unwrap_err().code(),
+        1106
+    );
+    let me = desk.sign_in("07".into(), "7777".into()).unwrap();
+    assert!(me.signed_in && !me.is_supervisor);
+    let o = sale("d1").unwrap();
+    assert_eq!(o.status, OutcomeStatus::Approved);
+
+    let void = VoidRequest {
+        request_id: "d1-void".into(),
+        original_trace: o.trace,
+    };
+    assert_eq!(
+        desk.void(void.clone(), "forged".into()).unwrap_err().code(),
+        1102
+    );
+    let g = desk
+        .authorize_supervisor("135790".into(), GuardedAction::Void)
+        .unwrap();
+    let v = desk.void(void, g.token).unwrap();
+    assert_eq!(v.status, OutcomeStatus::Approved);
+
+    let found = desk
+        .find_original(OriginalKey::Trace { trace: o.trace })
+        .unwrap();
+    assert!(found.voided && found.operator.as_deref() == Some("007"));
+    assert_eq!(
+        desk.find_original(OriginalKey::Trace { trace: 999_990 })
+            .unwrap_err()
+            .code(),
+        1010
+    );
+    let voids = desk
+        .journal(JournalFilter {
+            group: KindGroup::Voids,
+            trace: None,
+            batch: None,
+            limit: 10,
+        })
+        .unwrap();
+    assert_eq!(voids.len(), 1);
+    let keys = desk.key_status().unwrap();
+    assert!(keys.work_keys_installed && keys.keys.len() >= 2);
+    assert_eq!(desk.echo_test().unwrap().response_code, "00");
+    // The merchant-app path needs neither operator nor supervisor.
+    desk.sign_out_operator().unwrap();
+    let o = t
+        .sale(SaleRequest {
+            request_id: "app-1".into(),
+            amount: 300,
+        })
+        .unwrap();
+    assert_eq!(o.status, OutcomeStatus::Approved);
+
+    let table: Vec<(i32, String)> = error_code_table()
+        .into_iter()
+        .map(|e| (e.code, e.name))
+        .collect();
+    for (code, name) in [
+        (1101, "OPERATOR_NOT_SIGNED_IN"),
+        (1102, "SUPERVISOR_REQUIRED"),
+        (1103, "WRONG_PASSWORD"),
+        (1104, "PASSWORD_LOCKED"),
+        (1105, "PASSWORD_CHANGE_REQUIRED"),
+        (1106, "UNKNOWN_OPERATOR"),
+    ] {
+        assert!(table.contains(&(code, name.to_owned())), "{code} {name}");
+    }
+}
+
 /// The supervisor's retry of a parked reversal, through the facade: it goes out again at once
 /// and the report says what happened.
 #[test]

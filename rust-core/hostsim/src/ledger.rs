@@ -180,6 +180,8 @@ pub struct JournalEntry {
     pub original: Option<(u32, u32)>,
     /// A TC upload or IC batch-upload record arrived for it.
     pub tc_uploaded: bool,
+    /// Field 63 of the request: the terminal's operator code.
+    pub operator: Option<String>,
 }
 
 impl JournalEntry {

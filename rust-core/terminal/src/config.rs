@@ -99,7 +99,9 @@ pub struct TerminalConfig {
     pub merchant_id: String,
     /// Merchant name for receipts.
     pub merchant_name: String,
-    /// Operator number (field 63 in sign-in and settlement).
+    /// The operator code (field 63, three digits) of requests made while no operator is
+    /// signed in: merchant apps' requests and background work. A signed-in operator's own
+    /// number replaces it (`01` goes as `001`).
     pub operator: String,
     /// Where the POSP is.
     pub posp: HostAddress,

@@ -6,7 +6,9 @@ use crate::config::TerminalConfig;
 use crate::error::{EngineError, StorageError};
 use crate::hardware::{CancelToken, Hardware, SecurityHandle};
 use crate::link::posp::{Answer, HostDemands, HostLink, LinkError};
-use crate::model::{Caller, MerchantFields, MerchantInfo, Progress, ProgressListener};
+use crate::model::{
+    operator_field63, Caller, MerchantFields, MerchantInfo, Progress, ProgressListener,
+};
 use crate::store::Store;
 use crate::vault::Vault;
 use std::sync::Arc;
@@ -51,6 +53,9 @@ pub(crate) struct Ctx {
     pub random: Box<dyn RandomSource + Send>,
     pub progress: Option<Arc<dyn ProgressListener>>,
     pub cancel: CancelToken,
+    /// The signed-in operator's number (`services::operators` keeps it in step with the
+    /// database); `None` when nobody is signed in.
+    pub operator: Option<String>,
     /// Who asks for the request being served (the cashier unless the engine serves a merchant
     /// app's request: [`crate::Terminal::serve`]); its scope holds the request ids, and
     /// originals are looked up in it.
@@ -115,13 +120,23 @@ impl Ctx {
         self.posp.exchange(&self.security, request, false)
     }
 
+    /// The operator code of the next request (field 63) and receipt: the signed-in operator,
+    /// or the configured code when nobody is signed in (merchant apps' requests, background
+    /// work).
+    pub(crate) fn operator_code(&self) -> String {
+        self.operator
+            .as_deref()
+            .map(operator_field63)
+            .unwrap_or_else(|| self.config.operator.clone())
+    }
+
     /// Merchant and terminal lines of receipts.
     pub(crate) fn merchant_info(&self) -> MerchantInfo {
         MerchantInfo {
             name: self.config.merchant_name.clone(),
             merchant_id: self.config.merchant_id.clone(),
             terminal_id: self.config.terminal_id.clone(),
-            operator: self.config.operator.clone(),
+            operator: self.operator_code(),
         }
     }
 }

@@ -17,6 +17,7 @@ use crate::model::{
 use crate::queries;
 use crate::services::card::{self, CardDone};
 use crate::services::idempotency::CASHIER_SCOPE;
+use crate::services::operators::{Need, Operators};
 use crate::services::qr::QrService;
 use crate::services::session::{Downloads, Session};
 use crate::services::{forward, printing, settlement, Online};
@@ -28,6 +29,7 @@ pub(crate) struct Engine {
     ctx: Ctx,
     session: Session,
     qr: QrService,
+    operators: Operators,
 }
 
 /// Reversals and advices, then open QR work (which never blocks card work; what stays open is
@@ -131,13 +133,16 @@ impl Engine {
                 progress: None,
                 cancel,
                 qr_path_refused: None,
+                operator: None,
                 caller: Caller::cashier(),
                 merchant_fields: MerchantFields::default(),
             },
             session: Session::idle(),
             qr: QrService::default(),
+            operators: Operators::default(),
         };
         engine.session = Session::restore(&mut engine.ctx)?;
+        engine.operators = Operators::restore(&mut engine.ctx)?;
         install_qr_key(&engine.ctx)?;
         Ok(engine)
     }
@@ -154,10 +159,38 @@ impl Engine {
         &self.ctx.store
     }
 
+    /// The infrastructure, for the read-only views and the operator and management services.
+    pub(crate) fn ctx(&mut self) -> &mut Ctx {
+        &mut self.ctx
+    }
+
+    /// Whether a cashier entry point may run (operator signed in, supervisor grant).
+    pub(crate) fn guard(&mut self, need: Need<'_>) -> Result<(), EngineError> {
+        self.operators.check(&self.ctx, need)
+    }
+
+    /// The supervisor's password for `action`.
+    pub(crate) fn authorize_supervisor(
+        &mut self,
+        password: &str,
+        action: crate::model::GuardedAction,
+    ) -> Result<crate::model::SupervisorGrant, EngineError> {
+        self.operators.authorize(&mut self.ctx, password, action)
+    }
+
+    /// Terminal sign-out (签退): the host session ends; the next request signs in again.
+    pub(crate) fn sign_out(&mut self) -> Result<(), EngineError> {
+        settlement::sign_out(&mut self.ctx)?;
+        self.session.begin_startup();
+        Ok(())
+    }
+
     // ---- startup ------------------------------------------------------------------------
 
     pub(crate) fn startup(&mut self) -> Result<StartupReport, EngineError> {
-        let Engine { ctx, session, qr } = self;
+        let Engine {
+            ctx, session, qr, ..
+        } = self;
         session.begin_startup();
         let downloads = session.sign_in_and_download(ctx)?;
         let flushed = flush(ctx, qr)?;
@@ -166,7 +199,9 @@ impl Engine {
     }
 
     pub(crate) fn resume(&mut self) -> Result<StartupReport, EngineError> {
-        let Engine { ctx, session, qr } = self;
+        let Engine {
+            ctx, session, qr, ..
+        } = self;
         session.begin_startup();
         let Some(downloads) = session.resume(ctx)? else {
             return self.startup();
@@ -177,7 +212,9 @@ impl Engine {
     }
 
     pub(crate) fn flush_pending(&mut self) -> Result<FlushReport, EngineError> {
-        let Engine { ctx, session, qr } = self;
+        let Engine {
+            ctx, session, qr, ..
+        } = self;
         session.ensure_keys(ctx)?;
         flush(ctx, qr)
     }
@@ -191,7 +228,9 @@ impl Engine {
         settled: bool,
         run: impl FnOnce(&mut Ctx, Online<'_>) -> Result<CardDone, EngineError>,
     ) -> Result<Outcome, EngineError> {
-        let Engine { ctx, session, qr } = self;
+        let Engine {
+            ctx, session, qr, ..
+        } = self;
         let mut parked = None;
         let mut batch_notice = None;
         let mut online = |ctx: &mut Ctx| -> Result<(), EngineError> {
@@ -264,7 +303,9 @@ impl Engine {
     // ---- settlement and printing -----------------------------------------------------------
 
     pub(crate) fn settle(&mut self) -> Result<SettlementReport, EngineError> {
-        let Engine { ctx, session, qr } = self;
+        let Engine {
+            ctx, session, qr, ..
+        } = self;
         session.ensure_keys(ctx)?;
         let batch = ctx.store.current_batch()?;
         ctx.emit(Progress::Settlement(format!("batch {batch:06}: flushing")));

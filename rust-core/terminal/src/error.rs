@@ -87,6 +87,57 @@ pub enum EngineError {
     /// The transport is misconfigured.
     #[error("configuration: {0}")]
     Config(String),
+    /// Operator sign-in or the supervisor's authorisation refused the request; nothing was
+    /// read or sent.
+    #[error("{0}")]
+    Operator(#[from] OperatorError),
+}
+
+/// Why an operator or supervisor step was refused, and what the cashier should do. Messages
+/// never contain a password.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum OperatorError {
+    /// A cashier transaction needs a signed-in operator.
+    #[error("no operator is signed in: sign in with your operator number and password first")]
+    NotSignedIn,
+    /// The operation needs the supervisor's authorisation, and the grant given is missing,
+    /// expired, already used or for another operation.
+    #[error("{action} needs the supervisor's password: ask the supervisor to authorise it")]
+    SupervisorRequired {
+        /// The guarded action (stable name).
+        action: &'static str,
+    },
+    /// No account with this number.
+    #[error("there is no operator {0}: check the number, or ask the supervisor to add it")]
+    UnknownOperator(String),
+    /// Wrong password; the account locks after a few more.
+    #[error("wrong password for operator {number}: {attempts_left} more wrong attempt(s) lock it")]
+    WrongPassword {
+        /// The account.
+        number: String,
+        /// Wrong attempts left before the lock.
+        attempts_left: u32,
+    },
+    /// Locked after repeated wrong passwords.
+    #[error(
+        "operator {number} is locked after repeated wrong passwords: try again in \
+         {minutes_left} minute(s)"
+    )]
+    Locked {
+        /// The account.
+        number: String,
+        /// Locked until (ms since the epoch).
+        until: i64,
+        /// Whole minutes left, rounded up.
+        minutes_left: u32,
+    },
+    /// The password was set by someone else (the factory, the supervisor): it must be
+    /// changed before the account is used.
+    #[error("the password of operator {0} must be changed before first use")]
+    PasswordChangeRequired(String),
+    /// Operator management refused the change (the message names the field and why).
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// A business rule refused the request before anything was sent (DOMAIN.md rules).

@@ -2,6 +2,8 @@
 //!
 //! * [`Terminal`]: startup, card transactions, QR payments, queries, flush points,
 //!   settlement; one request at a time, safe to share between threads.
+//! * [`Desk`] ([`Terminal::desk`]): the cashier's entry points: operator sign-in, the
+//!   supervisor's grants for void, refund, settlement and management, the management screens.
 //! * [`model`]: the plain data callers send and get back (requests, outcomes, reports).
 //! * [`store`]: the durable SQLite database, the only module that holds SQL.
 //! * [`hardware`]: card reader, PIN pad, EMV kernel, printer and security module traits, with
@@ -19,10 +21,12 @@
 pub mod config;
 mod context;
 mod crash;
+mod desk;
 mod engine;
 pub mod error;
 pub mod hardware;
 mod link;
+mod lookup;
 pub mod model;
 pub mod qr_code;
 mod queries;
@@ -37,7 +41,10 @@ pub mod vault;
 
 pub use config::{AcquirerProfile, HostAddress, KeyMode, MacScheme, TerminalConfig};
 pub use context::Dependencies;
-pub use error::{DeviceError, EngineError, RuleViolation, StorageError, StorageFault};
+pub use desk::Desk;
+pub use error::{
+    DeviceError, EngineError, OperatorError, RuleViolation, StorageError, StorageFault,
+};
 pub use hardware::SecurityHandle;
 pub use model::response_codes;
 pub use model::*;

@@ -97,6 +97,16 @@ impl JournalReader {
         queries::qr_query(&self.store, CASHIER_SCOPE, request_id)
     }
 
+    /// A QR attempt by the order number on its receipt (订单号) or its request id (`None` if
+    /// neither names one).
+    pub fn qr_find_order(&self, number: &str) -> Result<Option<QrOutcome>, EngineError> {
+        match crate::lookup::find_qr_order(&self.store, number) {
+            Ok(o) => Ok(Some(o)),
+            Err(EngineError::Rule(crate::error::RuleViolation::OriginalNotFound(_))) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// The outcome of a QR refund or void.
     pub fn qr_refund_query(
         &self,

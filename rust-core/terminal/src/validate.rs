@@ -5,9 +5,9 @@
 
 use crate::error::EngineError;
 use crate::model::{
-    BalanceRequest, CompletionRequest, CompletionVoidRequest, PreAuthRequest, PreAuthVoidRequest,
-    QrDynamicRequest, QrPayRequest, QrRefundRequest, QrVoidRequest, RefundRequest, SaleRequest,
-    VoidRequest,
+    BalanceRequest, CompletionRequest, CompletionVoidRequest, OperatorRole, PreAuthRequest,
+    PreAuthVoidRequest, QrDynamicRequest, QrPayRequest, QrRefundRequest, QrVoidRequest,
+    RefundRequest, SaleRequest, VoidRequest,
 };
 
 /// The largest amount: the 12 digits of field 4, in fen.
@@ -62,6 +62,40 @@ pub fn amount(amount: u64) -> Result<(), EngineError> {
             format!("must be 1 to {MAX_AMOUNT_FEN} fen (12 digits), got {amount}"),
         ))
     }
+}
+
+/// An operator number: two digits, `00` the supervisor, `01`-`99` operators.
+pub fn operator_number(field: &str, number: &str) -> Result<(), EngineError> {
+    if number.len() == 2 && number.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(invalid(
+            field,
+            format!("must be two digits (00 the supervisor, 01-99 operators), got '{number}'"),
+        ))
+    }
+}
+
+/// A new password for `role`: digits only (the terminal's keypad), 4 to 12 for an operator,
+/// 6 to 12 for the supervisor. The password itself never appears in the error.
+pub fn password(field: &str, role: OperatorRole, password: &str) -> Result<(), EngineError> {
+    let min = match role {
+        OperatorRole::Supervisor => 6,
+        OperatorRole::Operator => 4,
+    };
+    if !password.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(invalid(field, "must be digits only".into()));
+    }
+    if !(min..=12).contains(&password.len()) {
+        return Err(invalid(
+            field,
+            format!("must be {min} to 12 digits, got {}", password.len()),
+        ));
+    }
+    if role == OperatorRole::Supervisor && password == crate::model::FACTORY_SUPERVISOR_PASSWORD {
+        return Err(invalid(field, "must not be the factory password".into()));
+    }
+    Ok(())
 }
 
 /// A trace number (field 11): 1 to 999999.

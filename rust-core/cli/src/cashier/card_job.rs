@@ -8,8 +8,8 @@ use unipos_terminal::hardware::sim::SimCard;
 use unipos_terminal::model::Outcome;
 use unipos_terminal::validate::Validate;
 use unipos_terminal::{
-    BalanceRequest, CompletionRequest, CompletionVoidRequest, EngineError, PreAuthRequest,
-    PreAuthVoidRequest, RefundRequest, SaleRequest, Terminal, VoidRequest,
+    BalanceRequest, CompletionRequest, CompletionVoidRequest, EngineError, GuardedAction,
+    PreAuthRequest, PreAuthVoidRequest, RefundRequest, SaleRequest, Terminal, VoidRequest,
 };
 
 /// A card transaction, built and checked before anything is opened or sent.
@@ -38,16 +38,33 @@ impl CardJob {
         }?)
     }
 
-    pub(crate) fn run(self, t: &Terminal) -> Result<Outcome, EngineError> {
+    /// What the supervisor must authorise first, if anything.
+    pub(crate) fn guarded(&self) -> Option<GuardedAction> {
         match self {
-            CardJob::Sale(r) => t.sale(r),
-            CardJob::Void(r) => t.void(r),
-            CardJob::Refund(r) => t.refund(r),
-            CardJob::Balance(r) => t.balance_inquiry(r),
-            CardJob::PreAuth(r) => t.preauth(r),
-            CardJob::PreAuthVoid(r) => t.preauth_void(r),
-            CardJob::Completion(r) => t.completion(r),
-            CardJob::CompletionVoid(r) => t.completion_void(r),
+            CardJob::Void(_) => Some(GuardedAction::Void),
+            CardJob::Refund(_) => Some(GuardedAction::Refund),
+            CardJob::PreAuthVoid(_) => Some(GuardedAction::PreAuthVoid),
+            CardJob::CompletionVoid(_) => Some(GuardedAction::CompletionVoid),
+            CardJob::Sale(_)
+            | CardJob::Balance(_)
+            | CardJob::PreAuth(_)
+            | CardJob::Completion(_) => None,
+        }
+    }
+
+    /// Runs at the cashier's desk: the signed-in operator, and the supervisor's `grant` for a
+    /// guarded job.
+    pub(crate) fn run(self, t: &Terminal, grant: &str) -> Result<Outcome, EngineError> {
+        let desk = t.desk();
+        match self {
+            CardJob::Sale(r) => desk.sale(r),
+            CardJob::Void(r) => desk.void(r, grant),
+            CardJob::Refund(r) => desk.refund(r, grant),
+            CardJob::Balance(r) => desk.balance_inquiry(r),
+            CardJob::PreAuth(r) => desk.preauth(r),
+            CardJob::PreAuthVoid(r) => desk.preauth_void(r, grant),
+            CardJob::Completion(r) => desk.completion(r),
+            CardJob::CompletionVoid(r) => desk.completion_void(r, grant),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The cashier commands as typed: clap's definitions, and the simulated card of a command.
 
+use super::secrets;
 use crate::error::CliError;
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -60,7 +61,9 @@ impl CardArgs {
     }
 }
 
-/// Cashier commands.
+/// Cashier commands. Transactions need a signed-in operator (`operator sign-in`); void,
+/// refund, pre-auth void, completion void, settlement, `flush --retry-parked`, QR refund and
+/// void need the supervisor's password too.
 #[derive(Debug, Subcommand)]
 pub enum CashierCommand {
     /// Sign in and download parameters, CA keys and AIDs (stores the host address).
@@ -75,7 +78,8 @@ pub enum CashierCommand {
         #[arg(long)]
         request_id: Option<String>,
     },
-    /// Sale void by trace number (current batch).
+    /// Sale void by trace number (current batch). Needs the supervisor's password.
+    #[command(after_help = secrets::HELP)]
     Void {
         /// Trace number of the sale.
         trace: u32,
@@ -84,7 +88,8 @@ pub enum CashierCommand {
         #[arg(long)]
         request_id: Option<String>,
     },
-    /// Refund of a sale by reference number and date.
+    /// Refund of a sale by reference number and date. Needs the supervisor's password.
+    #[command(after_help = secrets::HELP)]
     Refund {
         /// Amount in yuan.
         amount: String,
@@ -116,7 +121,9 @@ pub enum CashierCommand {
     },
     /// The outcome of the last request.
     Last,
-    /// Settle the current batch (batch upload if needed), then sign out.
+    /// Settle the current batch (batch upload if needed), then sign out. Needs the
+    /// supervisor's password.
+    #[command(after_help = secrets::HELP)]
     Settle,
     /// List the journal (newest first).
     Journal {
@@ -130,10 +137,124 @@ pub enum CashierCommand {
         trace: Option<u32>,
     },
     /// Send pending reversals and advices now.
+    #[command(after_help = secrets::HELP)]
     Flush {
-        /// First put the reversals parked for manual handling back in the queue.
+        /// First put the reversals parked for manual handling back in the queue (needs the
+        /// supervisor's password).
         #[arg(long)]
         retry_parked: bool,
+    },
+    /// Operators: sign-in, sign-out, own password; the supervisor adds, deletes and resets.
+    #[command(subcommand)]
+    Operator(OperatorCommand),
+    /// QR payments: pay by the customer's code, show a dynamic code, refund, void, query.
+    #[command(subcommand)]
+    Qr(QrCommand),
+    /// 签退: sign the terminal out of the host (the next transaction signs in again).
+    SignOut,
+    /// 回响测试: a communication test with the POSP (round trip in ms).
+    Echo,
+    /// Key status: whether work keys are installed, and their check values (never a key).
+    Keys,
+    /// The parameters in force (read only).
+    Params,
+}
+
+/// Operator commands (the supervisor is operator 00).
+#[derive(Debug, Subcommand)]
+pub enum OperatorCommand {
+    /// Sign in as operator NUMBER (01-99) with its password (UNIPOS_PASSWORD).
+    #[command(after_help = secrets::HELP)]
+    SignIn {
+        /// Two digits.
+        number: String,
+    },
+    /// Sign the operator out.
+    SignOut,
+    /// Who is signed in, and every account.
+    List,
+    /// Change NUMBER's password: the current one (UNIPOS_PASSWORD), then the new one
+    /// (UNIPOS_NEW_PASSWORD). The supervisor's factory password 123456 must be changed so.
+    #[command(after_help = secrets::HELP)]
+    Passwd {
+        /// Two digits (00: the supervisor).
+        number: String,
+    },
+    /// Add operator NUMBER: the supervisor's password, then the new operator's password
+    /// (UNIPOS_NEW_PASSWORD).
+    #[command(after_help = secrets::HELP)]
+    Add {
+        /// Two digits, 01-99.
+        number: String,
+    },
+    /// Delete operator NUMBER (the supervisor's password).
+    #[command(after_help = secrets::HELP)]
+    Delete {
+        /// Two digits, 01-99.
+        number: String,
+    },
+    /// Set a new password for operator NUMBER: the supervisor's password, then the new one.
+    #[command(after_help = secrets::HELP)]
+    Reset {
+        /// Two digits, 01-99.
+        number: String,
+    },
+}
+
+/// QR commands (the terminal needs the host's HTTPS address: `startup --https ADDR --ca FILE`).
+#[derive(Debug, Subcommand)]
+pub enum QrCommand {
+    /// Pay by the customer's payment code (付款码), as the scanner read it.
+    Pay {
+        /// Amount in yuan.
+        amount: String,
+        /// The customer's payment code (digits).
+        #[arg(long)]
+        code: String,
+        /// The business order (default: the request id).
+        #[arg(long)]
+        order: Option<String>,
+        #[arg(long)]
+        request_id: Option<String>,
+    },
+    /// Show a dynamic code (收款码) for the customer to scan, then wait until it is paid or
+    /// closed.
+    Show {
+        /// Amount in yuan.
+        amount: String,
+        /// Write the code as a PNG to this file.
+        #[arg(long)]
+        png: Option<PathBuf>,
+        /// The business order (default: the request id).
+        #[arg(long)]
+        order: Option<String>,
+        #[arg(long)]
+        request_id: Option<String>,
+    },
+    /// 扫码退款: refund part of a paid QR payment. Needs the supervisor's password.
+    #[command(after_help = secrets::HELP)]
+    Refund {
+        /// Amount in yuan.
+        amount: String,
+        /// The paid attempt: its request id, or the order number on its receipt (订单号).
+        #[arg(long)]
+        original: String,
+        #[arg(long)]
+        request_id: Option<String>,
+    },
+    /// Void a QR payment of today (full refund). Needs the supervisor's password.
+    #[command(after_help = secrets::HELP)]
+    Void {
+        /// The paid attempt: its request id, or the order number on its receipt (订单号).
+        #[arg(long)]
+        original: String,
+        #[arg(long)]
+        request_id: Option<String>,
+    },
+    /// 扫码订单查询: the state of a QR attempt or refund, by request id or order number.
+    Query {
+        /// The request id, or the order number on the receipt (订单号).
+        request_id: String,
     },
 }
 
@@ -149,7 +270,8 @@ pub enum PreauthCommand {
         #[arg(long)]
         request_id: Option<String>,
     },
-    /// Void a pre-authorisation.
+    /// Void a pre-authorisation. Needs the supervisor's password.
+    #[command(after_help = secrets::HELP)]
     Void {
         /// Authorisation code.
         #[arg(long)]
@@ -180,7 +302,8 @@ pub enum PreauthCommand {
         #[arg(long)]
         request_id: Option<String>,
     },
-    /// Void a completion by trace number.
+    /// Void a completion by trace number. Needs the supervisor's password.
+    #[command(after_help = secrets::HELP)]
     CompleteVoid {
         /// Trace number of the completion.
         trace: u32,

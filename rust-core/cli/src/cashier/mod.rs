@@ -1,32 +1,45 @@
 //! Cashier commands on a persistent terminal database against a running host
-//! (`unipos host run`): `unipos --db PATH startup | sale | void | refund | preauth ... |
-//! balance | query | last | settle | journal | reprint | flush`. Amounts are typed in yuan
-//! (`12.34`) and carried as fen.
+//! (`unipos host run`): `unipos --db PATH startup | operator ... | sale | void | refund |
+//! preauth ... | balance | qr pay | qr show | qr refund | qr void | qr query | query | last |
+//! settle | journal | reprint | flush | sign-out | echo | keys | params`. Amounts are typed in
+//! yuan (`12.34`) and carried as fen.
+//!
+//! The engine's cashier desk decides: transactions need a signed-in operator (kept in the
+//! database between commands); void, refund, pre-auth void, completion void, settlement, QR
+//! refund and void and the retry of parked reversals need the supervisor's password, read as
+//! [`secrets`] says (never from the command line).
 //!
 //! * [`commands`]: the commands as typed (clap).
 //! * [`stored`]: the configuration beside the database.
-//! * [`card_job`]: card commands as checked engine requests.
+//! * [`card_job`], [`qr_job`]: card and QR commands as checked engine requests.
+//! * [`operators`]: the operator commands.
 //! * [`output`]: what the commands print.
 
 pub mod commands;
+pub mod secrets;
 
 mod card_job;
+mod operators;
 mod output;
+mod qr_job;
 mod stored;
 
 use crate::desktop;
 use crate::error::CliError;
 use card_job::card_job;
-use commands::{CashierCommand, StartupArgs};
+use commands::{CashierCommand, QrCommand, StartupArgs};
 use output::{flush_line, with_receipts};
+use qr_job::qr_job;
 use std::path::Path;
 use stored::{load_and_open, open_with_qr_key, save, StoredConfig};
 use unipos_crypto::unwrap::{WorkKeyRole, WrappedKey};
 use unipos_hostsim::defaults;
 use unipos_terminal::validate;
-use unipos_terminal::JournalReader;
+use unipos_terminal::{GuardedAction, JournalReader, Terminal};
+use zeroize::Zeroizing;
 
 pub use output::describe;
+pub use qr_job::{describe_qr, describe_refund};
 
 /// The QR key of `startup`: as given (`CIPHER:KCV`), or the simulator's test key under the
 /// given TMK. Checked here, before anything is opened.
@@ -127,8 +140,35 @@ fn read_only(db: &Path, cmd: &CashierCommand) -> Result<Option<String>, CliError
             .map(describe)
             .collect::<Vec<_>>()
             .join("\n"),
+        CashierCommand::Qr(QrCommand::Query { request_id }) => {
+            match qr_job::query(&open()?, request_id)? {
+                Some(text) => text,
+                None => {
+                    return Err(CliError::NotFound(format!(
+                        "no QR attempt or refund with id {request_id}"
+                    )))
+                }
+            }
+        }
         _ => return Ok(None),
     }))
+}
+
+/// The supervisor's password, read before anything is opened, when `action` needs it.
+fn supervisor_for(action: Option<GuardedAction>) -> Result<Option<Zeroizing<String>>, CliError> {
+    action.map(|_| secrets::supervisor()).transpose()
+}
+
+/// The grant for `action` (empty when none is needed: the desk then asks for none).
+fn grant(
+    t: &Terminal,
+    action: Option<GuardedAction>,
+    password: Option<&Zeroizing<String>>,
+) -> Result<String, CliError> {
+    match (action, password) {
+        (Some(a), Some(pw)) => Ok(t.desk().authorize_supervisor(pw, a)?.token),
+        _ => Ok(String::new()),
+    }
 }
 
 /// Runs one cashier command on the database `db`. Every input is checked before the terminal
@@ -140,22 +180,48 @@ pub fn run(db: &Path, cmd: CashierCommand) -> Result<String, CliError> {
     if let Some(out) = read_only(db, &cmd)? {
         return Ok(out);
     }
+    if let CashierCommand::Operator(op) = &cmd {
+        return operators::run(db, op);
+    }
     let job = card_job(&cmd)?;
     if let Some((job, _)) = &job {
         job.validate()?;
     }
+    let qr = match &cmd {
+        CashierCommand::Qr(q) => qr_job(q)?,
+        _ => None,
+    };
+    if let CashierCommand::Reprint { trace: Some(trace) } = &cmd {
+        validate::trace(*trace)?;
+    }
+    let guarded = match (&job, &qr, &cmd) {
+        (Some((j, _)), _, _) => j.guarded(),
+        (_, Some(q), _) => q.guarded(),
+        (_, _, CashierCommand::Settle) => Some(GuardedAction::Settlement),
+        (_, _, CashierCommand::Flush { retry_parked: true }) => Some(GuardedAction::ReversalRetry),
+        _ => None,
+    };
+    let supervisor = supervisor_for(guarded)?;
     let (_, t) = load_and_open(db)?;
     let resumed = t.terminal.resume()?;
     let term = &t.terminal;
+    let desk = term.desk();
     if let Some((job, card)) = job {
+        let grant = grant(term, guarded, supervisor.as_ref())?;
         t.holder.present(card);
-        let outcome = job.run(term)?;
+        let outcome = job.run(term, &grant)?;
         return Ok(with_receipts(&t, describe(&outcome)));
+    }
+    if let Some(qr) = qr {
+        let grant = grant(term, guarded, supervisor.as_ref())?;
+        let out = qr.run(term, &grant)?;
+        return Ok(with_receipts(&t, out));
     }
     match cmd {
         CashierCommand::Settle => {
-            let report = term.settle()?;
-            term.print_settlement(report.batch)?;
+            let grant = grant(term, guarded, supervisor.as_ref())?;
+            let report = desk.settle(&grant)?;
+            desk.print_settlement(report.batch)?;
             let result = if report.balanced {
                 "balanced".to_owned()
             } else {
@@ -170,22 +236,52 @@ pub fn run(db: &Path, cmd: CashierCommand) -> Result<String, CliError> {
             ))
         }
         CashierCommand::Reprint { trace } => {
-            if let Some(trace) = trace {
-                validate::trace(trace)?;
-            }
-            term.reprint(trace)?;
+            desk.reprint(trace)?;
             Ok(with_receipts(&t, "reprinted".into()))
         }
         CashierCommand::Flush { retry_parked } => {
             // What the resume before this command already sent counts too.
             let mut done = resumed.flushed;
             if retry_parked {
-                let requeued = term.retry_parked_reversals()?;
+                let grant = grant(term, guarded, supervisor.as_ref())?;
+                let requeued = desk.retry_parked_reversals(&grant)?;
                 log::info!("{requeued} parked reversal(s) put back in the queue");
             }
             done.add(&term.flush_pending()?);
             Ok(flush_line(&done))
         }
+        CashierCommand::SignOut => {
+            desk.sign_out_terminal()?;
+            Ok("signed out of the host; the next transaction signs in again".into())
+        }
+        CashierCommand::Echo => {
+            let echo = desk.echo_test()?;
+            Ok(format!(
+                "echo answered {} in {} ms",
+                echo.response_code, echo.round_trip_ms
+            ))
+        }
+        CashierCommand::Keys => {
+            let k = desk.key_status()?;
+            let mut s = format!(
+                "work keys {}",
+                if k.work_keys_installed {
+                    "installed"
+                } else {
+                    "NOT installed: sign in"
+                }
+            );
+            for c in &k.keys {
+                s.push_str(&format!("\n  {} check value {}", c.role, c.check_value));
+            }
+            Ok(s)
+        }
+        CashierCommand::Params => Ok(desk
+            .parameters()?
+            .iter()
+            .map(|p| format!("{:<22} {}", p.name, p.value))
+            .collect::<Vec<_>>()
+            .join("\n")),
         _ => Err(CliError::bad("this command needs no terminal")),
     }
 }

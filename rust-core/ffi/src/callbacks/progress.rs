@@ -34,6 +34,15 @@ pub enum ProgressEvent {
         /// Step.
         step: String,
     },
+    /// Batch upload (批上送): sending record `record` of `total`.
+    BatchUpload {
+        /// 1-based record number.
+        record: i32,
+        /// Records to upload.
+        total: i32,
+    },
+    /// QR: the customer's wallet asks for a password; wait for it, do not charge again.
+    QrWaitingForCustomer,
     /// A QR step.
     Qr {
         /// Step.
@@ -54,6 +63,11 @@ impl From<&unipos_terminal::Progress> for ProgressEvent {
             P::SendingAdvices => ProgressEvent::SendingAdvices,
             P::Printing => ProgressEvent::Printing,
             P::Settlement(s) => ProgressEvent::Settlement { step: s.clone() },
+            P::BatchUpload { record, total } => ProgressEvent::BatchUpload {
+                record: t(*record),
+                total: t(*total),
+            },
+            p if p.is_waiting_for_customer() => ProgressEvent::QrWaitingForCustomer,
             P::Qr(s) => ProgressEvent::Qr { step: s.clone() },
         }
     }

@@ -2,13 +2,20 @@
 //! Amounts are `i64` fen (Kotlin `Long`); trace and batch numbers are `i32` (6 digits).
 
 mod config;
+mod desk;
 mod outcomes;
 mod reports;
 mod requests;
 
 pub use config::*;
+pub(crate) use desk::count;
+pub use desk::{
+    EchoResult, GuardedAction, JournalFilter, KeyCheck, KeyStatus, KindGroup, OperatorInfo,
+    OriginalKey, OriginalView, SupervisorGrant, TerminalParameter, Unresolved,
+};
 pub use outcomes::*;
 pub use reports::*;
+pub(crate) use requests::balance;
 pub use requests::*;
 
 use crate::error::PosError;

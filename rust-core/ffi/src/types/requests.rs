@@ -1,4 +1,9 @@
-//! Card transaction requests as Kotlin sends them (checked and converted in `crate::terminal`).
+//! Card transaction requests as Kotlin sends them, and their checked conversion to the
+//! engine's requests (one place for `PosTerminal` and `CashierDesk`).
+
+use super::{amount, request_id, trace};
+use crate::error::PosError;
+use unipos_terminal as t;
 
 /// Sale (消费).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -74,4 +79,80 @@ pub struct CompletionVoidRequest {
     pub request_id: String,
     /// Trace of the completion.
     pub original_trace: i32,
+}
+
+impl SaleRequest {
+    pub(crate) fn to_engine(&self) -> Result<t::SaleRequest, PosError> {
+        Ok(t::SaleRequest {
+            request_id: request_id(&self.request_id)?,
+            amount: amount(self.amount)?,
+        })
+    }
+}
+
+impl VoidRequest {
+    pub(crate) fn to_engine(&self) -> Result<t::VoidRequest, PosError> {
+        Ok(t::VoidRequest {
+            request_id: request_id(&self.request_id)?,
+            trace: trace(self.original_trace)?,
+        })
+    }
+}
+
+impl RefundRequest {
+    pub(crate) fn to_engine(&self) -> Result<t::RefundRequest, PosError> {
+        Ok(t::RefundRequest {
+            request_id: request_id(&self.request_id)?,
+            amount: amount(self.amount)?,
+            rrn: self.original_rrn.clone(),
+            date: self.original_date.clone(),
+        })
+    }
+}
+
+impl PreAuthRequest {
+    pub(crate) fn to_engine(&self) -> Result<t::PreAuthRequest, PosError> {
+        Ok(t::PreAuthRequest {
+            request_id: request_id(&self.request_id)?,
+            amount: amount(self.amount)?,
+        })
+    }
+}
+
+impl PreAuthVoidRequest {
+    pub(crate) fn to_engine(&self) -> Result<t::PreAuthVoidRequest, PosError> {
+        Ok(t::PreAuthVoidRequest {
+            request_id: request_id(&self.request_id)?,
+            auth_code: self.auth_code.clone(),
+            date: self.original_date.clone(),
+        })
+    }
+}
+
+impl CompletionRequest {
+    pub(crate) fn to_engine(&self) -> Result<t::CompletionRequest, PosError> {
+        Ok(t::CompletionRequest {
+            request_id: request_id(&self.request_id)?,
+            amount: amount(self.amount)?,
+            auth_code: self.auth_code.clone(),
+            date: self.original_date.clone(),
+            advice: self.advice,
+        })
+    }
+}
+
+impl CompletionVoidRequest {
+    pub(crate) fn to_engine(&self) -> Result<t::CompletionVoidRequest, PosError> {
+        Ok(t::CompletionVoidRequest {
+            request_id: request_id(&self.request_id)?,
+            trace: trace(self.original_trace)?,
+        })
+    }
+}
+
+/// A balance inquiry's request.
+pub(crate) fn balance(id: &str) -> Result<t::BalanceRequest, PosError> {
+    Ok(t::BalanceRequest {
+        request_id: request_id(id)?,
+    })
 }

@@ -6,6 +6,9 @@ mod app_request;
 mod caller;
 pub mod emv;
 mod fingerprint;
+mod info;
+mod lookup;
+mod operators;
 mod outcome;
 mod progress;
 mod qr;
@@ -20,8 +23,14 @@ pub use app_request::{AppAnswer, AppRequest};
 pub use caller::{Caller, Capability, MerchantFields, PrintMode};
 pub use emv::{AidParameters, CaPublicKey, EmvTerminalData};
 pub use fingerprint::{same_request, Fingerprint};
+pub use info::{EchoResult, KeyCheck, KeyStatus, TerminalParameter};
+pub use lookup::{JournalFilter, KindGroup, OriginalKey, OriginalView, Unresolved};
+pub use operators::{
+    operator_field63, GuardedAction, OperatorInfo, OperatorRole, SupervisorGrant,
+    FACTORY_SUPERVISOR_PASSWORD, SUPERVISOR,
+};
 pub use outcome::{parse_balance, Outcome, OutcomeStatus};
-pub use progress::{Progress, ProgressListener};
+pub use progress::{Progress, ProgressListener, QR_WAITING_FOR_PASSWORD};
 pub use qr::{
     QrCodeImage, QrDynamicCode, QrDynamicRequest, QrOrderKind, QrOrderSummary, QrOutcome,
     QrPayRequest, QrRefundKind, QrRefundOutcome, QrRefundRequest, QrRefundStatus, QrSettings,

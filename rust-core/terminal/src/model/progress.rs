@@ -17,10 +17,28 @@ pub enum Progress {
     SendingAdvices,
     /// Printing a receipt.
     Printing,
-    /// Settlement and batch-upload steps.
+    /// Settlement steps.
     Settlement(String),
+    /// Batch upload (批上送): sending record `record` of `total`.
+    BatchUpload {
+        /// 1-based number of the record being sent.
+        record: u32,
+        /// Records to upload.
+        total: u32,
+    },
     /// QR: waiting for the customer (entering the password), querying, reversing.
     Qr(String),
+}
+
+/// The QR step while the customer's wallet asks for a password (the cashier waits; nothing
+/// to do but not to charge again).
+pub const QR_WAITING_FOR_PASSWORD: &str = "waiting for the customer's password";
+
+impl Progress {
+    /// Whether the customer is confirming in the wallet (entering the password).
+    pub fn is_waiting_for_customer(&self) -> bool {
+        matches!(self, Progress::Qr(s) if s == QR_WAITING_FOR_PASSWORD)
+    }
 }
 
 /// Receives progress events (called on the engine's thread; keep it quick).

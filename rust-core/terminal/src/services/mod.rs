@@ -11,10 +11,14 @@
 //! | `printing` | slips after an approval, reprints, settlement reports |
 //! | `outcomes` | a journal row as its caller sees it (with its original) |
 //! | `qr` | QR payments: the state machine, refunds, background resolution |
+//! | `operators` | operator sign-in, the supervisor's grants, password locks and changes |
+//! | `management` | key status, parameters in force, communication and printer tests |
 
 pub(crate) mod card;
 pub(crate) mod forward;
 pub(crate) mod idempotency;
+pub(crate) mod management;
+pub(crate) mod operators;
 pub(crate) mod outcomes;
 pub(crate) mod printing;
 pub(crate) mod qr;

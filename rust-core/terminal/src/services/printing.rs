@@ -24,8 +24,13 @@ fn receipt_for(
         }),
         None => None,
     };
+    let mut merchant = ctx.merchant_info();
+    // The operator who did it, not whoever reprints it.
+    if let Some(op) = row.request_fields.get(&63) {
+        merchant.operator.clone_from(op);
+    }
     Ok(Receipt {
-        merchant: ctx.merchant_info(),
+        merchant,
         outcome: Outcome::from_record(row),
         original,
         qr: None,

@@ -169,7 +169,7 @@ impl Session {
         ctx.emit(Progress::Startup("sign-in".into()));
         let mode = ctx.config.profile.key_mode;
         let mut m = management(ctx, "0800", mode.network_code())?;
-        set(&mut m, 63, ctx.config.operator.clone())?;
+        set(&mut m, 63, ctx.operator_code())?;
         let answer = management_exchange(ctx, "sign-in", &m)?;
         let field62 = answer
             .message
@@ -209,6 +209,12 @@ impl Session {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .install_work_keys(&wrapped)?;
+        // Check values only (the key status screen); the keys stay in the security module.
+        let checks: Vec<(&str, String)> = wrapped
+            .iter()
+            .map(|k| (k.role.abbreviation(), hex::encode_upper(&k.check_value)))
+            .collect();
+        ctx.store.set_work_key_checks(&checks)?;
         if let Some(batch) = answer
             .message
             .text(60)

@@ -18,12 +18,14 @@
 //! | `batches.rs` | `batch`: open batch, upload progress, closed batches and their reports |
 //! | `downloads.rs` | `download`: parameters, CA public keys, AIDs |
 //! | `qr.rs` | `qr_order`, `qr_refund`: QR attempts and refunds |
+//! | `operators.rs` | `operator`: operators, the supervisor, password hashes, locks, who is signed in |
 //! | `schema.rs` | the versioned migrations |
 //! | `wal.rs` | what the journal writes: commits (fsyncs) and WAL frames |
 
 mod batches;
 mod downloads;
 mod journal;
+mod operators;
 mod qr;
 mod reversals;
 mod saf;
@@ -31,6 +33,7 @@ mod schema;
 mod settings;
 mod wal;
 
+pub use operators::OperatorRow;
 pub use qr::RefundRefusal;
 pub use schema::SCHEMA_VERSION;
 pub use wal::WalStats;

@@ -325,6 +325,23 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX txn_scope_order_no ON txn(scope, order_no) WHERE order_no IS NOT NULL;
     CREATE INDEX qr_order_scope_order_id ON qr_order(scope, order_id);
     "#,
+    // 5: operators and the supervisor (passwords as Argon2id PHC strings only; the supervisor's
+    // factory account is created by the engine, which can hash), who is signed in, and the
+    // check values of the work keys the last sign-in installed (the key status screen).
+    r#"
+    CREATE TABLE operator (
+        number          TEXT PRIMARY KEY CHECK (length(number) = 2),
+        role            TEXT NOT NULL CHECK (role IN ('supervisor', 'operator')),
+        password_hash   TEXT NOT NULL,
+        must_change     INTEGER NOT NULL DEFAULT 0,
+        failed_attempts INTEGER NOT NULL DEFAULT 0,
+        locked_until    INTEGER,
+        signed_in       INTEGER NOT NULL DEFAULT 0,
+        created_at      INTEGER NOT NULL,
+        changed_at      INTEGER NOT NULL
+    );
+    CREATE UNIQUE INDEX operator_one_signed_in ON operator (signed_in) WHERE signed_in = 1;
+    "#,
 ];
 
 /// Brings the database to the latest schema. Call it before foreign keys are switched on: a

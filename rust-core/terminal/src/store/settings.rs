@@ -16,6 +16,8 @@ const LAST_SETTLED_DAY: &str = "last_settled_day";
 const SIGNED_IN_DAY: &str = "signed_in_day";
 /// What the host asked for and the terminal has not done yet: `sign_in`, `downloads`.
 const HOST_DEMANDS: &str = "host_demands";
+/// Check values of the work keys the last sign-in installed: `role:HEX,role:HEX`.
+const WORK_KEY_CHECKS: &str = "work_key_checks";
 
 impl Store {
     /// The current batch number.
@@ -115,6 +117,30 @@ impl Store {
             (false, false) => "",
         };
         self.set_setting(HOST_DEMANDS, v)
+    }
+
+    /// The check values (role, hex) of the work keys the last sign-in installed, as the host
+    /// sent them and the security module verified them. Check values only: never a key.
+    pub fn work_key_checks(&self) -> Result<Vec<(String, String)>, StorageError> {
+        let Some(v) = self.setting(WORK_KEY_CHECKS)? else {
+            return Ok(Vec::new());
+        };
+        v.split(',')
+            .filter(|p| !p.is_empty())
+            .map(|p| match p.split_once(':') {
+                Some((role, kcv)) => Ok((role.to_owned(), kcv.to_owned())),
+                None => Err(StorageError::corrupt(
+                    "read setting",
+                    format!("{WORK_KEY_CHECKS} = {v:?}"),
+                )),
+            })
+            .collect()
+    }
+
+    /// Records the check values of the work keys just installed.
+    pub fn set_work_key_checks(&self, checks: &[(&str, String)]) -> Result<(), StorageError> {
+        let v: Vec<String> = checks.iter().map(|(r, k)| format!("{r}:{k}")).collect();
+        self.set_setting(WORK_KEY_CHECKS, &v.join(","))
     }
 
     fn counter(&self, key: &str) -> Result<u32, StorageError> {

@@ -228,6 +228,7 @@ fn finish(
         refunded: 0,
         original: o.original,
         tc_uploaded: false,
+        operator: ctx.msg.text(63).map(str::to_owned),
     };
     let record = Record {
         entry,

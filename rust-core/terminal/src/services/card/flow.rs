@@ -140,6 +140,8 @@ pub(super) fn run(ctx: &mut Ctx, plan: TxnPlan) -> Result<CardDone, EngineError>
     stored.insert(41, ctx.config.terminal_id.clone());
     stored.insert(42, ctx.config.merchant_id.clone());
     stored.insert(49, ctx.config.profile.currency.clone());
+    // Who did it: the signed-in operator (kept with the row for reversals and reprints).
+    stored.insert(63, ctx.operator_code());
     for (n, v) in &plan.extra {
         stored.insert(*n, v.clone());
     }

@@ -87,7 +87,7 @@ const REFUND_FOREGROUND_ATTEMPTS: u32 = 3;
 /// Pause between foreground refund attempts.
 const REFUND_RETRY_INTERVAL: Duration = Duration::from_secs(2);
 
-const WAITING_FOR_PASSWORD: &str = "waiting for the customer's password";
+const WAITING_FOR_PASSWORD: &str = crate::model::QR_WAITING_FOR_PASSWORD;
 const QUERYING: &str = "querying the payment result";
 
 fn millis(ms: u64) -> Duration {

@@ -91,7 +91,7 @@ pub(crate) fn settle(
             .map_err(|e| EngineError::Protocol(e.to_string()))?;
         set(&mut m, 48, f48)?;
         set(&mut m, 49, ctx.config.profile.currency.clone())?;
-        set(&mut m, 63, ctx.config.operator.clone())?;
+        set(&mut m, 63, ctx.operator_code())?;
         let answer = exchange_settlement(ctx, "settlement", &m)?;
         let result = answer
             .text(48)
@@ -125,8 +125,9 @@ fn close_batch(ctx: &mut Ctx, batch: u32, report: &SettlementReport) -> Result<(
     Ok(())
 }
 
-/// Sign-out (0820, 60.3 002). A failure is logged: the batch is already closed.
-fn sign_out(ctx: &mut Ctx) -> Result<(), EngineError> {
+/// Sign-out (0820, 60.3 002). A failure is logged: the batch is already closed (and an
+/// explicit sign-out needs a new sign-in either way).
+pub(crate) fn sign_out(ctx: &mut Ctx) -> Result<(), EngineError> {
     let batch = ctx.store.current_batch()?;
     let m = settlement_message(ctx, "0820", 2, batch)?;
     if let Err(e) = ctx.exchange_management(&m) {

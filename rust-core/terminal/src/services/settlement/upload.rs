@@ -22,10 +22,10 @@ pub(super) fn batch_upload(
     let mut next = ctx.store.upload_next(batch)?;
     let total = records.len();
     while next < total {
-        ctx.emit(Progress::Settlement(format!(
-            "batch upload {}/{total}",
-            next + 1
-        )));
+        ctx.emit(Progress::BatchUpload {
+            record: u32::try_from(next + 1).unwrap_or(u32::MAX),
+            total: u32::try_from(total).unwrap_or(u32::MAX),
+        });
         let Some(first) = records.get(next) else {
             break;
         };

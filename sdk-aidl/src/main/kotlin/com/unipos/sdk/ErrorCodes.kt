@@ -61,6 +61,21 @@ object ErrorCodes {
      */
     const val CAPABILITY_NOT_GRANTED = 1017
 
+    // ---- 11xx: operators and the supervisor: the terminal's own cashier screens only ------------------
+    // A merchant app never receives these (its requests need no operator or supervisor password).
+    /** No operator is signed in: sign in with the operator number and password first. */
+    const val OPERATOR_NOT_SIGNED_IN = 1101
+    /** The operation needs the supervisor's password; the grant was missing, expired, used or for another operation. */
+    const val SUPERVISOR_REQUIRED = 1102
+    /** Wrong password (the result says how many attempts are left before the lock). */
+    const val WRONG_PASSWORD = 1103
+    /** Locked after repeated wrong passwords: try again after the time the result gives. */
+    const val PASSWORD_LOCKED = 1104
+    /** The password was set by the factory and must be changed before first use. */
+    const val PASSWORD_CHANGE_REQUIRED = 1105
+    /** There is no operator with this number. */
+    const val UNKNOWN_OPERATOR = 1106
+
     // ---- 2xxx: declined (the host or the card answered; no money moved) ----------------------------
     /** Declined by the host; responseCode (field 39) tells why. */
     const val HOST_DECLINED = 2001
@@ -168,6 +183,12 @@ object ErrorCodes {
         NOT_FOUND to "request id not found",
         SETTLEMENT_PENDING to "settlement or batch upload pending",
         CANCEL_NOT_ALLOWED to "too late to cancel",
+        OPERATOR_NOT_SIGNED_IN to "no operator signed in (cashier screens only)",
+        SUPERVISOR_REQUIRED to "supervisor password required (cashier screens only)",
+        WRONG_PASSWORD to "wrong operator or supervisor password (cashier screens only)",
+        PASSWORD_LOCKED to "locked after wrong passwords (cashier screens only)",
+        PASSWORD_CHANGE_REQUIRED to "factory password must be changed (cashier screens only)",
+        UNKNOWN_OPERATOR to "no such operator (cashier screens only)",
         CAPABILITY_NOT_GRANTED to "operation not granted to this app",
         HOST_DECLINED to "declined by host",
         INSUFFICIENT_FUNDS to "insufficient funds",

@@ -30,9 +30,10 @@ class PosRuntime(
     @Volatile var settings: TerminalSettings = settings
         private set
     private val engine = SwitchableEngine(engineFor(settings))
+    private val checked = OffMainThreadEngine(engine)
     private val appContext = context.applicationContext
     val dispatcher = TransactionDispatcher(
-        OffMainThreadEngine(engine),
+        checked,
         // An UNKNOWN outcome: the dispatcher flushes soon; the expedited job covers a process that dies first.
         onUnknown = { com.unipos.app.job.MaintenanceJobService.scheduleSoon(appContext) },
     )
@@ -47,6 +48,21 @@ class PosRuntime(
         dispatcher.addListener(foreground)
         dispatcher.startup()
     }
+
+    /**
+     * Runs [block] with the core on the dispatcher's worker, between transactions: the cashier's
+     * desk ([com.unipos.core.PosCore.desk]). The failure that keeps the terminal closed (not
+     * provisioned, no vendor hardware) is returned without running [block].
+     */
+    fun <T> withCore(block: (com.unipos.core.PosCore) -> PosResult<T>): Future<PosResult<T>> = dispatcher.onWorker {
+        when (val c = checked.openCore()) {
+            is PosResult.Failure -> c
+            is PosResult.Success -> block(c.value)
+        }
+    }
+
+    /** Cancels a running card wait: any thread, no I/O (the core only sets its cancel flag). */
+    fun cancelCardWait() = checked.cancelCardWait()
 
     /** The periodic job's work, on the worker. */
     fun maintenance(): Future<PosResult<MaintenanceReport>> = dispatcher.maintenance()

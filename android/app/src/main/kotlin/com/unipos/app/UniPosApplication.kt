@@ -52,6 +52,12 @@ open class UniPosApplication : Application() {
     val runtime: PosRuntime
         get() = (booting ?: synchronized(this) { booting ?: boot() }).get()
 
+    /** The receipts the core printed last, for the cashier's receipt preview (memory only). */
+    val receipts = com.unipos.app.cashier.ReceiptTap()
+
+    /** The cashier screens' access to the engine (built once the runtime is). */
+    val desk: com.unipos.app.cashier.CashierDesk by lazy { com.unipos.app.cashier.CashierDesk(this) }
+
     /** The last refused or failed provisioning, as a message naming the fields (null: none). */
     val provisioningProblem: String? get() = provisioner.lastProblem
 
@@ -92,7 +98,7 @@ open class UniPosApplication : Application() {
                 if (variant.requiresVendorSecurityModule && config.softwareTmkHex != null) {
                     UnavailableEngine(ErrorCodes.CONFIGURATION_ERROR, getString(R.string.software_tmk_refused))
                 } else {
-                    CoreEngine(config, db, hardware.hardware, keyWrapper())
+                    CoreEngine(config, db, hardware.hardware, keyWrapper(), receipts)
                 }
             }
         }

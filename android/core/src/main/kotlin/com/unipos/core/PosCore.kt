@@ -152,6 +152,16 @@ class PosCore private constructor(
 
     val isReady: Boolean get() = terminal.isReady()
 
+    /** The cashier's entry points (operators, the supervisor's grants, guarded operations, lookups). */
+    val desk: CashierCore get() = synchronized(this) {
+        openDesk ?: terminal.cashierDesk().let { d -> CashierCore(d, dispatcher).also { openDesk = it; deskHandle = d } }
+    }
+    private var openDesk: CashierCore? = null
+    private var deskHandle: com.unipos.core.ffi.CashierDesk? = null
+
+    /** The library's version (the Cargo package version). */
+    val version: String get() = com.unipos.core.ffi.libraryVersion()
+
     /** The full startup: sign-in and every download (the cashier's explicit sign-in). */
     suspend fun startup(): PosResult<StartupReport> = call { it.startup() }
 
@@ -237,7 +247,18 @@ class PosCore private constructor(
     /** Cancels a running card wait. Not suspending, callable from any thread (the UI's cancel button). */
     fun cancelCardWait() = terminal.cancelCardWait()
 
-    override fun close() = terminal.close()
+    /**
+     * Closes the terminal. The desk holds the Rust terminal too (its database and lock), so it is
+     * destroyed first: otherwise the terminal would outlive close() until the garbage collector ran.
+     */
+    override fun close() {
+        synchronized(this) {
+            deskHandle?.destroy()
+            deskHandle = null
+            openDesk = null
+        }
+        terminal.close()
+    }
 }
 
 // ---- guards: a callback that throws anything becomes a typed CallbackException ------------------

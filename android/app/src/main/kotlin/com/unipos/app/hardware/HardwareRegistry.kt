@@ -61,7 +61,7 @@ object HardwareRegistry {
                 res.getString(R.string.hardware_part_emv_kernel).takeIf { devices.emvKernel == null },
             )
             if (missing.isNotEmpty()) {
-                return HardwareSelection.Unavailable(res.getString(R.string.hardware_incomplete, hardware.name, missing.joinToString("、")))
+                return HardwareSelection.Unavailable(res.getString(R.string.hardware_incomplete, hardware.name, missing.joinToString(res.getString(R.string.list_separator))))
             }
         }
         return HardwareSelection.Ready(hardware, devices)

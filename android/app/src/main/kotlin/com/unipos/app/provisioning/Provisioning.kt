@@ -323,6 +323,7 @@ internal object CoreCheck {
 
 internal object Hex {
     fun decode(s: String): ByteArray = ByteArray(s.length / 2) { s.substring(2 * it, 2 * it + 2).toInt(16).toByte() }
+    fun encode(b: ByteArray): String = b.joinToString("") { "%02X".format(it.toInt() and 0xFF) }
 }
 
 /**

@@ -35,13 +35,15 @@ class CoreEngine(
     private val dbPath: String,
     private val hardware: VendorHardware,
     private val keyWrapper: KeyWrapper,
+    /** Keeps the last receipts the core printed, for the cashier's receipt preview. */
+    private val receipts: com.unipos.app.cashier.ReceiptTap = com.unipos.app.cashier.ReceiptTap(),
 ) : PaymentEngine, AutoCloseable {
     @Volatile private var core: PosCore? = null
     @Volatile private var progress: ((ProgressEvent) -> Unit)? = null
     @Volatile private var qrCode: ((String, String, ByteArray) -> Unit)? = null
 
     private fun core(): PosCore = core ?: synchronized(this) {
-        core ?: PosCore.open(config, dbPath, hardware.devices(), keyWrapper).getOrThrow().also { c ->
+        core ?: PosCore.open(config, dbPath, receipts.wrap(hardware.devices()), keyWrapper).getOrThrow().also { c ->
             c.setProgressListener { e -> progress?.invoke(e) }
             core = c
         }
@@ -207,6 +209,8 @@ class CoreEngine(
             PosResult.Success((open + parked + qrOpen).distinctBy { it.requestId })
         }
     }.getOrNull().orEmpty()
+
+    override fun openCore(): PosResult<PosCore> = withCore { PosResult.Success(it) }
 
     override fun cancelCardWait() { core?.cancelCardWait() }
 

@@ -2,6 +2,7 @@ package com.unipos.app.txn
 
 import android.os.Looper
 import com.unipos.app.policy.AppCaller
+import com.unipos.core.PosCore
 import com.unipos.core.PosResult
 import com.unipos.core.ffi.FlushReport
 import com.unipos.core.ffi.Outcome
@@ -23,6 +24,7 @@ class UnavailableEngine(private val code: Int, private val message: String) : Pa
     override fun queryByOrderNo(caller: AppCaller, orderNo: String): Outcome? = null
     override fun journal(limit: Int): List<Outcome> = emptyList()
     override fun unresolved(): List<Outcome> = emptyList()
+    override fun openCore(): PosResult<PosCore> = PosResult.Failure(code, message)
     override fun cancelCardWait() {}
     override fun setProgressListener(listener: ((ProgressEvent) -> Unit)?) {}
     override fun setQrCodeListener(listener: ((String, String, ByteArray) -> Unit)?) {}
@@ -60,6 +62,7 @@ class SwitchableEngine(@Volatile private var current: PaymentEngine) : PaymentEn
     override fun identity() = current.identity()
     override fun journal(limit: Int) = current.journal(limit)
     override fun unresolved() = current.unresolved()
+    override fun openCore() = current.openCore()
     override fun cancelCardWait() = current.cancelCardWait()
     override fun setProgressListener(listener: ((ProgressEvent) -> Unit)?) { progress = listener; current.setProgressListener(listener) }
     override fun setQrCodeListener(listener: ((String, String, ByteArray) -> Unit)?) { qr = listener; current.setQrCodeListener(listener) }
@@ -94,6 +97,7 @@ class OffMainThreadEngine(private val inner: PaymentEngine) : PaymentEngine {
     override fun identity() = inner.identity()
     override fun journal(limit: Int): List<Outcome> { MainThreadPolicy.check("engine journal"); return inner.journal(limit) }
     override fun unresolved(): List<Outcome> { MainThreadPolicy.check("engine unresolved"); return inner.unresolved() }
+    override fun openCore(): PosResult<PosCore> { MainThreadPolicy.check("engine core"); return inner.openCore() }
     override fun cancelCardWait() = inner.cancelCardWait()        // any thread, no I/O
     override fun setProgressListener(listener: ((ProgressEvent) -> Unit)?) = inner.setProgressListener(listener)
     override fun setQrCodeListener(listener: ((String, String, ByteArray) -> Unit)?) = inner.setQrCodeListener(listener)

@@ -1,6 +1,7 @@
 package com.unipos.app.txn
 
 import com.unipos.app.policy.AppCaller
+import com.unipos.core.PosCore
 import com.unipos.core.PosResult
 import com.unipos.core.ffi.FlushReport
 import com.unipos.core.ffi.Outcome
@@ -70,6 +71,13 @@ interface PaymentEngine {
     fun unresolved(): List<Outcome>
 
     fun cancelCardWait()
+
+    /**
+     * The core itself, for the cashier's desk ([PosCore.desk]) on the dispatcher's worker; the
+     * failure that keeps the terminal closed otherwise (not provisioned, no vendor hardware).
+     */
+    fun openCore(): PosResult<PosCore> =
+        PosResult.Failure(ErrorCodes.UNSUPPORTED_TRANSACTION, "no payment core in this engine")
 
     fun setProgressListener(listener: ((ProgressEvent) -> Unit)?)
 

@@ -201,7 +201,9 @@ class ResultMapper(
         fun stageOf(e: ProgressEvent): Int? = when (e) {
             is ProgressEvent.WaitingForCard -> ProgressStage.WAITING_FOR_CARD
             is ProgressEvent.WaitingForPin -> ProgressStage.WAITING_FOR_PIN
-            is ProgressEvent.Sending, is ProgressEvent.SendingAdvices, is ProgressEvent.Settlement -> ProgressStage.ONLINE
+            is ProgressEvent.Sending, is ProgressEvent.SendingAdvices, is ProgressEvent.Settlement,
+            is ProgressEvent.BatchUpload -> ProgressStage.ONLINE
+            is ProgressEvent.QrWaitingForCustomer -> ProgressStage.WAITING_FOR_CUSTOMER
             is ProgressEvent.Reversing -> ProgressStage.RESOLVING
             is ProgressEvent.Printing -> ProgressStage.PRINTING
             is ProgressEvent.Qr -> when {
@@ -220,6 +222,8 @@ class ResultMapper(
             is ProgressEvent.Reversing -> "reversing an earlier unanswered transaction"
             is ProgressEvent.Printing -> "printing"
             is ProgressEvent.Settlement -> "settlement: ${e.step}"
+            is ProgressEvent.BatchUpload -> "settlement: batch upload ${e.record}/${e.total}"
+            is ProgressEvent.QrWaitingForCustomer -> "waiting for the customer's password"
             is ProgressEvent.Qr -> e.step
             is ProgressEvent.Startup -> "startup: ${e.step}"
         }

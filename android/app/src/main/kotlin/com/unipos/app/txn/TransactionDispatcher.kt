@@ -54,6 +54,8 @@ class TransactionDispatcher(
         fun onTransactionStarted(scope: String, requestId: String) {}
         /** On the worker, after its result is stored (always paired with [onTransactionStarted]). */
         fun onTransactionFinished(scope: String, requestId: String) {}
+        /** Every engine event as it comes, on the core's thread (the cashier's desk shows its own jobs' stages). */
+        fun onEngineEvent(event: ProgressEvent) {}
     }
 
     private class Running(val caller: AppCaller, val info: RequestInfo) {
@@ -272,6 +274,7 @@ class TransactionDispatcher(
     }
 
     private fun onEngineProgress(event: ProgressEvent) {
+        listeners.forEach { it.onEngineEvent(event) }
         val job = synchronized(lock) { running }
         val stage = ResultMapper.stageOf(event)
         val text = ResultMapper.describe(event)

@@ -9,8 +9,8 @@ import android.widget.ImageView
 import android.widget.LinearLayout
 import android.widget.TextView
 
-// Screens are built in code from platform widgets: no AndroidX, no layout inflation cost, nothing
-// that needs resource processing, and little memory on Android 7-11 terminals.
+// The pay Intent's panel (PayActivity), built in code from platform widgets. The cashier screens
+// have their own toolkit (Ui.kt).
 
 fun Activity.column(vararg children: View): LinearLayout = LinearLayout(this).apply {
     orientation = LinearLayout.VERTICAL
@@ -30,7 +30,7 @@ class ProgressPanel(activity: Activity, onCancel: () -> Unit) {
     private val status = activity.text("", 22f).apply { gravity = Gravity.CENTER }
     private val code = ImageView(activity).apply { visibility = View.GONE }
     private val codeUrl = activity.text("", 12f)
-    val view: LinearLayout = activity.column(status, code, codeUrl, activity.button("Cancel", onCancel))
+    val view: LinearLayout = activity.column(status, code, codeUrl, activity.button(activity.getString(com.unipos.app.R.string.action_cancel), onCancel))
 
     fun show(message: String) { status.text = message }
 
