@@ -17,9 +17,10 @@ use crate::types::{
     self, CompletionRequest, CompletionVoidRequest, EchoResult, GuardedAction, JournalFilter,
     KeyStatus, OperatorInfo, OriginalKey, OriginalView, Outcome, PreAuthRequest,
     PreAuthVoidRequest, RefundRequest, SaleRequest, SettlementReport, SupervisorGrant,
-    TerminalParameter, Unresolved, VoidRequest,
+    TerminalParameter, VoidRequest,
 };
 use std::sync::Arc;
+use unipos_terminal as t;
 use zeroize::Zeroizing;
 
 /// The cashier's desk of a [`PosTerminal`] ([`PosTerminal::cashier_desk`]). Every method blocks
@@ -356,5 +357,30 @@ impl CashierDesk {
     /// Prints a test slip; returns the lines.
     pub fn printer_test(&self) -> Result<Vec<String>, PosError> {
         self.pos.run(|t| t.desk().printer_test())
+    }
+}
+
+// Here, not in `types`: it holds QR outcomes, and `qr` builds on `types`.
+/// What must be resolved or seen before a new sale.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Unresolved {
+    /// Lost answers; their reversal goes out before the next transaction by itself.
+    pub pending_reversals: Vec<Outcome>,
+    /// Reversals given up on: the supervisor retries them (a `ReversalRetry` grant).
+    pub parked_reversals: Vec<Outcome>,
+    /// QR attempts still being resolved: do not charge again.
+    pub open_qr: Vec<QrOutcome>,
+    /// QR results reached in the background, not seen yet (late success, reversed).
+    pub qr_results: Vec<QrOutcome>,
+}
+
+impl From<t::Unresolved> for Unresolved {
+    fn from(u: t::Unresolved) -> Self {
+        Unresolved {
+            pending_reversals: u.pending_reversals.into_iter().map(Into::into).collect(),
+            parked_reversals: u.parked_reversals.into_iter().map(Into::into).collect(),
+            open_qr: u.open_qr.into_iter().map(Into::into).collect(),
+            qr_results: u.qr_results.into_iter().map(Into::into).collect(),
+        }
     }
 }

@@ -297,30 +297,6 @@ impl From<t::EchoResult> for EchoResult {
     }
 }
 
-/// What must be resolved or seen before a new sale.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct Unresolved {
-    /// Lost answers; their reversal goes out before the next transaction by itself.
-    pub pending_reversals: Vec<Outcome>,
-    /// Reversals given up on: the supervisor retries them (a `ReversalRetry` grant).
-    pub parked_reversals: Vec<Outcome>,
-    /// QR attempts still being resolved: do not charge again.
-    pub open_qr: Vec<crate::qr::QrOutcome>,
-    /// QR results reached in the background, not seen yet (late success, reversed).
-    pub qr_results: Vec<crate::qr::QrOutcome>,
-}
-
-impl From<t::Unresolved> for Unresolved {
-    fn from(u: t::Unresolved) -> Self {
-        Unresolved {
-            pending_reversals: u.pending_reversals.into_iter().map(Into::into).collect(),
-            parked_reversals: u.parked_reversals.into_iter().map(Into::into).collect(),
-            open_qr: u.open_qr.into_iter().map(Into::into).collect(),
-            qr_results: u.qr_results.into_iter().map(Into::into).collect(),
-        }
-    }
-}
-
 /// How many parked reversals went back into the queue.
 pub(crate) fn count(n: usize) -> i32 {
     to_i32(u32::try_from(n).unwrap_or(u32::MAX))

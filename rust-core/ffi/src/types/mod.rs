@@ -11,7 +11,7 @@ pub use config::*;
 pub(crate) use desk::count;
 pub use desk::{
     EchoResult, GuardedAction, JournalFilter, KeyCheck, KeyStatus, KindGroup, OperatorInfo,
-    OriginalKey, OriginalView, SupervisorGrant, TerminalParameter, Unresolved,
+    OriginalKey, OriginalView, SupervisorGrant, TerminalParameter,
 };
 pub use outcomes::*;
 pub use reports::*;

@@ -151,12 +151,7 @@ class CashierScreensTest {
         shot("zh_720_version", InfoScreen(Info.VERSION, listOf(s(R.string.version_app) to "0.1.0", s(R.string.version_core) to "0.1.0")),
             s(R.string.version_app), s(R.string.version_core))
         shot("zh_720_printer_test", InfoScreen(Info.PRINTER, listOf(s(R.string.printer_ok) to s(R.string.printer_lines, 12))), s(R.string.printer_ok))
-        shot("zh_720_setup", SetupScreen("grant", linkedMapOf(
-            Field.POSP_ADDRESSES to "posp1.acquirer.example:5000\nposp2.acquirer.example:5000", Field.POSP_TLS to "true",
-            Field.TERMINAL_ID to "62969016", Field.MERCHANT_ID to "301310048990001", Field.MERCHANT_NAME to "UNIPOS TEST MERCHANT",
-            Field.RESPONSE_TIMEOUT_MS to "30000", Field.AUTO_SETTLEMENT_TIME to "23:30", Field.BATCH_LIMIT to "500",
-        )),
-            s(Field.TERMINAL_ID.title), s(R.string.action_apply))
+        shot("zh_720_setup", SetupScreen("grant", setupValues()), s(Field.TERMINAL_ID.title), s(Field.POSP_TLS.title), s(R.string.action_apply))
         assertTrue("pictures taken: $taken", taken >= 40)
     }
 
@@ -186,6 +181,7 @@ class CashierScreensTest {
         shot("en_720_unresolved", UnresolvedScreen(ScreenFixtures.unresolved), s(R.string.unresolved_do_not_charge))
         shot("en_720_settlement_report", SettlementReportScreen(ScreenFixtures.settlement), s(R.string.settle_domestic_debit))
         shot("en_720_manage", ManageScreen(), s(R.string.manage_operators))
+        shot("en_720_setup", SetupScreen("grant", setupValues()), s(Field.TERMINAL_ID.title), s(Field.POSP_TLS.title), s(R.string.action_apply))
     }
 
     @Test @Config(qualifiers = "en-rUS-w360dp-h720dp-xxhdpi")
@@ -193,4 +189,11 @@ class CashierScreensTest {
         shot("en_1080_home", HomeScreen(AmountEntry(12_880)), "Card", yuan(12_880))
         shot("en_1080_menu", MenuScreen(), s(R.string.fn_qr_refund))
     }
+
+    /** The setup screen's fixed values: two POSP addresses, TLS on (a switch), the terminal's ids. */
+    private fun setupValues() = linkedMapOf(
+        Field.POSP_ADDRESSES to "posp1.acquirer.example:5000\nposp2.acquirer.example:5000", Field.POSP_TLS to "true",
+        Field.TERMINAL_ID to "62969016", Field.MERCHANT_ID to "301310048990001", Field.MERCHANT_NAME to "UNIPOS TEST MERCHANT",
+        Field.RESPONSE_TIMEOUT_MS to "30000", Field.AUTO_SETTLEMENT_TIME to "23:30", Field.BATCH_LIMIT to "500",
+    )
 }

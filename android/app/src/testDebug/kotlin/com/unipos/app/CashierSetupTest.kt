@@ -47,6 +47,13 @@ class CashierSetupTest {
         val setup = ui.waitFor<SetupScreen>()
         ui.until("current values") { setup.values != null }
         val before = app.runtime.settings.profile!!
+        // TLS is a switch: on, with no CA pinned, is refused naming the CA field, and nothing changes.
+        ui.tap(Field.POSP_TLS.title)
+        ui.tap(R.string.action_apply)
+        val needsCa = ui.str(R.string.provisioning_error, ui.str(R.string.field_posp_ca_pem), ui.str(R.string.problem_tls_needs_ca))
+        ui.until("TLS without a CA refused") { ui.shows(needsCa) }
+        assertEquals("nothing applied", before, app.runtime.settings.profile)
+        ui.tap(Field.POSP_TLS.title)
         ui.type(Field.TERMINAL_ID.title, "1234")
         ui.type(Field.MERCHANT_NAME.title, "NEW NAME")
         ui.tap(R.string.action_apply)

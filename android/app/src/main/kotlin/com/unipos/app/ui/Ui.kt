@@ -13,6 +13,7 @@ import android.view.View
 import android.view.ViewGroup
 import android.widget.Button
 import android.widget.EditText
+import android.widget.Switch
 import android.widget.LinearLayout
 import android.widget.ScrollView
 import android.widget.TextView
@@ -129,6 +130,16 @@ class Ui(val activity: Activity) {
         if (lines > 1) { minLines = 2; maxLines = lines } else setSingleLine(true)
         minHeight = px(R.dimen.touch_min)
         setTextSize(TypedValue.COMPLEX_UNIT_PX, res.getDimension(R.dimen.text_body))
+    }
+
+    /** An on/off setting, its title beside the switch, the whole row a touch target. */
+    fun toggle(title: Int, on: Boolean): Switch = Switch(activity).apply {
+        text = str(title)
+        isChecked = on
+        minHeight = px(R.dimen.touch_min)
+        setTextSize(TypedValue.COMPLEX_UNIT_PX, res.getDimension(R.dimen.text_body))
+        setTextColor(color(R.color.text))
+        setTypeface(typeface, Typeface.BOLD) // as the titles of the other settings
     }
 
     /** [content] scrolling, padded. */

@@ -3,6 +3,7 @@ package com.unipos.app.ui.screens
 import android.text.InputType
 import android.view.View
 import android.widget.EditText
+import android.widget.Switch
 import com.unipos.app.R
 import com.unipos.app.UniPosApplication
 import com.unipos.app.provisioning.ApplyResult
@@ -33,6 +34,7 @@ class SetupScreen(
     private var refused: Set<Field> = emptySet()
     private var bad = false
     private val inputs = LinkedHashMap<Field, EditText>()
+    private val switches = LinkedHashMap<Field, Switch>()
     private val app get() = ui.activity.application as UniPosApplication
 
     override fun onShown() {
@@ -50,12 +52,16 @@ class SetupScreen(
 
     override fun build(ui: Ui): View {
         val v = values ?: return ui.scroll(ui.column(ui.label(R.string.loading, color = R.color.text_secondary)))
-        inputs.clear()
+        inputs.clear(); switches.clear()
         val rows = ArrayList<View>()
         if (managed) rows += ui.banner(ui.str(R.string.setup_managed), R.color.warning, R.color.warning_bg)
         outcome?.let { rows += ui.banner(it, if (bad) R.color.declined else R.color.text, if (bad) R.color.declined_bg else R.color.brand_light) }
         for (f in Field.values()) {
-            val multi = f == Field.POSP_CA_PEM || f == Field.QR_GATEWAY_CA_PEM || f == Field.ACQUIRER_PROFILE_JSON || f == Field.ALLOWED_CALLERS
+            if (f in ON_OFF) {
+                rows += ui.toggle(f.title, v[f].toBoolean()).also { switches[f] = it }
+                continue
+            }
+            val multi = f == Field.POSP_ADDRESSES || f == Field.POSP_CA_PEM || f == Field.QR_GATEWAY_CA_PEM || f == Field.ACQUIRER_PROFILE_JSON || f == Field.ALLOWED_CALLERS
             val type = when (f) {
                 Field.CONNECT_TIMEOUT_MS, Field.RESPONSE_TIMEOUT_MS, Field.REVERSAL_RETRIES, Field.RECEIPT_WIDTH, Field.BATCH_LIMIT -> InputType.TYPE_CLASS_NUMBER
                 else -> InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_FLAG_NO_SUGGESTIONS
@@ -74,6 +80,10 @@ class SetupScreen(
             val text = input.text.toString()
             values?.set(f, text)
             if (text.isNotBlank()) typed[f] = text
+        }
+        for ((f, switch) in switches) {
+            values?.set(f, switch.isChecked.toString())
+            typed[f] = switch.isChecked
         }
         // The engine checks the supervisor's settings grant first; then the one validator decides.
         desk.desk({ d -> d.checkSettingsGrant(grant) }) { checked ->
@@ -99,6 +109,9 @@ class SetupScreen(
     }
 
     private companion object {
+        /** Settings that are on or off: a switch, not a text to type "true" into. */
+        val ON_OFF = setOf(Field.POSP_TLS)
+
         val background = Executors.newSingleThreadExecutor { r -> Thread(r, "unipos-setup").apply { isDaemon = true } }
     }
 }
