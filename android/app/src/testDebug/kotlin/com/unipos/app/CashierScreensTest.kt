@@ -116,7 +116,7 @@ class CashierScreensTest {
         shot("zh_720_result_declined", ResultScreen(declined), s(R.string.verdict_declined), "余额不足")
         val partial = Results.card(R.string.fn_sale, ScreenFixtures.outcome(status = OutcomeStatus.PARTIALLY_APPROVED, amount = 20_000, approved = 15_000), emptyList(), ui())
         shot("zh_720_result_partial", ResultScreen(partial), s(R.string.verdict_partial), s(R.string.result_still_to_collect, com.unipos.app.cashier.Money.yuan(5_000)))
-        val unknown = Results.card(R.string.fn_sale, ScreenFixtures.outcome(status = OutcomeStatus.REVERSAL_PENDING, responseCode = null, authCode = null), emptyList(), ui())
+        val unknown = Results.card(R.string.fn_sale, ScreenFixtures.outcome(status = OutcomeStatus.REVERSAL_PENDING, responseCode = null, authCode = null, rrn = null), emptyList(), ui())
         shot("zh_720_result_unknown", ResultScreen(unknown), s(R.string.verdict_unknown), s(R.string.result_unknown_reason))
         val preauth = Results.card(R.string.fn_preauth, ScreenFixtures.outcome(kind = TxnKind.PRE_AUTH, amount = 100_000), emptyList(), ui())
         shot("zh_720_result_preauth", ResultScreen(preauth), s(R.string.result_signature_preauth))
@@ -160,7 +160,7 @@ class CashierScreensTest {
         shot("zh_1080_home", HomeScreen(AmountEntry(12_880)), s(R.string.pay_card), yuan(12_880))
         shot("zh_1080_menu", MenuScreen(), s(R.string.fn_settle))
         shot("zh_1080_result_unknown", ResultScreen(Results.card(R.string.fn_sale,
-            ScreenFixtures.outcome(status = OutcomeStatus.REVERSAL_PENDING, responseCode = null, authCode = null), emptyList(), ui())), s(R.string.result_unknown_reason))
+            ScreenFixtures.outcome(status = OutcomeStatus.REVERSAL_PENDING, responseCode = null, authCode = null, rrn = null), emptyList(), ui())), s(R.string.result_unknown_reason))
         shot("zh_1080_settlement_report", SettlementReportScreen(ScreenFixtures.settlement), s(R.string.settle_uploaded))
     }
 
@@ -176,7 +176,7 @@ class CashierScreensTest {
         shot("en_720_result_partial", ResultScreen(Results.card(R.string.fn_sale,
             ScreenFixtures.outcome(status = OutcomeStatus.PARTIALLY_APPROVED, amount = 20_000, approved = 15_000), emptyList(), ui())), s(R.string.verdict_partial))
         shot("en_720_result_unknown", ResultScreen(Results.card(R.string.fn_sale,
-            ScreenFixtures.outcome(status = OutcomeStatus.REVERSAL_PENDING, responseCode = null, authCode = null), emptyList(), ui())), s(R.string.result_unknown_reason))
+            ScreenFixtures.outcome(status = OutcomeStatus.REVERSAL_PENDING, responseCode = null, authCode = null, rrn = null), emptyList(), ui())), s(R.string.result_unknown_reason))
         shot("en_720_void_confirm", ConfirmScreen(L.VOID, ScreenFixtures.sales[1]), s(R.string.action_confirm_void))
         shot("en_720_unresolved", UnresolvedScreen(ScreenFixtures.unresolved), s(R.string.unresolved_do_not_charge))
         shot("en_720_settlement_report", SettlementReportScreen(ScreenFixtures.settlement), s(R.string.settle_domestic_debit))

@@ -27,13 +27,14 @@ object ScreenFixtures {
         responseCode: String? = "00",
         message: String = "交易成功 / Approved",
         authCode: String? = "A1B2C3",
+        rrn: String? = "120110301512",
         balance: Long? = null,
         errorCode: Int = 0,
     ) = Outcome(
         requestId = "fixture-$trace", kind = kind, kindName = kind.name.lowercase(), status = status,
         errorCode = errorCode, responseCode = responseCode, message = message, amount = amount,
         approvedAmount = approved, remainingAmount = amount - approved, trace = trace, batch = 1,
-        rrn = "120110301512", authCode = authCode, maskedPan = "622202******3456", cardOrg = "CUP",
+        rrn = rrn, authCode = authCode, maskedPan = "622202******3456", cardOrg = "CUP",
         balance = balance, date = "1201", time = "103015", notice = null, printErrorCode = 0,
         orderNo = null, voided = false, originalTrace = null, originalRequestId = null, qrOrderNo = null,
     )
