@@ -26,7 +26,7 @@ use unipos_terminal::{
 /// A POS terminal: one financial transaction at a time. Every method blocks (call it off the
 /// UI thread; the Kotlin wrapper does) and may be called from several threads: calls are
 /// serialised and never corrupt state. Do not call it from inside a callback, except
-/// [`PosTerminal::cancel_card_wait`].
+/// [`PosTerminal::cancel_wait`].
 #[derive(uniffi::Object)]
 pub struct PosTerminal {
     pub(crate) terminal: Terminal,
@@ -438,9 +438,10 @@ impl PosTerminal {
         self.run(|t| t.flush_pending()).map(Into::into)
     }
 
-    /// Cancels a wait for a card; callable from any thread while a transaction runs.
-    pub fn cancel_card_wait(&self) {
-        self.terminal.cancel_card_wait();
+    /// The cashier's cancel of a wait for the customer (a card, or a QR code being paid);
+    /// callable from any thread while a transaction runs. See `Terminal::cancel_wait`.
+    pub fn cancel_wait(&self) {
+        self.terminal.cancel_wait();
     }
 
     // ---- QR ----------------------------------------------------------------------------------

@@ -218,9 +218,19 @@ impl Terminal {
         self.engine().retry_parked_reversals()
     }
 
-    /// Cancels a wait for a card (works from any thread, even while a transaction runs).
-    pub fn cancel_card_wait(&self) {
+    /// The cashier's cancel of a wait for the customer (works from any thread, even while a
+    /// transaction runs): a wait for a card ends the transaction as cancelled; a shown dynamic
+    /// code is closed at once (paid if the customer paid first); a scanned code the customer is
+    /// still confirming is reversed at its channel's earliest reverse. Work already sent is
+    /// never abandoned: the answer or the reversal decides.
+    pub fn cancel_wait(&self) {
         self.cancel.cancel();
+    }
+
+    /// A handle that does what [`Terminal::cancel_wait`] does, for a screen or a progress
+    /// listener that does not hold the terminal.
+    pub fn wait_canceller(&self) -> CancelToken {
+        self.cancel.clone()
     }
 
     /// Commits (one fsync each) and WAL frames the terminal's database has written since it

@@ -392,7 +392,7 @@ fn cancel_during_card_wait() {
         })
     });
     std::thread::sleep(std::time::Duration::from_millis(100));
-    t.cancel_card_wait();
+    t.cancel_wait();
     let err = waiter.join().unwrap().unwrap_err();
     assert!(matches!(err, EngineError::Cancelled), "{err}");
 }

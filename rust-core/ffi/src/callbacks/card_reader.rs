@@ -86,7 +86,7 @@ pub enum CardReadResult {
     Cancelled,
 }
 
-/// Lets a card reader see that the wait was cancelled (`PosTerminal.cancelCardWait()`).
+/// Lets a card reader see that the wait was cancelled (`PosTerminal.cancelWait()`).
 #[derive(Debug, uniffi::Object)]
 pub struct CancelSignal {
     token: hw::CancelToken,

@@ -11,6 +11,7 @@ use crate::error::EngineError;
 use crate::link::qr_gateway::Exchange;
 use crate::model::{OrderRow, Progress, QrOrderKind, QrOutcome, QrState};
 use crate::services::Online;
+use std::time::Duration;
 use unipos_qr_protocol::messages::{CloseRequest, QueryRequest, QueryResponse, ReverseRequest};
 use unipos_qr_protocol::outcome::PaidInfo;
 use unipos_qr_protocol::{CloseOutcome, QrProtocolError, QueryOutcome, ReverseOutcome, TradeState};
@@ -44,6 +45,8 @@ impl QrService {
         background: bool,
     ) -> Result<OrderRow, EngineError> {
         let mut delay = first_delay_ms;
+        // The cashier's cancel (Terminal::cancel_wait) is honoured once, in the foreground.
+        let mut cancel_pending = !background;
         loop {
             match o.state {
                 s if s.is_final() => return Ok(o),
@@ -54,6 +57,13 @@ impl QrService {
                     delay = 0;
                 }
                 QrState::Querying => {
+                    if cancel_pending && ctx.cancel.is_cancelled() {
+                        cancel_pending = false;
+                        if self.stop_waiting(ctx, &mut o) {
+                            log::info!("QR {}: the cashier stopped waiting", o.out_trade_no);
+                            Self::save(ctx, &o)?;
+                        }
+                    }
                     let now = ctx.now();
                     if now >= o.deadline_at {
                         o.state = QrState::Reversing;
@@ -62,11 +72,11 @@ impl QrService {
                     }
                     if now.saturating_add(as_i64(delay)) >= o.deadline_at {
                         // The next query would come after the deadline: reverse at the deadline.
-                        ctx.clock.sleep(millis_i64(o.deadline_at - now));
+                        let _ = pause(ctx, millis_i64(o.deadline_at - now), cancel_pending);
                         continue;
                     }
-                    if delay > 0 {
-                        ctx.clock.sleep(millis(delay));
+                    if delay > 0 && pause(ctx, millis(delay), cancel_pending) == Pause::Cancelled {
+                        continue;
                     }
                     delay = match o.kind {
                         QrOrderKind::Scanned => self.channel_timers(o.channel).query_interval_ms,
@@ -110,6 +120,23 @@ impl QrService {
                 _ => return Ok(o),
             }
         }
+    }
+
+    /// The cashier stopped waiting: the deadline moves to now (a dynamic code is closed at
+    /// once), but a scanned code is never reversed before its channel's earliest reverse,
+    /// while the customer may still be confirming on the phone. Returns whether the deadline
+    /// moved (the caller saves).
+    pub(super) fn stop_waiting(&self, ctx: &Ctx, o: &mut OrderRow) -> bool {
+        let earliest = match o.kind {
+            QrOrderKind::Scanned => as_i64(self.channel_timers(o.channel).earliest_reverse_ms),
+            QrOrderKind::Dynamic => 0,
+        };
+        let stop_at = ctx.now().max(o.pay_sent_at.saturating_add(earliest));
+        let moved = stop_at < o.deadline_at;
+        if moved {
+            o.deadline_at = stop_at;
+        }
+        moved
     }
 
     /// One query; records a final answer.
@@ -329,5 +356,37 @@ impl QrService {
                 log::warn!("QR flush: refund {}: {e}", r.out_refund_no);
             }
         }
+    }
+}
+
+/// How a pause between queries ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pause {
+    Elapsed,
+    Cancelled,
+}
+
+/// Longest sleep between two looks at the cashier's cancel: a press shows within this.
+const CANCEL_POLL: Duration = Duration::from_millis(100);
+
+/// Sleeps `total`, in slices when `cancellable` so that the cashier's cancel ends it early.
+fn pause(ctx: &Ctx, total: Duration, cancellable: bool) -> Pause {
+    if !cancellable {
+        ctx.clock.sleep(total);
+        return Pause::Elapsed;
+    }
+    let mut left = total;
+    while !left.is_zero() {
+        if ctx.cancel.is_cancelled() {
+            return Pause::Cancelled;
+        }
+        let step = left.min(CANCEL_POLL);
+        ctx.clock.sleep(step);
+        left -= step;
+    }
+    if ctx.cancel.is_cancelled() {
+        Pause::Cancelled
+    } else {
+        Pause::Elapsed
     }
 }

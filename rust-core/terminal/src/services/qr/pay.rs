@@ -41,6 +41,8 @@ impl QrService {
                 return Err(EngineError::InvalidRequest(e.to_string()));
             }
         };
+        // A cancel pressed before this attempt (a card wait's, say) is not for it.
+        ctx.cancel.reset();
         self.begin(ctx, online)?;
         Self::check_business_order(ctx, &req.order_id)?;
 
@@ -161,12 +163,8 @@ impl QrService {
         }
         let mut o = o;
         if o.state == QrState::Querying || o.state == QrState::PayPending {
-            let earliest = match o.kind {
-                QrOrderKind::Scanned => as_i64(self.channel_timers(o.channel).earliest_reverse_ms),
-                QrOrderKind::Dynamic => 0,
-            };
-            o.deadline_at = ctx.now().max(o.pay_sent_at.saturating_add(earliest));
             o.state = QrState::Querying;
+            self.stop_waiting(ctx, &mut o);
             Self::save(ctx, &o)?;
         }
         self.resume_foreground(ctx, online, o)
@@ -190,6 +188,9 @@ impl QrService {
             })?;
             return Self::dynamic_code(existing, url);
         }
+        // A cancel pressed before this code exists is not for it; one pressed while it is shown
+        // (even before the wait starts) is.
+        ctx.cancel.reset();
         self.begin(ctx, online)?;
         Self::check_business_order(ctx, &req.order_id)?;
         let timers = self.settings.timers.dynamic;

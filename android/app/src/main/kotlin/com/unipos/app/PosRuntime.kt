@@ -62,7 +62,7 @@ class PosRuntime(
     }
 
     /** Cancels a running card wait: any thread, no I/O (the core only sets its cancel flag). */
-    fun cancelCardWait() = checked.cancelCardWait()
+    fun cancelWait() = checked.cancelWait()
 
     /** The periodic job's work, on the worker. */
     fun maintenance(): Future<PosResult<MaintenanceReport>> = dispatcher.maintenance()

@@ -39,7 +39,7 @@ class DispatcherTest {
         override fun queryByOrderNo(caller: AppCaller, orderNo: String): Outcome? = null
         override fun journal(limit: Int) = emptyList<Outcome>()
         override fun unresolved() = emptyList<Outcome>()
-        override fun cancelCardWait() {}
+        override fun cancelWait() {}
         override fun setProgressListener(listener: ((ProgressEvent) -> Unit)?) {}
         override fun setQrCodeListener(listener: ((String, String, ByteArray) -> Unit)?) {}
     }

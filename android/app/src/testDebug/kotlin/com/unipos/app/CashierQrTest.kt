@@ -26,8 +26,8 @@ import org.robolectric.annotation.GraphicsMode
 
 /**
  * QR through the screens against the simulator's QR gateway: scan the customer's code (paid), show
- * the merchant's dynamic code (the bitmap and the countdown, then paid by the simulated customer),
- * the QR order query, and a QR refund with the supervisor's password.
+ * the merchant's dynamic code (the bitmap and the countdown, then paid by the simulated customer;
+ * another closed by the cashier's Cancel long before its deadline), the QR order query, and a QR refund with the supervisor's password.
  */
 class QrFlowsTestApp : TestApp("62969012")
 
@@ -72,12 +72,31 @@ class CashierQrTest {
         // (Not asked of the core here: its worker is busy waiting for the customer.)
         val deadlineS = shown.deadlineMs / 1000
         assertTrue(ui.texts().toString(), (deadlineS - 5..deadlineS).any { ui.shows(R.string.qr_show_countdown, it.toInt()) })
-        // Nothing to cancel while it is shown: no Cancel button.
+        // The customer may pay another way: Cancel is offered while the code is shown.
         assertTrue(ScreenPictures.views(ui.activity.window.decorView).filterIsInstance<android.widget.Button>()
-            .none { it.text.toString() == ui.str(R.string.action_cancel) })
+            .any { it.text.toString() == ui.str(R.string.action_cancel) })
         ui.waitFor<ResultScreen>(60_000)
         assertTrue(ui.texts().toString(), ui.shows(R.string.verdict_approved) && ui.shows(R.string.amount_yuan, "6.00"))
         assertTrue(!shown.isCurrent)
+    }
+
+    @Test fun q04_cancel_closes_a_shown_code_at_once() {
+        val ui = CashierDriver.launch()
+        ui.waitFor<HomeScreen>()
+        ui.keys("1299") // amounts ending in 99 fen: the simulated customer never pays
+        ui.tap(R.string.pay_show_code)
+        val shown = ui.waitFor<QrShowScreen>()
+        val pressed = System.currentTimeMillis()
+        ui.tap(R.string.action_cancel)
+        ui.waitFor<ResultScreen>(60_000)
+        val took = System.currentTimeMillis() - pressed
+        ScreenPictures.live(ui.activity, "live_qr_show_cancelled", listOf(ui.str(R.string.verdict_not_done)))
+        assertTrue(ui.texts().toString(), ui.shows(R.string.verdict_not_done) && ui.shows(R.string.amount_yuan, "12.99"))
+        // Closed on the cashier's word, not at the code's deadline.
+        assertTrue("closed after $took ms (deadline ${shown.deadlineMs} ms)", took < shown.deadlineMs / 4)
+        val order = app.runtime.withCore { c -> runBlocking { c.desk.qrOrders(10) } }.get().let { (it as PosResult.Success).value }
+            .first { it.amount == 1299L }
+        assertEquals(QrStatus.CLOSED, order.status)
     }
 
     @Test fun q03_order_query_and_refund_with_the_supervisor() {

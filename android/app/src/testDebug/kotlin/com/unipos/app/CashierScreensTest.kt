@@ -23,6 +23,7 @@ import com.unipos.app.ui.screens.ProgressScreen
 import com.unipos.app.ui.screens.QrOrderScreen
 import com.unipos.app.ui.screens.QrOrdersScreen
 import com.unipos.app.ui.screens.QrRefundScreen
+import com.unipos.app.ui.screens.QrShowScreen
 import com.unipos.app.ui.screens.ReprintScreen
 import com.unipos.app.ui.screens.ResultScreen
 import com.unipos.app.ui.screens.SettlementReportScreen
@@ -107,7 +108,13 @@ class CashierScreensTest {
         shot("zh_720_progress_card", ProgressScreen(R.string.fn_sale, 12_880, Stage.CARD), s(R.string.stage_card), s(R.string.action_cancel))
         shot("zh_720_progress_pin", ProgressScreen(R.string.fn_sale, 12_880, Stage.PIN), s(R.string.stage_pin))
         shot("zh_720_progress_online", ProgressScreen(R.string.fn_sale, 12_880, Stage.ONLINE), s(R.string.stage_online))
-        shot("zh_720_progress_wallet", ProgressScreen(R.string.pay_scan, 3_650, Stage.CUSTOMER_CONFIRMING), s(R.string.stage_customer_confirming))
+        shot("zh_720_progress_wallet", ProgressScreen(R.string.pay_scan, 3_650, Stage.CUSTOMER_CONFIRMING), s(R.string.stage_customer_confirming), s(R.string.action_cancel))
+        shot("zh_720_progress_wallet_cancelling", ProgressScreen(R.string.pay_scan, 3_650, Stage.CUSTOMER_CONFIRMING).apply { cancelling = true },
+            s(R.string.qr_cancelling))
+        shot("zh_720_qr_show", QrShowScreen(R.string.pay_show_code, ScreenFixtures.dynamicCode(), 120_000, now = { 0L }),
+            s(R.string.qr_show_scan), s(R.string.qr_show_countdown, 120), s(R.string.action_cancel), yuan(3_650))
+        shot("zh_720_qr_show_closing", QrShowScreen(R.string.pay_show_code, ScreenFixtures.dynamicCode(), 120_000, now = { 0L }).apply { cancelling = true },
+            s(R.string.qr_show_closing))
         shot("zh_720_progress_upload", ProgressScreen(R.string.fn_settle, null, Stage.UPLOADING, 3 to 6), s(R.string.stage_uploading, 3, 6))
         val approved = Results.card(R.string.fn_sale, ScreenFixtures.outcome(), emptyList(), ui())
         shot("zh_720_result_approved", ResultScreen(approved), s(R.string.verdict_approved), yuan(12_880), s(R.string.result_signature))
@@ -159,6 +166,8 @@ class CashierScreensTest {
     fun chinese_1080x2160() {
         shot("zh_1080_home", HomeScreen(AmountEntry(12_880)), s(R.string.pay_card), yuan(12_880))
         shot("zh_1080_menu", MenuScreen(), s(R.string.fn_settle))
+        shot("zh_1080_qr_show", QrShowScreen(R.string.pay_show_code, ScreenFixtures.dynamicCode(), 120_000, now = { 0L }),
+            s(R.string.qr_show_scan), s(R.string.action_cancel))
         shot("zh_1080_result_unknown", ResultScreen(Results.card(R.string.fn_sale,
             ScreenFixtures.outcome(status = OutcomeStatus.REVERSAL_PENDING, responseCode = null, authCode = null, rrn = null), emptyList(), ui())), s(R.string.result_unknown_reason))
         shot("zh_1080_settlement_report", SettlementReportScreen(ScreenFixtures.settlement), s(R.string.settle_uploaded))
@@ -178,6 +187,10 @@ class CashierScreensTest {
         shot("en_720_result_unknown", ResultScreen(Results.card(R.string.fn_sale,
             ScreenFixtures.outcome(status = OutcomeStatus.REVERSAL_PENDING, responseCode = null, authCode = null, rrn = null), emptyList(), ui())), s(R.string.result_unknown_reason))
         shot("en_720_void_confirm", ConfirmScreen(L.VOID, ScreenFixtures.sales[1]), s(R.string.action_confirm_void))
+        shot("en_720_qr_show", QrShowScreen(R.string.pay_show_code, ScreenFixtures.dynamicCode(), 120_000, now = { 0L }),
+            s(R.string.qr_show_scan), s(R.string.qr_show_countdown, 120), s(R.string.action_cancel))
+        shot("en_720_progress_wallet_cancelling", ProgressScreen(R.string.pay_scan, 3_650, Stage.CUSTOMER_CONFIRMING).apply { cancelling = true },
+            s(R.string.qr_cancelling))
         shot("en_720_unresolved", UnresolvedScreen(ScreenFixtures.unresolved), s(R.string.unresolved_do_not_charge))
         shot("en_720_settlement_report", SettlementReportScreen(ScreenFixtures.settlement), s(R.string.settle_domestic_debit))
         shot("en_720_manage", ManageScreen(), s(R.string.manage_operators))

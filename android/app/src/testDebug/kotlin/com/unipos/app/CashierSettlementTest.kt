@@ -66,7 +66,9 @@ class CashierSettlementTest {
             val s = ui.current
             if (s is ProgressScreen && s.stage == Stage.UPLOADING && !sawUpload) {
                 sawUpload = true
-                ScreenPictures.live(ui.activity, "live_settlement_upload_progress", listOf(ui.str(R.string.stage_uploading_hint)))
+                ScreenPictures.liveIfStillShown(ui.activity, "live_settlement_upload_progress", listOf(ui.str(R.string.stage_uploading_hint))) {
+                    ui.current === s && s.stage == Stage.UPLOADING
+                }
             }
             s is SettlementReportScreen
         }

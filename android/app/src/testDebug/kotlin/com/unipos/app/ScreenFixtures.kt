@@ -1,6 +1,7 @@
 package com.unipos.app
 
 import com.unipos.core.ffi.OperatorInfo
+import com.unipos.core.ffi.QrDynamicCode
 import com.unipos.core.ffi.OriginalView
 import com.unipos.core.ffi.Outcome
 import com.unipos.core.ffi.OutcomeStatus
@@ -57,6 +58,49 @@ object ScreenFixtures {
         channelTradeNo = "4200001201$n", paidTime = "20261201103512", message = "支付成功 / Paid",
         codeUrl = null, date = "1201", time = "103512", batch = 1,
     )
+
+    /**
+     * A shown dynamic code. The picture's modules are a fixed pattern with the three finder
+     * squares (a layout picture, not a scannable code: the behaviour tests show real ones).
+     */
+    fun dynamicCode(amount: Long = 3_650): QrDynamicCode {
+        val modules = 25
+        val scale = 8
+        fun finder(x: Int, y: Int): Boolean? {
+            for ((ox, oy) in listOf(0 to 0, modules - 7 to 0, 0 to modules - 7)) {
+                val dx = x - ox
+                val dy = y - oy
+                if (dx in -1..7 && dy in -1..7) {
+                    if (dx !in 0..6 || dy !in 0..6) return false
+                    val ring = minOf(dx, dy, 6 - dx, 6 - dy)
+                    return ring != 1
+                }
+            }
+            return null
+        }
+        val quiet = 4
+        val side = (modules + 2 * quiet) * scale
+        val bitmap = android.graphics.Bitmap.createBitmap(side, side, android.graphics.Bitmap.Config.ARGB_8888)
+        bitmap.eraseColor(android.graphics.Color.WHITE)
+        for (y in 0 until modules) for (x in 0 until modules) {
+            val dark = finder(x, y) ?: run {
+                var h = x * 0x45d9f3b + y * 0x119de1f3
+                h = (h xor (h ushr 16)) * 0x45d9f3b
+                (h xor (h ushr 16)) and 1 == 1
+            }
+            if (!dark) continue
+            for (py in 0 until scale) for (px in 0 until scale) {
+                bitmap.setPixel((x + quiet) * scale + px, (y + quiet) * scale + py, android.graphics.Color.BLACK)
+            }
+        }
+        val png = java.io.ByteArrayOutputStream().also { bitmap.compress(android.graphics.Bitmap.CompressFormat.PNG, 100, it) }.toByteArray()
+        return QrDynamicCode(
+            outcome = qr(status = QrStatus.IN_PROGRESS, amount = amount, dynamic = true, channel = null).copy(message = "等待付款 / Waiting for payment"),
+            codeUrl = "https://qr.acquirer.example/c/6296901612010000",
+            width = modules,
+            png = png,
+        )
+    }
 
     val journal: List<OriginalView> = listOf(
         original(outcome(trace = 15, amount = 5_000)),

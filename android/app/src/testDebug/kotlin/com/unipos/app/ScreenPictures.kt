@@ -41,6 +41,16 @@ object ScreenPictures {
     /** A picture of changing data (a live flow): written and checked, not compared. */
     fun live(activity: Activity, name: String, keyTexts: List<String>): File = take(activity, name, keyTexts, compare = false)
 
+    /**
+     * A live picture of a passing moment (a progress screen the engine may replace at any time):
+     * taken only if [stillShown] holds once the main looper has run what was posted; null when
+     * the moment has passed, so a fast engine does not fail the flow it is showing.
+     */
+    fun liveIfStillShown(activity: Activity, name: String, keyTexts: List<String>, stillShown: () -> Boolean): File? {
+        shadowOf(Looper.getMainLooper()).idle()
+        return if (stillShown()) take(activity, name, keyTexts, compare = false) else null
+    }
+
     /** A picture of fixed data: written, checked and compared with (or recorded as) its reference. */
     fun static(activity: Activity, name: String, keyTexts: List<String>): File = take(activity, name, keyTexts, compare = true)
 

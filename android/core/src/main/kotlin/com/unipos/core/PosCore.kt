@@ -244,8 +244,8 @@ class PosCore private constructor(
 
     suspend fun currentBatch(): PosResult<Int> = call { it.currentBatch() }
 
-    /** Cancels a running card wait. Not suspending, callable from any thread (the UI's cancel button). */
-    fun cancelCardWait() = terminal.cancelCardWait()
+    /** The cashier's cancel of a wait for the customer: a card wait, or a shown or scanned QR code (closed or reversed by the engine). Not suspending, callable from any thread (the UI's cancel button). */
+    fun cancelWait() = terminal.cancelWait()
 
     /**
      * Closes the terminal. The desk holds the Rust terminal too (its database and lock), so it is

@@ -71,9 +71,9 @@ class ErrorMappingTest {
         rig.pinPad.pin = HostDefaults.PIN
     }
 
-    @Test fun e06_cancel_card_wait() = runBlocking {
+    @Test fun e06_cancel_wait() = runBlocking {
         rig.reader.script += "wait"
-        val canceller = thread { Thread.sleep(300); core.cancelCardWait() }
+        val canceller = thread { Thread.sleep(300); core.cancelWait() }
         val f = core.sale("err-cancel", 100).failure()
         canceller.join()
         assertEquals(f.message, 1013, f.code)

@@ -82,7 +82,7 @@ class CashierDesk(private val app: UniPosApplication) : TransactionDispatcher.Li
     fun slips(): List<List<String>> = app.receipts.slips()
 
     /** Cancels the wait for a card (any thread, no I/O: it only sets the core's cancel flag). */
-    fun cancelCardWait() = runtime().cancelCardWait()
+    fun cancelWait() = runtime().cancelWait()
 
     /** The customer's payment code from the scanner (blocking; on the worker only). */
     fun scanPaymentCode(timeoutMs: Long): String? = app.runtime.hardware?.scanPaymentCode(timeoutMs)

@@ -212,7 +212,7 @@ class CoreEngine(
 
     override fun openCore(): PosResult<PosCore> = withCore { PosResult.Success(it) }
 
-    override fun cancelCardWait() { core?.cancelCardWait() }
+    override fun cancelWait() { core?.cancelWait() }
 
     override fun setProgressListener(listener: ((ProgressEvent) -> Unit)?) { progress = listener }
 

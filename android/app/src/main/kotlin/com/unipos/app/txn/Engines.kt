@@ -25,7 +25,7 @@ class UnavailableEngine(private val code: Int, private val message: String) : Pa
     override fun journal(limit: Int): List<Outcome> = emptyList()
     override fun unresolved(): List<Outcome> = emptyList()
     override fun openCore(): PosResult<PosCore> = PosResult.Failure(code, message)
-    override fun cancelCardWait() {}
+    override fun cancelWait() {}
     override fun setProgressListener(listener: ((ProgressEvent) -> Unit)?) {}
     override fun setQrCodeListener(listener: ((String, String, ByteArray) -> Unit)?) {}
 }
@@ -63,7 +63,7 @@ class SwitchableEngine(@Volatile private var current: PaymentEngine) : PaymentEn
     override fun journal(limit: Int) = current.journal(limit)
     override fun unresolved() = current.unresolved()
     override fun openCore() = current.openCore()
-    override fun cancelCardWait() = current.cancelCardWait()
+    override fun cancelWait() = current.cancelWait()
     override fun setProgressListener(listener: ((ProgressEvent) -> Unit)?) { progress = listener; current.setProgressListener(listener) }
     override fun setQrCodeListener(listener: ((String, String, ByteArray) -> Unit)?) { qr = listener; current.setQrCodeListener(listener) }
     override fun close() = current.close()
@@ -98,7 +98,7 @@ class OffMainThreadEngine(private val inner: PaymentEngine) : PaymentEngine {
     override fun journal(limit: Int): List<Outcome> { MainThreadPolicy.check("engine journal"); return inner.journal(limit) }
     override fun unresolved(): List<Outcome> { MainThreadPolicy.check("engine unresolved"); return inner.unresolved() }
     override fun openCore(): PosResult<PosCore> { MainThreadPolicy.check("engine core"); return inner.openCore() }
-    override fun cancelCardWait() = inner.cancelCardWait()        // any thread, no I/O
+    override fun cancelWait() = inner.cancelWait()        // any thread, no I/O
     override fun setProgressListener(listener: ((ProgressEvent) -> Unit)?) = inner.setProgressListener(listener)
     override fun setQrCodeListener(listener: ((String, String, ByteArray) -> Unit)?) = inner.setQrCodeListener(listener)
     override fun close() { MainThreadPolicy.check("engine close"); inner.close() }

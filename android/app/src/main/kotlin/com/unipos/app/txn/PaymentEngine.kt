@@ -22,7 +22,7 @@ data class TerminalIdentity(val merchantId: String, val terminalId: String)
  * The payment core as the dispatcher needs it. [run], [startup], [maintenance], [flush], [journal]
  * and [unresolved] block and are called on the dispatcher's single worker thread only. [known] and
  * the queries read the journal through the core's read-only connection: any thread, never waiting
- * for a running transaction. [cancelCardWait]: any thread, at any time.
+ * for a running transaction. [cancelWait]: any thread, at any time.
  *
  * The core is the only registry of request ids: every request is stored in the caller's scope
  * before anything is sent, and a repeat is answered from there.
@@ -70,7 +70,7 @@ interface PaymentEngine {
      */
     fun unresolved(): List<Outcome>
 
-    fun cancelCardWait()
+    fun cancelWait()
 
     /**
      * The core itself, for the cashier's desk ([PosCore.desk]) on the dispatcher's worker; the

@@ -174,7 +174,7 @@ class TransactionDispatcher(
                 if (job.stage != ProgressStage.WAITING_FOR_CARD && job.stage != ProgressStage.WAITING_FOR_PAYMENT_CODE) {
                     return ErrorCodes.CANCEL_NOT_ALLOWED
                 }
-                engine.cancelCardWait()
+                engine.cancelWait()
                 return ErrorCodes.OK
             }
         }

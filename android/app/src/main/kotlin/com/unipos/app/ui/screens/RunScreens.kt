@@ -19,7 +19,9 @@ import com.unipos.core.ffi.QrDynamicCode
 /**
  * While a job runs: the engine's stage in words (the card prompt, the PIN prompt handed to the PIN
  * pad, online, printing, reversing, batch upload n of m, the customer confirming in the wallet).
- * Cancel is there only while the terminal waits for the card (afterwards the host may have it).
+ * Cancel is there while the terminal waits for the card (afterwards the host may have it) and
+ * while the customer confirms a scanned code in the wallet: the engine then reverses it, but never
+ * before the channel allows, so the screen says so and stays until the engine's answer.
  */
 class ProgressScreen(
     override val title: Int,
@@ -28,6 +30,8 @@ class ProgressScreen(
     /** Batch upload: the record being sent and how many. */
     var upload: Pair<Int, Int>? = null,
 ) : Screen() {
+    /** The cashier pressed Cancel while the customer was confirming: the engine is reversing. */
+    var cancelling = false
     override val canGoBack get() = false
 
     fun onEvent(e: ProgressEvent) {
@@ -41,9 +45,14 @@ class ProgressScreen(
             Stage.UPLOADING -> ui.str(R.string.stage_uploading, upload?.first ?: 0, upload?.second ?: 0)
             else -> ui.str(stage.text)
         }
-        val cancel = if (stage == Stage.CARD) {
-            ui.button(R.string.action_cancel, Look.DANGER) { desk.cancelCardWait() }
-        } else null
+        val cancel = when {
+            stage == Stage.CARD -> ui.button(R.string.action_cancel, Look.DANGER) { desk.cancelWait() }
+            stage == Stage.CUSTOMER_CONFIRMING && !cancelling ->
+                ui.button(R.string.action_cancel, Look.DANGER) { cancelling = true; desk.cancelWait(); refresh() }
+            stage == Stage.CUSTOMER_CONFIRMING ->
+                ui.label(R.string.qr_cancelling, color = R.color.warning, bold = true).apply { gravity = Gravity.CENTER }
+            else -> null
+        }
         return ui.column(
             amount?.let { ui.text(ui.str(R.string.amount_yuan, Money.yuan(it)), size = R.dimen.text_result_amount, bold = true).apply { gravity = Gravity.CENTER } },
             ui.text(prompt, size = R.dimen.text_result, color = R.color.brand, bold = true).apply { gravity = Gravity.CENTER },
@@ -60,8 +69,9 @@ class ProgressScreen(
 /**
  * The merchant's dynamic code (收款码) for the customer to scan, with the time left before the
  * engine closes the order, and what the engine is doing ("waiting for the customer to confirm"
- * while the wallet asks for a password). The wait cannot be cut short: the engine closes the code at
- * its deadline, so there is no Cancel.
+ * while the wallet asks for a password). Cancel (the customer pays another way) asks the engine to
+ * close the order now; the screen stays until the engine answers, which is "paid" if the customer
+ * paid just before the close.
  */
 class QrShowScreen(
     override val title: Int,
@@ -72,6 +82,8 @@ class QrShowScreen(
     private var stage: Stage = Stage.QR_SHOWN,
 ) : Screen() {
     private val shownAt = now()
+    /** The cashier pressed Cancel: the engine is closing the order. */
+    var cancelling = false
     private val ticker = Handler(Looper.getMainLooper())
     override val canGoBack get() = false
 
@@ -108,7 +120,11 @@ class QrShowScreen(
             box,
             ui.text(ui.str(stage.text), size = R.dimen.text_title, color = R.color.brand, bold = true).apply { gravity = Gravity.CENTER },
             ui.label(R.string.qr_show_countdown, left.toInt(), color = R.color.text_secondary).apply { gravity = Gravity.CENTER },
-            ui.label(R.string.qr_show_no_cancel, size = R.dimen.text_small, color = R.color.text_secondary).apply { gravity = Gravity.CENTER },
+            if (cancelling) {
+                ui.label(R.string.qr_show_closing, color = R.color.warning, bold = true).apply { gravity = Gravity.CENTER }
+            } else {
+                ui.button(R.string.action_cancel, Look.DANGER) { cancelling = true; desk.cancelWait(); refresh() }
+            },
         )
         return ui.scroll(content)
     }
