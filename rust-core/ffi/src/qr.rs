@@ -2,7 +2,7 @@
 //! and voids. Only the masked payment code ever comes back.
 
 use crate::error::PosError;
-use crate::types::to_i64;
+use crate::types::{qr_failure_code, to_i64, QR_NOT_COMPLETED};
 use unipos_terminal as t;
 
 /// Pay with the customer's scanned payment code.
@@ -129,14 +129,11 @@ pub struct QrOutcome {
 fn gateway_code(status: QrStatus, gateway_error: Option<&str>) -> i32 {
     match status {
         QrStatus::Paid | QrStatus::LateSuccess => 0,
-        QrStatus::Failed => match gateway_error {
-            Some("INSUFFICIENT_FUNDS") => 2002,
-            _ => 2009,
-        },
+        QrStatus::Failed => qr_failure_code(gateway_error),
         QrStatus::NotSent => 3001,
         QrStatus::InProgress => 1002,
         QrStatus::ReversePending => 3003,
-        QrStatus::Reversed | QrStatus::ReversedRefunded | QrStatus::Closed => 2010,
+        QrStatus::Reversed | QrStatus::ReversedRefunded | QrStatus::Closed => QR_NOT_COMPLETED,
     }
 }
 

@@ -147,6 +147,18 @@ pub fn decline_code(response_code: &str) -> i32 {
     }
 }
 
+/// The code of a QR payment that failed for good, from the gateway's error code.
+pub fn qr_failure_code(gateway_error: Option<&str>) -> i32 {
+    match gateway_error {
+        Some("INSUFFICIENT_FUNDS") => 2002,
+        _ => 2009,
+    }
+}
+
+/// A QR payment not completed: reversed before any charge, or a shown code closed unpaid
+/// (`QR_PAYMENT_CLOSED`).
+pub const QR_NOT_COMPLETED: i32 = 2010;
+
 impl From<t::Outcome> for Outcome {
     fn from(o: t::Outcome) -> Self {
         let status = match o.status {
@@ -160,10 +172,15 @@ impl From<t::Outcome> for Outcome {
             t::OutcomeStatus::ReversalParked => OutcomeStatus::ReversalParked,
             t::OutcomeStatus::AdvicePending => OutcomeStatus::AdvicePending,
         };
+        // A QR payment's card-shaped projection (`qr_order_no` set) keeps the codes its QR outcome
+        // has, so a query answers what the transaction's own result said.
+        let qr = o.qr_order_no.is_some();
         let error_code = match status {
             OutcomeStatus::Approved
             | OutcomeStatus::PartiallyApproved
             | OutcomeStatus::AdvicePending => 0,
+            OutcomeStatus::Declined if qr => qr_failure_code(o.response_code.as_deref()),
+            OutcomeStatus::Reversed if qr => QR_NOT_COMPLETED,
             OutcomeStatus::Declined => decline_code(o.response_code.as_deref().unwrap_or("")),
             OutcomeStatus::InProgress => 1002,
             OutcomeStatus::NotSent => 3001,
@@ -210,5 +227,47 @@ mod tests {
     fn decline_codes() {
         assert_eq!(decline_code("51"), 2002);
         assert_eq!(decline_code("05"), 2001);
+    }
+
+    fn engine_outcome(status: t::OutcomeStatus, qr_order_no: Option<&str>) -> t::Outcome {
+        t::Outcome {
+            request_id: "r1".into(),
+            kind: t::TxnKind::Sale,
+            status,
+            response_code: qr_order_no.map(|_| "INSUFFICIENT_FUNDS".to_owned()),
+            message: String::new(),
+            amount: 100,
+            approved_amount: 0,
+            remaining_amount: 0,
+            trace: 0,
+            batch: 1,
+            rrn: None,
+            auth_code: None,
+            masked_pan: None,
+            card_org: None,
+            balance: None,
+            date: "1201".into(),
+            time: "101010".into(),
+            notice: None,
+            order_no: None,
+            voided: false,
+            original_trace: None,
+            original_request_id: None,
+            qr_order_no: qr_order_no.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn a_qr_payment_queried_keeps_the_codes_of_its_own_result() {
+        let code = |s, qr| Outcome::from(engine_outcome(s, qr)).error_code;
+        // A shown code closed unpaid (or a scanned one reversed) is "not completed", as the QR
+        // outcome says; a card sale reversed after a lost answer is "no answer, reversed".
+        assert_eq!(
+            code(t::OutcomeStatus::Reversed, Some("Q1")),
+            QR_NOT_COMPLETED
+        );
+        assert_eq!(code(t::OutcomeStatus::Reversed, None), 3002);
+        assert_eq!(code(t::OutcomeStatus::Declined, Some("Q1")), 2002);
+        assert_eq!(code(t::OutcomeStatus::Declined, None), 2001);
     }
 }

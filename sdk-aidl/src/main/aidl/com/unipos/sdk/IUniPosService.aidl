@@ -41,8 +41,11 @@ interface IUniPosService {
     TransResult queryLast();
 
     /**
-     * Asks to cancel the caller's running transaction. Allowed only while the terminal is still
-     * waiting for a card or payment code: OK (the result will be FAILED/CANCELLED),
+     * Asks to cancel the caller's running transaction. Allowed only while the terminal waits for
+     * the customer: for a card or payment code (the result will be FAILED/CANCELLED), while a
+     * shown code waits to be paid (closed at once: DECLINED/QR_PAYMENT_CLOSED, or APPROVED if
+     * paid just before), or
+     * while the customer confirms a scanned code (reversed when the wallet allows). Otherwise
      * CANCEL_NOT_ALLOWED (too late: wait for the result), or NOT_FOUND.
      */
     int cancel(String requestId);

@@ -149,6 +149,27 @@ class PaymentServiceTest {
         hold.countDown()
     }
 
+    @Test fun cancel_while_the_shown_code_waits_closes_it() {
+        val client = KillableCallback()
+        service.registerCallback(client.callback)
+        val requestId = id("svc-qr-cancel")
+        // Amounts ending in 99 fen: the simulated customer never pays; the code would stay 120 s.
+        service.startTransaction(Requests.sale(requestId, 1_299, com.unipos.sdk.PayMethod.QR_SHOW))
+        waitFor { client.progress.any { it.first == requestId && it.second == ProgressStage.SHOWING_QR_CODE } }
+        val pressed = System.currentTimeMillis()
+        assertEquals(ErrorCodes.OK, service.cancel(requestId))
+        val r = client.awaitResult()
+        val took = System.currentTimeMillis() - pressed
+        // A closed code is the gateway's "not paid, order closed": no money moved.
+        assertEquals(r.message, TransState.DECLINED, r.state)
+        assertEquals(ErrorCodes.QR_PAYMENT_CLOSED, r.errorCode)
+        assertEquals(0L, r.approvedAmount)
+        assertTrue("closed after $took ms", took < 30_000)
+        assertEquals(TransState.DECLINED, service.queryByRequestId(requestId).state)
+        // Once the result is in, there is nothing left to cancel.
+        assertEquals(ErrorCodes.CANCEL_NOT_ALLOWED, service.cancel(requestId))
+    }
+
     @Test fun lost_answer_is_unknown_then_reversed_before_the_next_sale() {
         val client = KillableCallback()
         service.registerCallback(client.callback)

@@ -63,7 +63,10 @@ class ResultMapper(
                 if (o.voided) TransState.VOIDED else TransState.APPROVED
             OutcomeStatus.DECLINED -> TransState.DECLINED
             OutcomeStatus.IN_PROGRESS -> TransState.PENDING
-            OutcomeStatus.NOT_SENT, OutcomeStatus.REVERSED -> TransState.FAILED
+            OutcomeStatus.NOT_SENT -> TransState.FAILED
+            // a QR payment not completed (2010) is DECLINED, as its own result said; a card sale
+            // reversed after a lost answer (3002) is FAILED
+            OutcomeStatus.REVERSED -> if (o.errorCode in 2000..2999) TransState.DECLINED else TransState.FAILED
             // a lost answer not yet reversed (or a reversal given up on): nobody knows yet
             OutcomeStatus.REVERSAL_PENDING, OutcomeStatus.REVERSAL_PARKED -> TransState.UNKNOWN
         }

@@ -166,14 +166,17 @@ class TransactionDispatcher(
 
     fun cancel(scope: String, requestId: String?): Int = cancel(callerOf(scope), requestId)
 
-    /** Allowed only while the terminal waits for a card or code: afterwards the host may have it. */
+    /**
+     * Allowed only while the terminal waits for the customer: for a card or a payment code (nothing
+     * sent yet), while a shown code waits to be paid (the engine closes it), or while the customer
+     * confirms a scanned code (the engine reverses it when the wallet allows). Otherwise the host
+     * may have it: [ErrorCodes.CANCEL_NOT_ALLOWED].
+     */
     fun cancel(caller: AppCaller, requestId: String?): Int {
         synchronized(lock) {
             val job = running
             if (requestId != null && job != null && job.key == (caller.scope to requestId)) {
-                if (job.stage != ProgressStage.WAITING_FOR_CARD && job.stage != ProgressStage.WAITING_FOR_PAYMENT_CODE) {
-                    return ErrorCodes.CANCEL_NOT_ALLOWED
-                }
+                if (job.stage !in CANCELLABLE) return ErrorCodes.CANCEL_NOT_ALLOWED
                 engine.cancelWait()
                 return ErrorCodes.OK
             }
@@ -299,5 +302,11 @@ class TransactionDispatcher(
 
     companion object {
         const val SYSTEM_SCOPE = "system"
+
+        /** The stages in which a caller's cancel reaches the engine (see [cancel]). */
+        private val CANCELLABLE = setOf(
+            ProgressStage.WAITING_FOR_CARD, ProgressStage.WAITING_FOR_PAYMENT_CODE,
+            ProgressStage.SHOWING_QR_CODE, ProgressStage.WAITING_FOR_CUSTOMER,
+        )
     }
 }
