@@ -168,6 +168,8 @@ class CashierScreensTest {
         shot("zh_1080_menu", MenuScreen(), s(R.string.fn_settle))
         shot("zh_1080_qr_show", QrShowScreen(R.string.pay_show_code, ScreenFixtures.dynamicCode(), 120_000, now = { 0L }),
             s(R.string.qr_show_scan), s(R.string.action_cancel))
+        shot("zh_1080_progress_wallet_cancelling", ProgressScreen(R.string.pay_scan, 3_650, Stage.CUSTOMER_CONFIRMING).apply { cancelling = true },
+            s(R.string.qr_cancelling))
         shot("zh_1080_result_unknown", ResultScreen(Results.card(R.string.fn_sale,
             ScreenFixtures.outcome(status = OutcomeStatus.REVERSAL_PENDING, responseCode = null, authCode = null, rrn = null), emptyList(), ui())), s(R.string.result_unknown_reason))
         shot("zh_1080_settlement_report", SettlementReportScreen(ScreenFixtures.settlement), s(R.string.settle_uploaded))
@@ -201,6 +203,8 @@ class CashierScreensTest {
     fun english_1080x2160() {
         shot("en_1080_home", HomeScreen(AmountEntry(12_880)), "Card", yuan(12_880))
         shot("en_1080_menu", MenuScreen(), s(R.string.fn_qr_refund))
+        shot("en_1080_qr_show", QrShowScreen(R.string.pay_show_code, ScreenFixtures.dynamicCode(), 120_000, now = { 0L }),
+            s(R.string.qr_show_scan), s(R.string.action_cancel))
     }
 
     /** The setup screen's fixed values: two POSP addresses, TLS on (a switch), the terminal's ids. */

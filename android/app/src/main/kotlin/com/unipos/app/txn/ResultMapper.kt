@@ -63,10 +63,9 @@ class ResultMapper(
                 if (o.voided) TransState.VOIDED else TransState.APPROVED
             OutcomeStatus.DECLINED -> TransState.DECLINED
             OutcomeStatus.IN_PROGRESS -> TransState.PENDING
-            OutcomeStatus.NOT_SENT -> TransState.FAILED
             // a QR payment not completed (2010) is DECLINED, as its own result said; a card sale
-            // reversed after a lost answer (3002) is FAILED
-            OutcomeStatus.REVERSED -> if (o.errorCode in 2000..2999) TransState.DECLINED else TransState.FAILED
+            // reversed after a lost answer (3002) or never sent (3001) is FAILED
+            OutcomeStatus.NOT_SENT, OutcomeStatus.REVERSED -> noMoneyMoved(o.errorCode)
             // a lost answer not yet reversed (or a reversal given up on): nobody knows yet
             OutcomeStatus.REVERSAL_PENDING, OutcomeStatus.REVERSAL_PARKED -> TransState.UNKNOWN
         }
@@ -97,7 +96,7 @@ class ResultMapper(
             QrStatus.IN_PROGRESS -> TransState.PENDING
             QrStatus.REVERSE_PENDING -> TransState.UNKNOWN
             QrStatus.FAILED, QrStatus.NOT_SENT, QrStatus.REVERSED, QrStatus.REVERSED_REFUNDED, QrStatus.CLOSED ->
-                if (o.errorCode in 2000..2999) TransState.DECLINED else TransState.FAILED
+                noMoneyMoved(o.errorCode)
         }
         return base(info, state, if (state == TransState.APPROVED) ErrorCodes.OK else o.errorCode, o.message).apply {
             amount = o.amount
@@ -129,13 +128,15 @@ class ResultMapper(
     }
 
     fun failed(info: RequestInfo, code: Int, message: String): TransResult {
-        val state = when {
-            code == PosResult.RESULT_UNKNOWN || code == PosResult.REQUEST_IN_PROGRESS -> TransState.UNKNOWN
-            code in 2000..2999 -> TransState.DECLINED
-            else -> TransState.FAILED
+        val state = when (code) {
+            PosResult.RESULT_UNKNOWN, PosResult.REQUEST_IN_PROGRESS -> TransState.UNKNOWN
+            else -> noMoneyMoved(code)
         }
         return base(info, state, code, message)
     }
+
+    /** No money moved: DECLINED when the host, card or wallet said no (2xxx), else FAILED. */
+    private fun noMoneyMoved(code: Int): Int = if (code in 2000..2999) TransState.DECLINED else TransState.FAILED
 
     /** The state of an accepted request whose outcome is not there yet. */
     fun pending(info: RequestInfo): TransResult =
