@@ -7,7 +7,7 @@ use crate::qr::Gateway;
 use rustls::ServerConfig;
 use std::collections::HashMap;
 use std::net::TcpStream;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -17,6 +17,9 @@ use unipos_iso8583::FrameLayout;
 pub(crate) struct Shared {
     pub stop: AtomicBool,
     pub next_conn: AtomicU64,
+    pub next_worker: AtomicU64,
+    /// POSP workers waiting in `accept` ([`crate::posp_listener`]).
+    pub accepting: AtomicUsize,
     pub conns: Mutex<HashMap<u64, TcpStream>>,
     pub workers: Mutex<Vec<JoinHandle<()>>>,
 }

@@ -30,6 +30,7 @@ pub mod faults;
 mod http_server;
 pub mod ledger;
 pub mod posp;
+mod posp_listener;
 pub mod qr;
 mod qr_link;
 pub mod rng;

@@ -1,19 +1,19 @@
-//! The listeners: TCP POSP (2-byte length framing, a thread per connection), HTTPS
+//! The listeners: TCP POSP (2-byte length framing, see [`crate::posp_listener`]), HTTPS
 //! (`POST /posp`, `/qr/...`) and the plain-HTTP admin API (hyper on a small tokio runtime,
 //! see [`crate::http_server`]), all stopped promptly by [`RunningHost::shutdown`] (or on drop).
 
 use crate::config::HostSimConfig;
 use crate::error::HostError;
-use crate::exchange::{pause, posp_exchange, Delivery, ServerCtx, Shared};
+use crate::exchange::{ServerCtx, Shared};
 use crate::faults::Faults;
 use crate::http_server::{self, Api};
 use crate::ledger::{CardSnapshot, JournalEntry};
 use crate::posp::{PospHost, UploadReport};
+use crate::posp_listener;
 use crate::qr::Gateway;
 use crate::sessions::Sessions;
 use crate::tls::TestCa;
-use std::io::Write;
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::net::{Shutdown, SocketAddr, TcpListener, ToSocketAddrs};
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, PoisonError};
@@ -21,7 +21,6 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 use unipos_clock::Clock;
 use unipos_iso8583::cup::ProcessingRequirement;
-use unipos_net::frame_io::{read_frame, FrameReadError};
 
 /// Entry point of the simulator.
 #[derive(Debug)]
@@ -76,11 +75,7 @@ impl HostSim {
             admin_addr = Some(l.local_addr()?);
             http_listeners.push((l, Api::Admin));
         }
-        let wake = vec![posp_addr];
-        let posp_ctx = Arc::clone(&ctx);
-        let threads = vec![std::thread::Builder::new()
-            .name("hostsim-posp-accept".into())
-            .spawn(move || accept_loop(posp_listener, posp_ctx))?];
+        posp_listener::serve(posp_listener, Arc::clone(&ctx))?;
         let (http_stop, stop_rx) = tokio::sync::watch::channel(false);
         let runtime = if http_listeners.is_empty() {
             None
@@ -133,8 +128,6 @@ impl HostSim {
             seed,
             gateway: Arc::clone(&ctx.gateway),
             shared,
-            threads,
-            wake,
             http_stop,
             runtime,
         })
@@ -164,8 +157,6 @@ pub struct RunningHost {
     seed: u64,
     gateway: Arc<Gateway>,
     shared: Arc<Shared>,
-    threads: Vec<JoinHandle<()>>,
-    wake: Vec<SocketAddr>,
     http_stop: tokio::sync::watch::Sender<bool>,
     runtime: Option<(Arc<tokio::runtime::Runtime>, JoinHandle<()>)>,
 }
@@ -284,37 +275,32 @@ impl RunningHost {
                 rt.shutdown_timeout(Duration::from_secs(2));
             }
         }
-        // Wake the blocking accepts.
-        for addr in &self.wake {
-            let target = if addr.ip().is_unspecified() {
-                SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), addr.port())
-            } else {
-                *addr
-            };
-            let _ = TcpStream::connect_timeout(&target, Duration::from_millis(200));
-        }
-        for t in self.threads.drain(..) {
-            let _ = t.join();
-        }
-        // Unblock every connection's read, then wait for the workers.
-        for (_, s) in self
-            .shared
-            .conns
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .drain()
-        {
-            let _ = s.shutdown(Shutdown::Both);
-        }
-        let workers: Vec<JoinHandle<()>> = self
-            .shared
-            .workers
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .drain(..)
-            .collect();
-        for w in workers {
-            let _ = w.join();
+        // The POSP side: wake the workers waiting in accept, unblock every connection's read,
+        // and wait for the workers (one may have started another before it saw the stop).
+        posp_listener::wake_acceptors(&self.shared, self.posp_addr);
+        loop {
+            for (_, s) in self
+                .shared
+                .conns
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .drain()
+            {
+                let _ = s.shutdown(Shutdown::Both);
+            }
+            let workers: Vec<JoinHandle<()>> = self
+                .shared
+                .workers
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .drain(..)
+                .collect();
+            if workers.is_empty() {
+                break;
+            }
+            for w in workers {
+                let _ = w.join();
+            }
         }
         log::info!("host simulator stopped");
     }
@@ -323,89 +309,5 @@ impl RunningHost {
 impl Drop for RunningHost {
     fn drop(&mut self) {
         self.stop();
-    }
-}
-
-/// The POSP listener: a thread per connection, the framing of [`unipos_net::frame_io`].
-fn accept_loop(listener: TcpListener, ctx: Arc<ServerCtx>) {
-    for stream in listener.incoming() {
-        if ctx.shared.stopping() {
-            break;
-        }
-        let stream = match stream {
-            Ok(s) => s,
-            Err(e) => {
-                log::warn!("POSP accept failed: {e}");
-                std::thread::sleep(Duration::from_millis(20));
-                continue;
-            }
-        };
-        let id = ctx.shared.next_conn.fetch_add(1, Ordering::Relaxed);
-        if let Ok(clone) = stream.try_clone() {
-            ctx.shared
-                .conns
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .insert(id, clone);
-        }
-        let conn_ctx = Arc::clone(&ctx);
-        let spawned = std::thread::Builder::new()
-            .name(format!("hostsim-posp-{id}"))
-            .spawn(move || {
-                let _ = stream.set_nodelay(true);
-                let _ = stream.set_read_timeout(Some(conn_ctx.idle));
-                serve_posp(&conn_ctx, stream);
-                conn_ctx
-                    .shared
-                    .conns
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .remove(&id);
-            });
-        match spawned {
-            Ok(handle) => {
-                let mut workers = ctx
-                    .shared
-                    .workers
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner);
-                // Finished threads need no join; keep the list short.
-                workers.retain(|h| !h.is_finished());
-                workers.push(handle);
-            }
-            Err(e) => log::error!("cannot start a connection thread: {e}"),
-        }
-    }
-}
-
-fn serve_posp(ctx: &ServerCtx, mut stream: TcpStream) {
-    loop {
-        let body = match read_frame(&mut stream, 2, ctx.max_frame) {
-            Ok(b) => b,
-            Err(FrameReadError::Closed) => return,
-            Err(e) => {
-                if !ctx.shared.stopping() {
-                    log::info!("POSP connection dropped: {e}");
-                }
-                return;
-            }
-        };
-        if ctx.shared.stopping() {
-            return;
-        }
-        match posp_exchange(ctx, &body) {
-            Delivery::Frames { frames, delay_ms } => {
-                pause(&ctx.shared, delay_ms);
-                for f in frames {
-                    if stream.write_all(&f).and_then(|()| stream.flush()).is_err() {
-                        return;
-                    }
-                }
-            }
-            Delivery::Close | Delivery::Status(_) => {
-                let _ = stream.shutdown(Shutdown::Both);
-                return;
-            }
-        }
     }
 }

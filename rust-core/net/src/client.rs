@@ -12,10 +12,13 @@ use crate::error::{self, ConfigError, ExchangeError, Garble, NoAnswerKind, NotSe
 use crate::frame_io::{self, FrameReadError};
 use crate::http::{HttpClients, Request, Response};
 use crate::tls::{pinned_client_config, trust_nothing};
-use std::io::{self, Read, Write};
+use std::io::{self, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// The first read of an answer asks for this much: a POSP answer is a few hundred bytes.
+const ANSWER_READ: usize = 2048;
 
 /// A socket whose every read and write waits at most until the exchange deadline.
 struct DeadlineStream {
@@ -205,7 +208,9 @@ impl Transport {
                 conn.write_all(&frame)
                     .and_then(|()| conn.flush())
                     .map_err(|e| ExchangeError::NoAnswer(error::after_send(&e)))?;
-                frame_io::read_frame(&mut conn, prefix_len, max).map_err(|e| {
+                // Buffered: the answer's length prefix and body usually come in one read.
+                let mut answer = BufReader::with_capacity(ANSWER_READ, conn);
+                frame_io::read_frame(&mut answer, prefix_len, max).map_err(|e| {
                     ExchangeError::NoAnswer(match e {
                         FrameReadError::Io(io) => error::after_send(&io),
                         FrameReadError::Closed | FrameReadError::Truncated { .. } => {
