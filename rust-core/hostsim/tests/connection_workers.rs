@@ -45,9 +45,10 @@ fn connection_workers_are_reused_and_end_with_the_host() {
     let (host, _c) = start_host();
     let mut t = Term::tcp(&host, "62969002");
     t.sign_in();
-    let settle = || std::thread::sleep(Duration::from_millis(50));
+    // Time for a worker to see the terminal's close and wait in accept again.
+    let settle = || std::thread::sleep(Duration::from_millis(200));
     // One connection after another: the same two workers serve them all, one serving and one
-    // waiting in accept (a thread per connection would show a new name for each).
+    // waiting in accept (a thread per connection would show six names).
     let mut seen = std::collections::BTreeSet::new();
     for _ in 0..6 {
         let s = served(&host, &mut t);
