@@ -62,6 +62,11 @@ run_variant() { # variant app-classpath
     local tests
     tests=$(cd "$out" && find . -name '*Test.class' ! -name '*$*' | sed 's|^\./||; s|\.class$||; s|/|.|g' | LC_ALL=C sort)
     [ -n "$tests" ] || fail "kotlinc $v tests produced no test classes"
+    # While developing: UNIPOS_APP_TESTS="PayActivityTest PaymentServiceTest" runs only those classes.
+    if [ -n "${UNIPOS_APP_TESTS:-}" ]; then
+        tests=$(for t in $tests; do for w in $UNIPOS_APP_TESTS; do if [ "${t##*.}" = "$w" ]; then echo "$t"; fi; done; done)
+        [ -n "$tests" ] || { say "$v: no class of UNIPOS_APP_TESTS here, skipped"; return 0; }
+    fi
     cp -r android/app/src/test/resources/. "$out/" 2>/dev/null || true
     # What AGP's isIncludeAndroidResources gives Robolectric: the merged manifest and the linked
     # resources of the variant, so tests see the app's real strings, manifest and targetSdk.

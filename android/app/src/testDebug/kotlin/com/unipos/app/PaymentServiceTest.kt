@@ -155,7 +155,10 @@ class PaymentServiceTest {
         val requestId = id("svc-qr-cancel")
         // Amounts ending in 99 fen: the simulated customer never pays; the code would stay 120 s.
         service.startTransaction(Requests.sale(requestId, 1_299, com.unipos.sdk.PayMethod.QR_SHOW))
-        waitFor { client.progress.any { it.first == requestId && it.second == ProgressStage.SHOWING_QR_CODE } }
+        // Cancel after the engine's first query (5 s in): the wait goes on while it queries, and so
+        // does the right to cancel (a query once turned the stage into RESOLVING, and cancel into 1016).
+        waitFor { client.progress.count { it.first == requestId && it.second == ProgressStage.SHOWING_QR_CODE } >= 2 }
+        assertEquals(ProgressStage.SHOWING_QR_CODE, client.progress.last { it.first == requestId }.second)
         val pressed = System.currentTimeMillis()
         assertEquals(ErrorCodes.OK, service.cancel(requestId))
         val r = client.awaitResult()

@@ -201,8 +201,15 @@ class ResultMapper(
     }
 
     companion object {
-        /** The contract's progress stage of an engine event; null = not worth telling the caller. */
-        fun stageOf(e: ProgressEvent): Int? = when (e) {
+        /** The stages in which the customer is still deciding: the engine's queries there are the wait itself. */
+        private val WAITING_ON_CUSTOMER = setOf(ProgressStage.SHOWING_QR_CODE, ProgressStage.WAITING_FOR_CUSTOMER)
+
+        /**
+         * The contract's progress stage of an engine event, given the job's [current] stage; null =
+         * not worth telling the caller. A query while a shown code waits or the customer confirms
+         * keeps that stage: the wait goes on (and so does the caller's right to cancel it).
+         */
+        fun stageOf(e: ProgressEvent, current: Int = ProgressStage.ACCEPTED): Int? = when (e) {
             is ProgressEvent.WaitingForCard -> ProgressStage.WAITING_FOR_CARD
             is ProgressEvent.WaitingForPin -> ProgressStage.WAITING_FOR_PIN
             is ProgressEvent.Sending, is ProgressEvent.SendingAdvices, is ProgressEvent.Settlement,
@@ -212,6 +219,7 @@ class ResultMapper(
             is ProgressEvent.Printing -> ProgressStage.PRINTING
             is ProgressEvent.Qr -> when {
                 e.step.contains("password") -> ProgressStage.WAITING_FOR_CUSTOMER
+                e.step.contains("querying") && current in WAITING_ON_CUSTOMER -> current
                 e.step.contains("querying") || e.step.contains("revers") || e.step.contains("closing") -> ProgressStage.RESOLVING
                 else -> ProgressStage.ONLINE
             }

@@ -279,7 +279,7 @@ class TransactionDispatcher(
     private fun onEngineProgress(event: ProgressEvent) {
         listeners.forEach { it.onEngineEvent(event) }
         val job = synchronized(lock) { running }
-        val stage = ResultMapper.stageOf(event)
+        val stage = ResultMapper.stageOf(event, job?.stage ?: ProgressStage.ACCEPTED)
         val text = ResultMapper.describe(event)
         if (job == null || stage == null) {
             listeners.forEach { it.onProgress(SYSTEM_SCOPE, "", stage ?: 0, text) }
