@@ -77,7 +77,10 @@ run_variant() { # variant app-classpath
     say "JUnit ($v): $(echo $tests | wc -w) classes (Robolectric $UNIPOS_ROBOLECTRIC_VERSION, offline)"
     set +e
     # shellcheck disable=SC2086
-    java $UNIPOS_ROBOLECTRIC_JVM_ARGS -Djna.library.path="$(dirname "$AH_LIB")" \
+    # Every class in one Robolectric sandbox (native graphics for all, as the pictures need): the
+    # core's uniffi callback tables (key wrapper, log sink) are process-wide, and a second sandbox's
+    # class loader leaves them pointing at the first one's handles ("UniffiHandleMap: Invalid handle").
+    java $UNIPOS_ROBOLECTRIC_JVM_ARGS -Drobolectric.graphicsMode=NATIVE -Djna.library.path="$(dirname "$AH_LIB")" \
         -Dunipos.posp="$POSP" -Dunipos.admin="$ADMIN" -Dunipos.tmp="$B/tmp/$v" \
         -Dunipos.https="$HTTPS" -Dunipos.ca="$B/hostsim-ca.pem" -Dunipos.src="$ROOT/android/app/src/main" \
         -Dunipos.screens.out="$B/screens" -Dunipos.screens.ref="$ROOT/docs/screens" \

@@ -96,6 +96,9 @@ android {
         // provides both; under Gradle set them the same way.
         unitTests.all {
             it.systemProperty("jna.library.path", rootDir.resolve("../target/debug").absolutePath)
+            // One Robolectric sandbox for every class (as scripts/test-android-app.sh): the core's
+            // uniffi callback tables are process-wide and a second sandbox's class loader breaks them.
+            it.systemProperty("robolectric.graphicsMode", "NATIVE")
             it.systemProperty("unipos.posp", System.getProperty("unipos.posp") ?: "127.0.0.1:5000")
             it.systemProperty("unipos.admin", System.getProperty("unipos.admin") ?: "127.0.0.1:5080")
         }

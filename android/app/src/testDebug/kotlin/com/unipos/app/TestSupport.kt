@@ -96,20 +96,23 @@ object Merchant {
     val SECOND_DIGEST: String = AndroidCallerVerifier.sha256(SECOND_CERT.toByteArray())
     val GRANTED_DIGEST: String = AndroidCallerVerifier.sha256(GRANTED_CERT.toByteArray())
 
+    /** The allow-listed app's name as a launcher shows it (the pay Intent's screen names it). */
+    const val LABEL = "好邻居收银台"
+
     fun install(context: Context) {
-        installOne(context, PACKAGE, UID, CERT)
+        installOne(context, PACKAGE, UID, CERT, LABEL)
         installOne(context, OTHER_PACKAGE, OTHER_UID, OTHER_CERT)
         installOne(context, SECOND_PACKAGE, SECOND_UID, SECOND_CERT)
         installOne(context, GRANTED_PACKAGE, GRANTED_UID, GRANTED_CERT)
     }
 
-    private fun installOne(context: Context, pkg: String, uid: Int, cert: Signature) {
+    private fun installOne(context: Context, pkg: String, uid: Int, cert: Signature, label: String? = null) {
         val pm = shadowOf(context.packageManager)
         val signing = Shadow.newInstanceOf(SigningInfo::class.java)
         (Shadow.extract(signing) as ShadowSigningInfo).setSignatures(arrayOf(cert))
         pm.installPackage(PackageInfo().apply {
             packageName = pkg
-            applicationInfo = ApplicationInfo().apply { packageName = pkg; this.uid = uid }
+            applicationInfo = ApplicationInfo().apply { packageName = pkg; this.uid = uid; nonLocalizedLabel = label }
             @Suppress("DEPRECATION")
             signatures = arrayOf(cert)
             signingInfo = signing

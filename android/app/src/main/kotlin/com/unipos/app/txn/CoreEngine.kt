@@ -41,6 +41,7 @@ class CoreEngine(
     @Volatile private var core: PosCore? = null
     @Volatile private var progress: ((ProgressEvent) -> Unit)? = null
     @Volatile private var qrCode: ((String, String, ByteArray) -> Unit)? = null
+    @Volatile private var chooser: PayMethodChooser? = null
 
     private fun core(): PosCore = core ?: synchronized(this) {
         core ?: PosCore.open(config, dbPath, receipts.wrap(hardware.devices()), keyWrapper).getOrThrow().also { c ->
@@ -150,7 +151,10 @@ class CoreEngine(
     private suspend fun sale(c: PosCore, session: CallerSession, s: CoreCommand.Sale, merchant: MerchantFields, orderNo: String?): EngineResult {
         val method: Int? = when {
             s.paymentCode != null -> PayMethod.QR_SCAN
-            s.payMethod == PayMethod.CHOOSE -> hardware.choosePayMethod(s.amount)
+            // A screen showing this request asks the cashier; without one, the vendor's chooser.
+            s.payMethod == PayMethod.CHOOSE -> chooser?.choose(s.requestId, s.amount).let { onScreen ->
+                if (onScreen != null) onScreen.method else hardware.choosePayMethod(s.amount)
+            }
             else -> s.payMethod
         }
         val order = ScopedRequests.businessOrder(s, orderNo)
@@ -217,6 +221,7 @@ class CoreEngine(
     override fun setProgressListener(listener: ((ProgressEvent) -> Unit)?) { progress = listener }
 
     override fun setQrCodeListener(listener: ((String, String, ByteArray) -> Unit)?) { qrCode = listener }
+    override fun setPayMethodChooser(chooser: PayMethodChooser?) { this.chooser = chooser }
 
     override fun close() { core?.close(); core = null }
 

@@ -37,6 +37,7 @@ class UnavailableEngine(private val code: Int, private val message: String) : Pa
 class SwitchableEngine(@Volatile private var current: PaymentEngine) : PaymentEngine {
     @Volatile private var progress: ((ProgressEvent) -> Unit)? = null
     @Volatile private var qr: ((String, String, ByteArray) -> Unit)? = null
+    @Volatile private var chooser: PayMethodChooser? = null
 
     val engine: PaymentEngine get() = current
 
@@ -45,9 +46,11 @@ class SwitchableEngine(@Volatile private var current: PaymentEngine) : PaymentEn
         val old = current
         next.setProgressListener(progress)
         next.setQrCodeListener(qr)
+        next.setPayMethodChooser(chooser)
         current = next
         old.setProgressListener(null)
         old.setQrCodeListener(null)
+        old.setPayMethodChooser(null)
         return old
     }
 
@@ -66,6 +69,7 @@ class SwitchableEngine(@Volatile private var current: PaymentEngine) : PaymentEn
     override fun cancelWait() = current.cancelWait()
     override fun setProgressListener(listener: ((ProgressEvent) -> Unit)?) { progress = listener; current.setProgressListener(listener) }
     override fun setQrCodeListener(listener: ((String, String, ByteArray) -> Unit)?) { qr = listener; current.setQrCodeListener(listener) }
+    override fun setPayMethodChooser(chooser: PayMethodChooser?) { this.chooser = chooser; current.setPayMethodChooser(chooser) }
     override fun close() = current.close()
 }
 
@@ -101,5 +105,6 @@ class OffMainThreadEngine(private val inner: PaymentEngine) : PaymentEngine {
     override fun cancelWait() = inner.cancelWait()        // any thread, no I/O
     override fun setProgressListener(listener: ((ProgressEvent) -> Unit)?) = inner.setProgressListener(listener)
     override fun setQrCodeListener(listener: ((String, String, ByteArray) -> Unit)?) = inner.setQrCodeListener(listener)
+    override fun setPayMethodChooser(chooser: PayMethodChooser?) = inner.setPayMethodChooser(chooser)
     override fun close() { MainThreadPolicy.check("engine close"); inner.close() }
 }

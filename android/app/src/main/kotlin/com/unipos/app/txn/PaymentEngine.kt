@@ -83,4 +83,16 @@ interface PaymentEngine {
 
     /** Called when a dynamic QR code must be shown to the customer (QR_SHOW sales). */
     fun setQrCodeListener(listener: ((requestId: String, codeUrl: String, png: ByteArray) -> Unit)?)
+
+    /** Who asks the cashier how a CHOOSE sale is paid, before the vendor's own chooser. */
+    fun setPayMethodChooser(chooser: PayMethodChooser?) {}
 }
+
+/** Asks the cashier on a screen how a CHOOSE sale is paid (blocking, on the dispatcher's worker). */
+fun interface PayMethodChooser {
+    /** null: no screen asks (the vendor hardware's chooser does); else the answer. */
+    fun choose(requestId: String, amountFen: Long): PayChoice?
+}
+
+/** The cashier's answer: a [com.unipos.sdk.PayMethod], or null when the cashier cancelled. */
+data class PayChoice(val method: Int?)

@@ -14,12 +14,14 @@ import com.unipos.sdk.TransResult
 import com.unipos.sdk.TransState
 import com.unipos.sdk.UniPos
 import java.util.concurrent.Callable
+import java.util.concurrent.CompletableFuture
 import java.util.concurrent.CopyOnWriteArrayList
 import java.util.concurrent.ExecutorService
 import java.util.concurrent.Executors
 import java.util.concurrent.Future
 import java.util.concurrent.ScheduledExecutorService
 import java.util.concurrent.TimeUnit
+import java.util.concurrent.TimeoutException
 
 /**
  * One transaction at a time for the whole terminal (cashier screens and every third-party app).
@@ -47,6 +49,11 @@ class TransactionDispatcher(
     interface Listener {
         /** [scope] is [SYSTEM_SCOPE] for startup and other work no caller asked for. */
         fun onProgress(scope: String, requestId: String, stage: Int, message: String) {}
+        /**
+         * A CHOOSE sale of [scope]'s [requestId] needs the cashier's choice: return true to ask on
+         * your screen and call [answer] once (a PayMethod, or null when the cashier cancels).
+         */
+        fun onChoosePayMethod(scope: String, requestId: String, amountFen: Long, answer: (Int?) -> Unit): Boolean = false
         fun onResult(scope: String, result: TransResult) {}
         /** A QR_SHOW sale's code: show [png] (the cashier screen / pay Activity) until the result arrives. */
         fun onQrCode(scope: String, requestId: String, codeUrl: String, png: ByteArray) {}
@@ -60,6 +67,8 @@ class TransactionDispatcher(
 
     private class Running(val caller: AppCaller, val info: RequestInfo) {
         @Volatile var stage = ProgressStage.ACCEPTED
+        /** The cashier's choice a screen is asking for (a CHOOSE sale); a cancel answers it. */
+        @Volatile var choice: CompletableFuture<Int?>? = null
         val scope get() = caller.scope
         val key get() = caller.scope to info.requestId
     }
@@ -88,6 +97,26 @@ class TransactionDispatcher(
                 listeners.forEach { it.onProgress(scope, id, ProgressStage.SHOWING_QR_CODE, "scan the code to pay") }
                 listeners.forEach { it.onQrCode(scope, id, url, png) }
             }
+        }
+        engine.setPayMethodChooser(::chooseOnScreen)
+    }
+
+    /** The pay method of the running CHOOSE sale, asked on a listener's screen; null = no screen asks. */
+    private fun chooseOnScreen(engineId: String, amountFen: Long): PayChoice? {
+        val job = synchronized(lock) { running }?.takeIf { it.info.requestId == engineId } ?: return null
+        val answer = CompletableFuture<Int?>()
+        job.choice = answer
+        try {
+            val asked = listeners.any { it.onChoosePayMethod(job.scope, job.info.requestId, amountFen) { m -> answer.complete(m) } }
+            if (!asked) return null
+            return PayChoice(answer.get(CHOOSE_WAIT_MS, TimeUnit.MILLISECONDS))
+        } catch (e: TimeoutException) {
+            return PayChoice(null)
+        } catch (e: InterruptedException) {
+            Thread.currentThread().interrupt()
+            return PayChoice(null)
+        } finally {
+            job.choice = null
         }
     }
 
@@ -176,7 +205,9 @@ class TransactionDispatcher(
         synchronized(lock) {
             val job = running
             if (requestId != null && job != null && job.key == (caller.scope to requestId)) {
-                if (job.stage !in CANCELLABLE) return ErrorCodes.CANCEL_NOT_ALLOWED
+                // Still choosing how to pay: nothing has started.
+                job.choice?.let { it.complete(null); return ErrorCodes.OK }
+                if (!isCancellable(job.stage)) return ErrorCodes.CANCEL_NOT_ALLOWED
                 engine.cancelWait()
                 return ErrorCodes.OK
             }
@@ -218,10 +249,13 @@ class TransactionDispatcher(
     override fun close() {
         resolver.shutdownNow()
         starter.shutdown()
+        // A choice still asked for will not come: the sale is cancelled, nothing has started.
+        synchronized(lock) { running }?.choice?.complete(null)
         worker.shutdown()
         worker.awaitTermination(5, TimeUnit.SECONDS)
         engine.setProgressListener(null)
         engine.setQrCodeListener(null)
+        engine.setPayMethodChooser(null)
     }
 
     // ---- worker side -------------------------------------------------------------------------------
@@ -303,10 +337,16 @@ class TransactionDispatcher(
     companion object {
         const val SYSTEM_SCOPE = "system"
 
+        /** How long a screen may take to answer how a CHOOSE sale is paid; then it is cancelled. */
+        const val CHOOSE_WAIT_MS = 120_000L
+
         /** The stages in which a caller's cancel reaches the engine (see [cancel]). */
         private val CANCELLABLE = setOf(
             ProgressStage.WAITING_FOR_CARD, ProgressStage.WAITING_FOR_PAYMENT_CODE,
             ProgressStage.SHOWING_QR_CODE, ProgressStage.WAITING_FOR_CUSTOMER,
         )
+
+        /** Whether [cancel] passes a cancel on in [stage] (a [ProgressStage]); screens offer Cancel only then. */
+        fun isCancellable(stage: Int): Boolean = stage in CANCELLABLE
     }
 }

@@ -1,9 +1,7 @@
 package com.unipos.app.ui
 
-import android.view.Gravity
 import android.view.View
 import android.view.ViewGroup
-import android.widget.FrameLayout
 import android.widget.LinearLayout
 import com.unipos.app.R
 import com.unipos.app.UniPosApplication
@@ -99,22 +97,14 @@ class Navigator(val activity: android.app.Activity, val live: Boolean = true) {
         activity.setContentView(root)
     }
 
-    private fun bar(s: Screen): View = FrameLayout(activity).apply {
-        setBackgroundColor(ui.color(R.color.brand))
-        val pad = ui.px(R.dimen.gap)
-        setPadding(pad, 0, pad, 0)
-        val title = ui.label(s.title, size = R.dimen.text_title, color = R.color.text_on_brand, bold = true)
-        val canBack = stack.size > 1 && s.canGoBack
-        if (canBack) {
-            addView(ui.buttonText(ui.str(R.string.action_back), Look.PRIMARY) { back() }.apply {
+    private fun bar(s: Screen): View {
+        val back = if (stack.size > 1 && s.canGoBack) {
+            ui.buttonText(ui.str(R.string.action_back), Look.PRIMARY) { back() }.apply {
                 setPadding(0, 0, 0, 0)
                 minWidth = ui.px(R.dimen.touch_min)
-            }, FrameLayout.LayoutParams(ViewGroup.LayoutParams.WRAP_CONTENT, ui.px(R.dimen.touch_min), Gravity.START or Gravity.CENTER_VERTICAL))
-        }
-        addView(title, FrameLayout.LayoutParams(ViewGroup.LayoutParams.WRAP_CONTENT, ViewGroup.LayoutParams.WRAP_CONTENT, Gravity.CENTER))
-        operator?.let { op ->
-            addView(ui.label(R.string.bar_operator, op, size = R.dimen.text_small, color = R.color.text_on_brand),
-                FrameLayout.LayoutParams(ViewGroup.LayoutParams.WRAP_CONTENT, ViewGroup.LayoutParams.WRAP_CONTENT, Gravity.END or Gravity.CENTER_VERTICAL))
-        }
+            }
+        } else null
+        val op = operator?.let { ui.label(R.string.bar_operator, it, size = R.dimen.text_small, color = R.color.text_on_brand) }
+        return ui.bar(ui.str(s.title), back, op)
     }
 }

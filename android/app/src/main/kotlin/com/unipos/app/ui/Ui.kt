@@ -13,6 +13,7 @@ import android.view.View
 import android.view.ViewGroup
 import android.widget.Button
 import android.widget.EditText
+import android.widget.FrameLayout
 import android.widget.Switch
 import android.widget.LinearLayout
 import android.widget.ScrollView
@@ -140,6 +141,17 @@ class Ui(val activity: Activity) {
         setTextSize(TypedValue.COMPLEX_UNIT_PX, res.getDimension(R.dimen.text_body))
         setTextColor(color(R.color.text))
         setTypeface(typeface, Typeface.BOLD) // as the titles of the other settings
+    }
+
+    /** The brand-coloured bar over a screen: [title] centred, [start] (back) and [end] (operator) beside it. */
+    fun bar(title: CharSequence, start: View? = null, end: View? = null): View = FrameLayout(activity).apply {
+        setBackgroundColor(color(R.color.brand))
+        val pad = px(R.dimen.gap)
+        setPadding(pad, 0, pad, 0)
+        start?.let { addView(it, FrameLayout.LayoutParams(ViewGroup.LayoutParams.WRAP_CONTENT, px(R.dimen.touch_min), Gravity.START or Gravity.CENTER_VERTICAL)) }
+        addView(text(title, size = R.dimen.text_title, color = R.color.text_on_brand, bold = true),
+            FrameLayout.LayoutParams(ViewGroup.LayoutParams.WRAP_CONTENT, ViewGroup.LayoutParams.WRAP_CONTENT, Gravity.CENTER))
+        end?.let { addView(it, FrameLayout.LayoutParams(ViewGroup.LayoutParams.WRAP_CONTENT, ViewGroup.LayoutParams.WRAP_CONTENT, Gravity.END or Gravity.CENTER_VERTICAL)) }
     }
 
     /** [content] scrolling, padded. */
