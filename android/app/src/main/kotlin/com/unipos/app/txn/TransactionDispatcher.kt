@@ -165,8 +165,9 @@ class TransactionDispatcher(
             running = job
         }
         val fields = ReceiptFields(request.orderNo?.takeIf { it.isNotEmpty() }, request.receiptRemark?.takeIf { it.isNotEmpty() }, request.printMode)
-        worker.execute { execute(job, command, fields) }
+        // ACCEPTED first: told after the worker started, it could arrive after the job's own stages.
         listeners.forEach { it.onProgress(caller.scope, id, ProgressStage.ACCEPTED, "accepted") }
+        worker.execute { execute(job, command, fields) }
         return startResult(id, ErrorCodes.OK, "accepted")
     }
 
