@@ -225,6 +225,8 @@ class UniPosClient @JvmOverloads constructor(
      *  - SERVICE_DIED: the call may or may not have arrived; the client recovers it by query when
      *    the connection is back and then calls [Listener.onResult];
      *  - any other code: rejected before anything started; nothing was charged.
+     * The id is committed to SharedPreferences on the calling thread before the call (durable
+     * before anything can be charged): under a StrictMode disk-write policy, call it off the main thread.
      */
     fun payOrRecover(request: TransRequest): StartResult {
         val id = request.requestId
