@@ -35,7 +35,7 @@ class PayActivity : Activity(), TransactionDispatcher.Listener {
     @Volatile private var requestId: String? = null
     /** The dispatcher waits for the cashier's pay method (a CHOOSE sale); answered once. */
     @Volatile private var pendingChoice: ((Int?) -> Unit)? = null
-    private var finished = false
+    @Volatile private var finished = false
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)

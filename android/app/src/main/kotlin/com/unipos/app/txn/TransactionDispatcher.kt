@@ -105,10 +105,11 @@ class TransactionDispatcher(
     private fun chooseOnScreen(engineId: String, amountFen: Long): PayChoice? {
         val job = synchronized(lock) { running }?.takeIf { it.info.requestId == engineId } ?: return null
         val answer = CompletableFuture<Int?>()
+        val asked = listeners.any { it.onChoosePayMethod(job.scope, job.info.requestId, amountFen) { m -> answer.complete(m) } }
+        if (!asked) return null
+        // Only once a screen asks may a caller's cancel answer it (else the vendor's chooser runs).
         job.choice = answer
         try {
-            val asked = listeners.any { it.onChoosePayMethod(job.scope, job.info.requestId, amountFen) { m -> answer.complete(m) } }
-            if (!asked) return null
             return PayChoice(answer.get(CHOOSE_WAIT_MS, TimeUnit.MILLISECONDS))
         } catch (e: TimeoutException) {
             return PayChoice(null)
@@ -197,7 +198,8 @@ class TransactionDispatcher(
     fun cancel(scope: String, requestId: String?): Int = cancel(callerOf(scope), requestId)
 
     /**
-     * Allowed only while the terminal waits for the customer: for a card or a payment code (nothing
+     * Allowed while a screen asks the cashier how a CHOOSE sale is paid (nothing started), and
+     * while the terminal waits for the customer: for a card or a payment code (nothing
      * sent yet), while a shown code waits to be paid (the engine closes it), or while the customer
      * confirms a scanned code (the engine reverses it when the wallet allows). Otherwise the host
      * may have it: [ErrorCodes.CANCEL_NOT_ALLOWED].
