@@ -47,7 +47,10 @@ pub fn handle(posp: &PospHost, faults: &Faults, gateway: &Gateway, req: &Request
         ("GET", ["admin", "health"]) => ok(json!({ "ok": true, "seed": posp.seed() })),
         ("GET", ["admin", "faults"]) => to_json(&faults.list()),
         ("POST", ["admin", "faults"]) => match serde_json::from_slice::<FaultRule>(&req.body) {
-            Ok(rule) => ok(json!({ "id": faults.add(rule) })),
+            Ok(rule) => match rule.action.validate() {
+                Ok(()) => ok(json!({ "id": faults.add(rule) })),
+                Err(e) => error(400, &format!("bad fault rule: {e}")),
+            },
             Err(e) => error(400, &format!("bad fault rule: {e}")),
         },
         ("DELETE", ["admin", "faults"]) => {

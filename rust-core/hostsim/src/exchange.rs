@@ -148,6 +148,29 @@ pub(crate) fn posp_exchange(ctx: &ServerCtx, body: &[u8]) -> Delivery {
             send(vec![reply.frame], 0)
         }
         FaultAction::HttpStatus { status } => Delivery::Status(status),
+        FaultAction::Rewrite { fields } => {
+            let reply = ctx.posp.process(&req);
+            let Some(mut answer) = reply.answer else {
+                // A format-error reply has no parts to edit: it goes out as it is.
+                return send(vec![reply.frame], 0);
+            };
+            let edited = fields
+                .iter()
+                .try_for_each(|edit| edit.apply(&mut answer.msg))
+                .and_then(|()| {
+                    answer
+                        .encode()
+                        .ok_or_else(|| "the edited answer does not pack".to_owned())
+                });
+            match edited {
+                Ok(frame) => send(vec![frame], 0),
+                Err(why) => {
+                    // Only a rule added from code without `validate` gets here.
+                    log::warn!("rewrite fault not carried out, closing the connection: {why}");
+                    Delivery::Close
+                }
+            }
+        }
     }
 }
 

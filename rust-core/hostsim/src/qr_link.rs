@@ -50,7 +50,8 @@ pub(crate) fn route(gateway: &Gateway, faults: &Faults, req: &Request) -> QrDeli
             FaultAction::BadMac
             | FaultAction::RespondWith { .. }
             | FaultAction::StaleTrace
-            | FaultAction::LoseRecord,
+            | FaultAction::LoseRecord
+            | FaultAction::Rewrite { .. },
         ) => respond(gateway.handle(req), 0),
     }
 }

@@ -7,7 +7,7 @@ use common::*;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
-use unipos_hostsim::faults::{FaultAction, FaultRule};
+use unipos_hostsim::faults::{FaultAction, FaultRule, FieldEdit};
 use unipos_hostsim::test_cards as cards;
 use unipos_iso8583::cup::{ProcessingRequirement, TransactionType};
 use unipos_iso8583::FrameLayout;
@@ -127,6 +127,38 @@ fn delay_garble_bad_mac_code_stale_and_nth() {
 }
 
 #[test]
+fn rewrite_changes_fields_of_a_processed_answer_and_macs_it_again() {
+    let (host, _c) = start_host();
+    let mut t = Term::tcp(&host, "62969002");
+    t.sign_in();
+    let before = host.card(cards::DEBIT_IC).unwrap().available;
+    let action = FaultAction::Rewrite {
+        fields: vec![
+            FieldEdit::set(4, "000000000001"),
+            FieldEdit::set(39, "05"),
+            FieldEdit::remove(38),
+        ],
+    };
+    action.validate().unwrap();
+    let id = host.faults().add(FaultRule::posp("0200", action).once());
+    let m = sale_msg(&mut t, 100);
+    let a = t.send(&m);
+    assert_eq!(host.faults().fired(id), Some(1));
+    assert_eq!(a.mac_ok, Some(true), "MAC'd again after the edit");
+    assert_eq!((a.code(), a.msg.text(4)), ("05", Some("000000000001")));
+    assert!(!a.msg.has(38));
+    assert_eq!(a.msg.text(11), m.text(11), "the rest stays");
+    assert_eq!(
+        host.card(cards::DEBIT_IC).unwrap().available,
+        before - 100,
+        "processed as sent: only the answer lies"
+    );
+    // Once: the next answer is the host's own.
+    let m = sale_msg(&mut t, 100);
+    assert_eq!(t.send(&m).code(), "00");
+}
+
+#[test]
 fn duplicate_answers_arrive_twice_on_a_persistent_connection() {
     let (host, _c) = start_host();
     let mut t = Term::tcp(&host, "62969002");
@@ -212,6 +244,15 @@ fn admin_api_drives_faults_and_reads_the_ledger() {
     );
     assert_eq!(status, 200, "{body}");
     let id = body["id"].as_u64().unwrap();
+    // A rewrite its field cannot carry is refused with the field's name, and not added.
+    let (status, body) = call(
+        &api,
+        "POST",
+        "/admin/faults",
+        r#"{"mti": "0200", "action": {"type": "rewrite", "fields": [{"field": 4, "text": "12.50"}]}}"#,
+    );
+    assert_eq!(status, 400, "{body}");
+    assert!(body.to_string().contains("field 4"), "{body}");
 
     let mut t = Term::tcp(&host, "62969002");
     t.sign_in();

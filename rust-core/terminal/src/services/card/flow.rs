@@ -6,7 +6,7 @@ use super::CardDone;
 use crate::context::Ctx;
 use crate::error::{EngineError, RuleViolation};
 use crate::hardware::{CardData, CardPrompt, CardRead, EmvIssuerResponse, EmvRequest, PinEntry};
-use crate::link::posp::{Answer, LinkError};
+use crate::link::posp::{Answer, LinkError, NoAnswerReason};
 use crate::model::response_codes;
 use crate::model::{
     AnswerFields, Begun, NewTxn, OriginalEffect, Outcome, Progress, TxnKind, TxnRecord, TxnState,
@@ -227,6 +227,36 @@ pub(super) fn run(ctx: &mut Ctx, plan: TxnPlan) -> Result<CardDone, EngineError>
     finish(ctx, plan, row, result, icc.is_some())
 }
 
+/// An approval must be about the amount sent (field 4): the same amount, or for a partial
+/// approval (`10`) more than nothing and less than that. An answer that contradicts its
+/// request is a host error or an answer to something else: it is handled like an unusable
+/// answer (reversed with `06`), never booked. Declines and requests without an amount (a
+/// balance inquiry) are not checked; an approval that leaves field 4 out is for the amount sent.
+fn answer_amount_fits(sent: Option<u64>, answer: Answer) -> Result<Answer, LinkError> {
+    let code = answer.response_code();
+    let Some(sent) = sent.filter(|_| response_codes::is_approval(code)) else {
+        return Ok(answer);
+    };
+    let answered = answer.message.number(4);
+    let fits = match (code, answered) {
+        ("10", Some(part)) => part > 0 && part < sent,
+        ("10", None) => false,
+        (_, Some(amount)) => amount == sent,
+        (_, None) => true,
+    };
+    if fits {
+        return Ok(answer);
+    }
+    let named = answered.map_or_else(|| "no amount".to_owned(), crate::receipt::yuan);
+    Err(LinkError::NoAnswer {
+        reason: NoAnswerReason::Other,
+        detail: format!(
+            "the host's approval ({code}) is for {named}, the request for {}: it does not fit",
+            crate::receipt::yuan(sent)
+        ),
+    })
+}
+
 fn finish(
     ctx: &mut Ctx,
     plan: TxnPlan,
@@ -236,6 +266,8 @@ fn finish(
 ) -> Result<CardDone, EngineError> {
     crate::crash::point("after_receive");
     let now = ctx.now();
+    let sent_amount = row.request_fields.get(&4).and_then(|a| a.parse().ok());
+    let result = result.and_then(|answer| answer_amount_fits(sent_amount, answer));
     let answer = match result {
         Ok(a) => a,
         Err(LinkError::NotSent(detail)) => {
@@ -271,18 +303,12 @@ fn finish(
     let msg = &answer.message;
     let code = answer.response_code().to_owned();
     let approved = response_codes::is_approval(&code);
-    let approved_amount = if approved {
-        let requested = plan.amount;
-        let answered = msg.number(4).unwrap_or(requested);
-        // Partial approval: the approved amount is what counts. Never more than asked.
-        Some(if code == "10" {
-            answered.min(requested)
-        } else {
-            requested
-        })
-    } else {
-        None
-    };
+    // Partial approval: the amount the host names (checked above: more than nothing, less than
+    // asked) is what counts.
+    let approved_amount = approved.then(|| match msg.number(4) {
+        Some(answered) if code == "10" => answered,
+        _ => plan.amount,
+    });
     let fields = AnswerFields {
         response_code: code.clone(),
         approved_amount,
