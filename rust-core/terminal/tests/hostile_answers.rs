@@ -195,8 +195,7 @@ fn held_as_charged(t: &Terminal, last4: &str) -> u64 {
 }
 
 fn run_day(day: &Day) {
-    let clock = clock();
-    let host = host(&clock);
+    let h = unstarted();
     for lie in &day.lies {
         let action = FaultAction::Rewrite {
             fields: lie.edits.clone(),
@@ -205,34 +204,20 @@ fn run_day(day: &Day) {
         if action.validate().is_err() {
             continue;
         }
-        host.faults().add(
+        h.host.faults().add(
             FaultRule::posp(lie.request, action)
                 .from_nth(lie.nth)
                 .once(),
         );
     }
     if day.lose_a_sale {
-        host.faults().add(
-            FaultRule::posp("0200", unipos_hostsim::faults::FaultAction::NoAnswer)
+        h.host.faults().add(
+            FaultRule::posp("0200", FaultAction::NoAnswer)
                 .with_processing_code("000000")
                 .from_nth(2)
                 .once(),
         );
     }
-    let dir = tempfile::tempdir().unwrap();
-    let mut holder = unipos_terminal::hardware::sim::SimCardholder::new();
-    holder.card_wait = std::time::Duration::from_secs(2);
-    let config = terminal_config(&host);
-    let (terminal, security) = open_terminal(config.clone(), dir.path(), &clock, &holder);
-    let h = Harness {
-        host,
-        terminal,
-        holder,
-        clock,
-        dir,
-        config,
-        security,
-    };
     let before = [
         (CREDIT_MAGSTRIPE, h.available(CREDIT_MAGSTRIPE)),
         (DEBIT_IC, h.available(DEBIT_IC)),

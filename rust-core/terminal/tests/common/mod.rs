@@ -131,6 +131,13 @@ pub fn open_terminal_parts(
 }
 
 pub fn start() -> Harness {
+    let h = unstarted();
+    h.terminal.startup().unwrap();
+    h
+}
+
+/// As [`start`], without the startup (sign-in and downloads): nothing was sent yet.
+pub fn unstarted() -> Harness {
     let clock = clock();
     let host = host(&clock);
     let dir = tempfile::tempdir().unwrap();
@@ -138,7 +145,6 @@ pub fn start() -> Harness {
     holder.card_wait = Duration::from_secs(2);
     let config = terminal_config(&host);
     let (terminal, security) = open_terminal(config.clone(), dir.path(), &clock, &holder);
-    terminal.startup().unwrap();
     Harness {
         host,
         terminal,
