@@ -1,6 +1,7 @@
 //! A host that answers authentically but wrongly. The simulator's `rewrite` fault sets random
 //! fields of its MAC'd answers (values that fit each field's format, or removes fields) on the
-//! sign-in, the downloads, sales, a void, reversals, uploads and the settlement of a day.
+//! sign-in, the downloads, sales, a void, a refund, a pre-authorisation and its completion,
+//! reversals, uploads and the settlement of a day.
 //! Whatever such a host says:
 //! - the terminal never panics, and every error carries a message;
 //! - no error, cashier message or receipt carries a card number in full;
@@ -24,11 +25,12 @@ use unipos_hostsim::faults::{FaultAction, FaultRule, FieldEdit};
 use unipos_iso8583::spec::{ContentType, FieldSpec, Length};
 use unipos_terminal::hardware::sim::SimCard;
 use unipos_terminal::{
-    EngineError, Outcome, OutcomeStatus, SaleRequest, Terminal, TxnKind, VoidRequest,
+    CompletionRequest, EngineError, Outcome, OutcomeStatus, PreAuthRequest, RefundRequest,
+    SaleRequest, Terminal, TxnKind, VoidRequest,
 };
 
 /// The request types a day sends (the rule matches the request; the answer is rewritten).
-const REQUESTS: [&str; 5] = ["0800", "0200", "0400", "0320", "0500"];
+const REQUESTS: [&str; 7] = ["0800", "0100", "0200", "0220", "0400", "0320", "0500"];
 
 /// The answer fields a host fills in, and those it echoes.
 const FIELDS: [u8; 22] = [
@@ -183,15 +185,30 @@ fn sale(h: &Harness, id: &str, card: SimCard) -> Result<Outcome, EngineError> {
     })
 }
 
-/// Charged at the terminal, per card (by its last four digits): approved sales not voided.
-fn held_as_charged(t: &Terminal, last4: &str) -> u64 {
+/// Charged at the terminal, per card (by its last four digits), fen: approved sales and
+/// completions not voided, less approved refunds.
+fn held_as_charged(t: &Terminal, last4: &str) -> i64 {
     t.journal_entries(1000)
         .unwrap()
         .iter()
-        .filter(|o| o.kind == TxnKind::Sale && o.status.is_approved() && !o.voided)
+        .filter(|o| o.status.is_approved() && !o.voided)
         .filter(|o| o.masked_pan.as_deref().is_some_and(|p| p.ends_with(last4)))
-        .map(|o| o.approved_amount)
+        .map(|o| {
+            let amount = i64::try_from(o.approved_amount).unwrap();
+            match o.kind {
+                TxnKind::Sale | TxnKind::Completion => amount,
+                TxnKind::Refund => -amount,
+                _ => 0,
+            }
+        })
         .sum()
+}
+
+/// What the host holds as charged on a card: its balance spent and its credit used (holds of
+/// pre-authorisations not counted).
+fn spent_at_host(h: &Harness, pan: &str) -> i64 {
+    let card = h.host.card(pan).unwrap();
+    i64::try_from(card.credit_used).unwrap() - i64::try_from(card.balance).unwrap()
 }
 
 fn run_day(day: &Day) {
@@ -219,8 +236,8 @@ fn run_day(day: &Day) {
         );
     }
     let before = [
-        (CREDIT_MAGSTRIPE, h.available(CREDIT_MAGSTRIPE)),
-        (DEBIT_IC, h.available(DEBIT_IC)),
+        (CREDIT_MAGSTRIPE, spent_at_host(&h, CREDIT_MAGSTRIPE)),
+        (DEBIT_IC, spent_at_host(&h, DEBIT_IC)),
     ];
 
     // The day, under the lies. Any step may fail; none may panic or show a card number.
@@ -240,7 +257,41 @@ fn run_day(day: &Day) {
         }
     }
     check_outcome(&sale(&h, "sale-2", chip(DEBIT_IC)), "sale 2");
-    check_outcome(&sale(&h, "sale-3", mag(CREDIT_MAGSTRIPE)), "sale 3");
+    let third = sale(&h, "sale-3", mag(CREDIT_MAGSTRIPE));
+    check_outcome(&third, "sale 3");
+    if let Ok(o) = &third {
+        if o.status == OutcomeStatus::Approved {
+            if let Some(rrn) = o.rrn.clone() {
+                h.holder.present(mag(CREDIT_MAGSTRIPE));
+                let refund = h.terminal.refund(RefundRequest {
+                    request_id: "refund-3".into(),
+                    amount: 234,
+                    rrn,
+                    date: o.date.clone(),
+                });
+                check_outcome(&refund, "refund");
+            }
+        }
+    }
+    h.holder.present(mag(CREDIT_MAGSTRIPE));
+    let hold = h.terminal.preauth(PreAuthRequest {
+        request_id: "preauth-1".into(),
+        amount: AMOUNT,
+    });
+    check_outcome(&hold, "pre-authorisation");
+    if let Ok(o) = &hold {
+        if let (OutcomeStatus::Approved, Some(auth_code)) = (o.status, o.auth_code.clone()) {
+            h.holder.present(mag(CREDIT_MAGSTRIPE));
+            let completion = h.terminal.completion(CompletionRequest {
+                request_id: "completion-1".into(),
+                amount: 1_000,
+                auth_code,
+                date: o.date.clone(),
+                advice: false,
+            });
+            check_outcome(&completion, "completion");
+        }
+    }
     if let Err(e) = h.terminal.settle() {
         check_shown(&e.to_string(), "settlement");
     }
@@ -297,7 +348,7 @@ fn run_day(day: &Day) {
         for (pan, was) in before {
             let last4 = &pan[pan.len() - 4..];
             assert_eq!(
-                was - h.available(pan),
+                spent_at_host(&h, pan) - was,
                 held_as_charged(&h.terminal, last4),
                 "card {last4}: the host's charge and the terminal's differ"
             );
