@@ -145,6 +145,110 @@ fn unknown_terminal_merchant_and_sessions() {
     assert_eq!(t.send(&m).code(), "97");
 }
 
+/// A refusal of a request whose MAC verified is MAC'd like any other answer: the terminal
+/// takes an answer without a MAC for a forged one (reversal `A0`, new sign-in).
+#[test]
+fn refusals_of_an_authenticated_request_are_macd() {
+    let (host, _clock) = start_host();
+    let mut t = Term::tcp(&host, "62969002");
+    t.sign_in();
+    let (sale, first) = t.sale(test_cards::DEBIT_IC, 1_000, None);
+    assert_eq!(first.code(), "00");
+    let mut other = sale.clone();
+    other.set_number(4, 2_000, 12).unwrap();
+    let a = t.send(&other);
+    assert_eq!(a.code(), "94");
+    assert_eq!(a.mac_ok, Some(true), "94 answer MAC'd");
+
+    let mut m = t.financial("0200", "000000", "00", TransactionType::Sale, Some(100));
+    m.remove(60);
+    let a = t.send(&m);
+    assert_eq!(a.code(), "30");
+    assert_eq!(a.mac_ok, Some(true), "30 (field 60 missing) MAC'd");
+
+    let real_mid = t.mid.clone();
+    t.mid = "999999999999999".into();
+    let m = t.financial("0200", "000000", "00", TransactionType::Sale, Some(100));
+    let a = t.send(&m);
+    assert_eq!(a.code(), "03");
+    assert_eq!(a.mac_ok, Some(true), "03 (another merchant) MAC'd");
+    t.mid = real_mid;
+
+    // Key mode 004: a track too short to carry an encrypted block does not decrypt.
+    let mut u = Term::tcp(&host, "62969003");
+    assert_eq!(
+        u.sign_in_mode(NetworkCode::SignInDoubleKeysWithTdk).code(),
+        "00"
+    );
+    let m = u.financial("0200", "000000", "00", TransactionType::Sale, Some(100));
+    let mut m = u.with_card(m, test_cards::DEBIT_IC, None);
+    m.set(35, "6212345D3012").unwrap();
+    let a = u.send(&m);
+    assert_eq!(a.code(), "30");
+    assert_eq!(a.mac_ok, Some(true), "30 (track 2 under the TDK) MAC'd");
+}
+
+/// A pending processing requirement is in the header of every answer to the terminal,
+/// refusals included; a request from no known terminal and merchant gets none.
+#[test]
+fn refusals_carry_the_pending_requirement() {
+    let (host, _clock) = start_host();
+    let pending = ProcessingRequirement::DownloadParameters;
+    assert!(host.set_processing_requirement("62969002", pending));
+    let mut t = Term::tcp(&host, "62969002");
+    let sale = |t: &mut Term| {
+        let m = t.financial("0200", "000000", "00", TransactionType::Sale, Some(100));
+        t.with_card(m, test_cards::DEBIT_IC, None)
+    };
+
+    // 97: a MAC'd request before sign-in.
+    t.mak = Some(unipos_crypto::DesKey::from_hex("0123456789ABCDEFFEDCBA9876543210").unwrap());
+    let m = sale(&mut t);
+    let a = t.send(&m);
+    assert_eq!(a.code(), "97");
+    assert_eq!(a.header.processing_requirement(), pending, "97");
+
+    t.sign_in();
+    let good_mak = t.mak.clone();
+    t.mak = Some(unipos_crypto::DesKey::from_hex("0123456789ABCDEFFEDCBA9876543210").unwrap());
+    let m = sale(&mut t);
+    let a = t.send(&m);
+    assert_eq!(a.code(), "A0");
+    assert_eq!(a.header.processing_requirement(), pending, "A0");
+    t.mak = good_mak;
+
+    let m = sale(&mut t);
+    assert_eq!(t.send(&m).code(), "00");
+    let mut other = m.clone();
+    other.set_number(4, 200, 12).unwrap();
+    let a = t.send(&other);
+    assert_eq!(a.code(), "94");
+    assert_eq!(a.header.processing_requirement(), pending, "94");
+
+    let mut m = sale(&mut t);
+    m.remove(11);
+    let a = t.send(&m);
+    assert_eq!(a.code(), "30");
+    assert_eq!(a.header.processing_requirement(), pending, "30");
+
+    // Not attributable to the terminal: another merchant, an unknown terminal.
+    t.mid = "999999999999999".into();
+    let m = sale(&mut t);
+    let a = t.send(&m);
+    assert_eq!(a.code(), "03");
+    assert_eq!(
+        a.header.processing_requirement(),
+        ProcessingRequirement::None
+    );
+    let mut stranger = Term::tcp(&host, "99999999");
+    let a = stranger.sign_in_mode(NetworkCode::SignInDoubleKeys);
+    assert_eq!(a.code(), "03");
+    assert_eq!(
+        a.header.processing_requirement(),
+        ProcessingRequirement::None
+    );
+}
+
 fn tag(v: u32) -> Tag {
     Tag::from_u32(v).unwrap()
 }
@@ -154,8 +258,20 @@ fn downloads_parameters_ca_keys_and_aids() {
     let (host, _clock) = start_host();
     let mut t = Term::tcp(&host, "62969002");
     // Downloads need a session.
-    let m = t.management("0800", NetworkCode::ParameterDownload);
-    assert_eq!(t.send(&m).code(), "97");
+    for code in [
+        NetworkCode::ParameterDownload,
+        NetworkCode::CapkDownload,
+        NetworkCode::CapkDownloadEnd,
+        NetworkCode::AidDownload,
+        NetworkCode::AidDownloadEnd,
+    ] {
+        let m = t.management("0800", code);
+        assert_eq!(t.send(&m).code(), "97", "{code:?}");
+    }
+    for code in [NetworkCode::CapkQuery, NetworkCode::AidQuery] {
+        let m = t.management("0820", code);
+        assert_eq!(t.send(&m).code(), "97", "{code:?}");
+    }
     t.sign_in();
 
     let m = t.management("0800", NetworkCode::ParameterDownload);

@@ -252,6 +252,9 @@ pub(super) fn aid_download(ctx: &Ctx<'_>, _st: &mut HostState) -> Out {
 
 /// End of CA-key (`371`) or AID (`381`) download: clears the matching requirement.
 pub(super) fn download_end(ctx: &Ctx<'_>, st: &mut HostState) -> Out {
+    if !signed_in(ctx) {
+        return ctx.refuse("97", "download before sign-in");
+    }
     let which = if ctx.f60.network_code == 371 {
         ProcessingRequirement::DownloadCaKeys
     } else {

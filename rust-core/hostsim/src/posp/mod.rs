@@ -6,9 +6,11 @@
 //!
 //! Pipeline of a request: split the frame and decode (undecodable with a readable MTI →
 //! `30`, otherwise no answer); identify the terminal and merchant (`03`); for MAC'd MTIs
-//! (01xx–05xx, and 06xx carrying field 64) require a session (`97`) and a good MAC (`A0`,
-//! answered without MAC); detect duplicates (`94`, or the stored answer for an exact
-//! retransmission); then the transaction's own rules under the state lock.
+//! (01xx–05xx, and 06xx carrying field 64) require a session (`97`) and a good MAC (`A0`);
+//! detect duplicates (`94`, or the stored answer for an exact retransmission); then the
+//! transaction's own rules under the state lock. Every answer to a request whose MAC
+//! verified is MAC'd, refusals included; `97`, `A0` and `03` for an unknown terminal are not.
+//! Every answer to an identified terminal carries its pending processing requirement.
 
 mod answer;
 mod financial;
@@ -213,17 +215,38 @@ impl PospHost {
         let class = mti.digits()[1];
         let mac_required = matches!(class, b'1'..=b'5') || (class == b'6' && msg.has(64));
         let tid = msg.text(41).unwrap_or("");
+        let session = if mac_required {
+            self.sessions.get(tid)
+        } else {
+            None
+        };
+        // Only a request whose MAC verified gets a MAC'd answer, refusals included: the
+        // terminal takes an answer without one for a forged one, and an unverified request
+        // must not make the host MAC what it echoes.
+        let verified_mak = session.as_ref().and_then(|s| {
+            let m = mac_of(self.rules.mac, &s.mak, req.raw)?;
+            (msg.has(64) && verify_mac(&m, msg.get(64).unwrap_or_default())).then(|| s.mak.clone())
+        });
+        let profile = self.terminals.get(tid);
+        let identified =
+            profile.is_some_and(|p| msg.text(42) == Some(p.config.merchant_id.as_str()));
         let reject = |code: &str, why: &str| {
             log::info!(
                 "POSP {mti} from terminal {tid:?} trace {:?} rejected with {code}: {why}",
                 msg.text(11).unwrap_or("")
             );
-            self.simple_reply(req, code, None, 0)
+            // A pending requirement goes to the terminal in every answer attributable to it.
+            let requirement = if identified {
+                self.lock().terminals.get(tid).map_or(0, |t| t.requirement)
+            } else {
+                0
+            };
+            self.simple_reply(req, code, verified_mak.clone(), requirement)
         };
-        let Some(profile) = self.terminals.get(tid) else {
+        let Some(profile) = profile else {
             return reject("03", "unknown terminal");
         };
-        if msg.text(42) != Some(profile.config.merchant_id.as_str()) {
+        if !identified {
             return reject("03", "merchant id does not match the terminal");
         }
         let f60 = match msg.text(60).map(Field60::parse) {
@@ -239,15 +262,12 @@ impl PospHost {
         let clear_track: Option<Message>;
         let mut msg = msg;
         if mac_required {
-            let Some(session) = self.sessions.get(tid) else {
+            let Some(session) = &session else {
                 return reject("97", "terminal not signed in");
             };
-            let received = msg.get(64).unwrap_or_default();
-            let good = mac_of(self.rules.mac, &session.mak, req.raw)
-                .is_some_and(|m| msg.has(64) && verify_mac(&m, received));
-            if !good {
+            let Some(mak) = &verified_mak else {
                 return reject("A0", "MAC verification failed");
-            }
+            };
             // Key mode 004: the issuer part of track 2 arrives encrypted under the TDK.
             if let (Some(tdk), true) = (&session.tdk, msg.has(35)) {
                 clear_track = decrypt_track(tdk, msg);
@@ -259,7 +279,7 @@ impl PospHost {
             if let Some(block) = msg.get(52) {
                 pin = decrypt_pin_field(&session.pik, block, card_number(msg).as_deref());
             }
-            mac_key = Some(session.mak);
+            mac_key = Some(mak.clone());
         }
 
         let local = self.clock.local(self.rules.utc_offset_minutes);
