@@ -5,7 +5,7 @@ import com.unipos.app.txn.CoreCommand
 import com.unipos.app.txn.EngineResult
 import com.unipos.app.txn.Known
 import com.unipos.app.txn.PaymentEngine
-import com.unipos.app.txn.ReceiptFields
+import com.unipos.app.txn.RequestExtras
 import com.unipos.app.txn.ResultMapper
 import com.unipos.app.txn.TransactionDispatcher
 import com.unipos.core.PosResult
@@ -28,7 +28,7 @@ class DispatcherTest {
         val gate = CountDownLatch(1)
         val runs = mutableListOf<CoreCommand>()
         override fun startup() = EngineResult.Failed(PosResult.Failure(ErrorCodes.NO_CONNECTION, "offline"))
-        override fun run(caller: AppCaller, command: CoreCommand, fields: ReceiptFields): EngineResult {
+        override fun run(caller: AppCaller, command: CoreCommand, fields: RequestExtras): EngineResult {
             runs += command
             gate.await()
             return EngineResult.Failed(PosResult.Failure(ErrorCodes.CARD_WAIT_TIMEOUT, "no card"))

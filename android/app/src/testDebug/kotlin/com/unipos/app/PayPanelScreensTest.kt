@@ -66,6 +66,8 @@ class PayPanelScreensTest {
             s(R.string.qr_show_scan), s(R.string.stage_qr_shown), s(R.string.action_cancel))
         shot("zh_720_pay_code_closing", withCode(panel(ProgressStage.RESOLVING, PayMethod.QR_SHOW, 3_650)).apply { cancelledIn = ProgressStage.SHOWING_QR_CODE },
             s(R.string.qr_show_closing))
+        shot("zh_720_pay_scan", panel(ProgressStage.WAITING_FOR_PAYMENT_CODE, PayMethod.QR_SCAN, 2_600), s(R.string.pay_scan),
+            s(R.string.pay_stage_payment_code), s(R.string.pay_stage_payment_code_hint), s(R.string.action_cancel))
         shot("zh_720_pay_online", panel(ProgressStage.ONLINE), s(R.string.stage_online))
         shot("zh_720_pay_refused", panel(ProgressStage.ONLINE).apply { refused = true }, s(R.string.pay_cancel_refused))
         shot("zh_720_pay_checking", PayPanel(activity, {}), s(R.string.pay_title), s(R.string.pay_checking))
@@ -85,6 +87,8 @@ class PayPanelScreensTest {
         shot("en_720_pay_card", panel(ProgressStage.WAITING_FOR_CARD), s(R.string.fn_sale), s(R.string.pay_requested_by, Merchant.LABEL),
             s(R.string.stage_card), s(R.string.action_cancel))
         shot("en_720_pay_code", withCode(panel(ProgressStage.SHOWING_QR_CODE, PayMethod.QR_SHOW, 3_650)), s(R.string.stage_qr_shown))
+        shot("en_720_pay_scan", panel(ProgressStage.WAITING_FOR_PAYMENT_CODE, PayMethod.QR_SCAN, 2_600),
+            s(R.string.pay_stage_payment_code), s(R.string.pay_stage_payment_code_hint), s(R.string.action_cancel))
         shot("en_720_pay_refused", panel(ProgressStage.ONLINE).apply { refused = true }, s(R.string.pay_cancel_refused))
         shot("en_720_pay_choose", panel(PayPanel.CHOOSING, PayMethod.CHOOSE, 12_880), s(R.string.pay_choose), s(R.string.pay_scan))
     }

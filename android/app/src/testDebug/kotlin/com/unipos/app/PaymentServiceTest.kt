@@ -149,6 +149,38 @@ class PaymentServiceTest {
         hold.countDown()
     }
 
+    @Test fun a_code_scanned_on_the_terminal_is_awaited_at_stage_4_and_cancel_ends_it() {
+        app.sim.holdScan = CountDownLatch(1)
+        val client = KillableCallback()
+        service.registerCallback(client.callback)
+        val requestId = id("svc-scan-cancel")
+        service.startTransaction(Requests.sale(requestId, 300, com.unipos.sdk.PayMethod.QR_SCAN))
+        // Before, the stage stayed ACCEPTED while the scanner waited, and cancel said 1016.
+        waitFor { client.progress.any { it.first == requestId && it.second == ProgressStage.WAITING_FOR_PAYMENT_CODE } }
+        assertEquals(ErrorCodes.OK, service.cancel(requestId))
+        val r = client.awaitResult()
+        assertEquals(r.message, TransState.FAILED, r.state)
+        assertEquals(ErrorCodes.CANCELLED, r.errorCode)
+        // Cancelled before the core stored anything: a query finds nothing, and the id may be used again.
+        assertEquals(TransState.NOT_FOUND, service.queryByRequestId(requestId).state)
+    }
+
+    @Test fun the_request_s_card_wait_seconds_end_the_wait_for_the_card() {
+        app.sim.holdCardWait = CountDownLatch(1)     // no card comes
+        val client = KillableCallback()
+        service.registerCallback(client.callback)
+        val requestId = id("svc-card-wait")
+        val started = System.currentTimeMillis()
+        val request = Requests.sale(requestId, 300, com.unipos.sdk.PayMethod.CARD).apply { cardWaitSeconds = 10 }
+        assertEquals(ErrorCodes.OK, service.startTransaction(request).errorCode)
+        val r = client.awaitResult()
+        val took = System.currentTimeMillis() - started
+        assertEquals(r.message, TransState.FAILED, r.state)
+        assertEquals(ErrorCodes.CARD_WAIT_TIMEOUT, r.errorCode)
+        // The simulated reader's own wait is 60 s: the request's 10 s ended it.
+        assertTrue("ended after $took ms", took in 10_000..25_000)
+    }
+
     @Test fun cancel_while_the_shown_code_waits_closes_it() {
         val client = KillableCallback()
         service.registerCallback(client.callback)

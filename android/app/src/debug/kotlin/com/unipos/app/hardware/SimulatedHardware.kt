@@ -79,7 +79,21 @@ class SimulatedHardware(
 
     override fun devices() = Devices(reader, pinPad, printer)
 
-    override fun scanPaymentCode(timeoutMs: Long): String? = TEST_PAYMENT_CODE
+    /** Until released, a scan waits (tests: "waiting for the payment code"); then the test code is read. */
+    @Volatile var holdScan: java.util.concurrent.CountDownLatch? = null
+    @Volatile private var scanCancelled = false
+
+    override fun scanPaymentCode(timeoutMs: Long): String? {
+        scanCancelled = false
+        val hold = holdScan ?: return TEST_PAYMENT_CODE
+        val until = System.currentTimeMillis() + timeoutMs
+        while (!hold.await(20, TimeUnit.MILLISECONDS)) {
+            if (scanCancelled || System.currentTimeMillis() >= until) return null
+        }
+        return TEST_PAYMENT_CODE
+    }
+
+    override fun cancelScan() { scanCancelled = true }
 
     override fun choosePayMethod(amountFen: Long): Int? = payMethodChoice
 

@@ -18,8 +18,14 @@ interface VendorHardware {
     /** Card reader, PIN pad, printer, EMV kernel and security module for the core. */
     fun devices(): Devices
 
-    /** The customer's payment code from the scanner or camera (blocking, on the dispatcher's worker); null = cancelled. */
+    /**
+     * The customer's payment code from the scanner or camera (blocking, on the dispatcher's
+     * worker); null = cancelled ([cancelScan]) or nothing scanned within [timeoutMs].
+     */
     fun scanPaymentCode(timeoutMs: Long): String?
+
+    /** Ends a running [scanPaymentCode] at once (it returns null): any thread. A scanner that cannot be stopped ignores it. */
+    fun cancelScan() {}
 
     /** The cashier picks card or QR for a CHOOSE sale (blocking; [com.unipos.sdk.PayMethod]); null = cancelled. */
     fun choosePayMethod(amountFen: Long): Int?

@@ -22,6 +22,9 @@ import com.unipos.core.ffi.ScopedAnswer
 import com.unipos.core.ffi.ScopedRequest
 import com.unipos.sdk.ErrorCodes
 import com.unipos.sdk.PayMethod
+import com.unipos.sdk.ProgressStage
+import java.util.concurrent.Executors
+import java.util.concurrent.TimeUnit
 import kotlinx.coroutines.runBlocking
 
 /**
@@ -42,10 +45,17 @@ class CoreEngine(
     @Volatile private var progress: ((ProgressEvent) -> Unit)? = null
     @Volatile private var qrCode: ((String, String, ByteArray) -> Unit)? = null
     @Volatile private var chooser: PayMethodChooser? = null
+    @Volatile private var stages: ((String, Int) -> Unit)? = null
+    /** The running request's own limit on the wait for the card, when it set one. */
+    @Volatile private var cardWait: CardWaitLimit? = null
+    private val timers = Executors.newSingleThreadScheduledExecutor { r -> Thread(r, "unipos-card-wait").apply { isDaemon = true } }
 
     private fun core(): PosCore = core ?: synchronized(this) {
         core ?: PosCore.open(config, dbPath, receipts.wrap(hardware.devices()), keyWrapper).getOrThrow().also { c ->
-            c.setProgressListener { e -> progress?.invoke(e) }
+            c.setProgressListener { e ->
+                cardWait?.onEvent(e is ProgressEvent.WaitingForCard)
+                progress?.invoke(e)
+            }
             core = c
         }
     }
@@ -83,7 +93,20 @@ class CoreEngine(
         if (caller.isCashier) PosResult.Success(c.cashierSession())
         else c.forCaller(CallerScope(caller.scope, caller.capabilities.toList()))
 
-    override fun run(caller: AppCaller, command: CoreCommand, fields: ReceiptFields): EngineResult {
+    override fun run(caller: AppCaller, command: CoreCommand, fields: RequestExtras): EngineResult {
+        val limit = fields.waitMs?.let { CardWaitLimit(it, timers) { core?.cancelWait() } }
+        cardWait = limit
+        val result = try { runCommand(caller, command, fields) } finally {
+            limit?.end()
+            cardWait = null
+        }
+        // The cancel the merchant app's own card wait caused is the timeout it was.
+        return if (limit?.timedOut == true && result is EngineResult.Failed && result.failure.code == ErrorCodes.CANCELLED) {
+            EngineResult.Failed(PosResult.Failure(ErrorCodes.CARD_WAIT_TIMEOUT, "no card presented within ${limit.limitMs / 1000} s"))
+        } else result
+    }
+
+    private fun runCommand(caller: AppCaller, command: CoreCommand, fields: RequestExtras): EngineResult {
         if (command !is CoreCommand.SignIn) {
             val ready = withCore { PosResult.Success(it.isReady) }
             if (ready is PosResult.Failure) return EngineResult.Failed(ready)
@@ -100,7 +123,7 @@ class CoreEngine(
         val merchant = MerchantFields(fields.orderNo, fields.remark, printModeOf(fields.printMode))
         return session.use {
             runBlocking {
-                if (command is CoreCommand.Sale) sale(c, session, command, merchant, fields.orderNo)
+                if (command is CoreCommand.Sale) sale(c, session, command, merchant, fields)
                 else when (val request = ScopedRequests.of(command)) {
                     null -> EngineResult.Failed(PosResult.Failure(ErrorCodes.UNSUPPORTED_TRANSACTION, "not a scoped request"))
                     else -> answer(c.serve(session, request, merchant))
@@ -148,7 +171,7 @@ class CoreEngine(
 
     override fun identity() = TerminalIdentity(config.merchantId, config.terminalId)
 
-    private suspend fun sale(c: PosCore, session: CallerSession, s: CoreCommand.Sale, merchant: MerchantFields, orderNo: String?): EngineResult {
+    private suspend fun sale(c: PosCore, session: CallerSession, s: CoreCommand.Sale, merchant: MerchantFields, fields: RequestExtras): EngineResult {
         val method: Int? = when {
             s.paymentCode != null -> PayMethod.QR_SCAN
             // A screen showing this request asks the cashier; without one, the vendor's chooser.
@@ -157,11 +180,14 @@ class CoreEngine(
             }
             else -> s.payMethod
         }
-        val order = ScopedRequests.businessOrder(s, orderNo)
+        val order = ScopedRequests.businessOrder(s, fields.orderNo)
         return when (method) {
             PayMethod.CARD -> answer(c.serve(session, ScopedRequest.Sale(SaleRequest(s.requestId, s.amount)), merchant))
             PayMethod.QR_SCAN -> {
-                val code = s.paymentCode ?: hardware.scanPaymentCode(QR_SCAN_WAIT_MS) ?: return cancelled()
+                val code = s.paymentCode ?: when (val scanned = scanCode(s.requestId, fields.waitMs ?: QR_SCAN_WAIT_MS)) {
+                    is PosResult.Failure -> return EngineResult.Failed(scanned)
+                    is PosResult.Success -> scanned.value
+                }
                 answer(c.serve(session, ScopedRequest.QrPay(QrPayRequest(s.requestId, order, s.amount, code, null)), merchant))
             }
             PayMethod.QR_SHOW -> when (val created = c.serve(session, ScopedRequest.QrShowCreate(QrOrderRequest(s.requestId, order, s.amount, null)), merchant)) {
@@ -201,6 +227,19 @@ class CoreEngine(
 
     private fun cancelled() = EngineResult.Failed(PosResult.Failure(ErrorCodes.CANCELLED, "cancelled by the cashier"))
 
+    /** The customer's code from the vendor's scanner; the caller is told it waits for it (stage 4: it may cancel). */
+    private fun scanCode(requestId: String, waitMs: Long): PosResult<String> {
+        stages?.invoke(requestId, ProgressStage.WAITING_FOR_PAYMENT_CODE)
+        val started = System.nanoTime()
+        val code = hardware.scanPaymentCode(waitMs)
+        return when {
+            code != null -> PosResult.Success(code)
+            System.nanoTime() - started >= TimeUnit.MILLISECONDS.toNanos(waitMs) ->
+                PosResult.Failure(ErrorCodes.CARD_WAIT_TIMEOUT, "no payment code scanned within ${waitMs / 1000} s")
+            else -> PosResult.Failure(ErrorCodes.CANCELLED, "cancelled by the cashier")
+        }
+    }
+
     override fun journal(limit: Int): List<Outcome> = withCore { runBlocking { it.journal(limit) } }.getOrNull().orEmpty()
 
     override fun unresolved(): List<Outcome> = withCore { core ->
@@ -216,14 +255,22 @@ class CoreEngine(
 
     override fun openCore(): PosResult<PosCore> = withCore { PosResult.Success(it) }
 
-    override fun cancelWait() { core?.cancelWait() }
+    override fun cancelWait() {
+        core?.cancelWait()
+        hardware.cancelScan()
+    }
 
     override fun setProgressListener(listener: ((ProgressEvent) -> Unit)?) { progress = listener }
 
     override fun setQrCodeListener(listener: ((String, String, ByteArray) -> Unit)?) { qrCode = listener }
     override fun setPayMethodChooser(chooser: PayMethodChooser?) { this.chooser = chooser }
+    override fun setStageListener(listener: ((requestId: String, stage: Int) -> Unit)?) { stages = listener }
 
-    override fun close() { core?.close(); core = null }
+    override fun close() {
+        core?.close()
+        core = null
+        timers.shutdownNow()
+    }
 
     private companion object {
         const val QR_SCAN_WAIT_MS = 60_000L

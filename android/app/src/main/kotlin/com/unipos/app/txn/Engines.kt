@@ -15,7 +15,7 @@ import com.unipos.core.ffi.ProgressEvent
 class UnavailableEngine(private val code: Int, private val message: String) : PaymentEngine {
     private fun refused() = EngineResult.Failed(PosResult.Failure(code, message))
     override fun startup(): EngineResult = refused()
-    override fun run(caller: AppCaller, command: CoreCommand, fields: ReceiptFields): EngineResult = refused()
+    override fun run(caller: AppCaller, command: CoreCommand, fields: RequestExtras): EngineResult = refused()
     override fun maintenance(): PosResult<MaintenanceReport> = PosResult.Failure(code, message)
     override fun flush(): PosResult<FlushReport> = PosResult.Failure(code, message)
     override fun known(caller: AppCaller, command: CoreCommand, orderNo: String?): Known = Known.New
@@ -38,6 +38,7 @@ class SwitchableEngine(@Volatile private var current: PaymentEngine) : PaymentEn
     @Volatile private var progress: ((ProgressEvent) -> Unit)? = null
     @Volatile private var qr: ((String, String, ByteArray) -> Unit)? = null
     @Volatile private var chooser: PayMethodChooser? = null
+    @Volatile private var stages: ((String, Int) -> Unit)? = null
 
     val engine: PaymentEngine get() = current
 
@@ -47,15 +48,17 @@ class SwitchableEngine(@Volatile private var current: PaymentEngine) : PaymentEn
         next.setProgressListener(progress)
         next.setQrCodeListener(qr)
         next.setPayMethodChooser(chooser)
+        next.setStageListener(stages)
         current = next
         old.setProgressListener(null)
         old.setQrCodeListener(null)
         old.setPayMethodChooser(null)
+        old.setStageListener(null)
         return old
     }
 
     override fun startup() = current.startup()
-    override fun run(caller: AppCaller, command: CoreCommand, fields: ReceiptFields) = current.run(caller, command, fields)
+    override fun run(caller: AppCaller, command: CoreCommand, fields: RequestExtras) = current.run(caller, command, fields)
     override fun maintenance() = current.maintenance()
     override fun flush() = current.flush()
     override fun known(caller: AppCaller, command: CoreCommand, orderNo: String?) = current.known(caller, command, orderNo)
@@ -70,6 +73,7 @@ class SwitchableEngine(@Volatile private var current: PaymentEngine) : PaymentEn
     override fun setProgressListener(listener: ((ProgressEvent) -> Unit)?) { progress = listener; current.setProgressListener(listener) }
     override fun setQrCodeListener(listener: ((String, String, ByteArray) -> Unit)?) { qr = listener; current.setQrCodeListener(listener) }
     override fun setPayMethodChooser(chooser: PayMethodChooser?) { this.chooser = chooser; current.setPayMethodChooser(chooser) }
+    override fun setStageListener(listener: ((requestId: String, stage: Int) -> Unit)?) { stages = listener; current.setStageListener(listener) }
     override fun close() = current.close()
 }
 
@@ -89,7 +93,7 @@ object MainThreadPolicy {
 /** Checks every engine call that may do disk or network work against [MainThreadPolicy]. */
 class OffMainThreadEngine(private val inner: PaymentEngine) : PaymentEngine {
     override fun startup(): EngineResult { MainThreadPolicy.check("engine startup"); return inner.startup() }
-    override fun run(caller: AppCaller, command: CoreCommand, fields: ReceiptFields): EngineResult {
+    override fun run(caller: AppCaller, command: CoreCommand, fields: RequestExtras): EngineResult {
         MainThreadPolicy.check("engine ${command.javaClass.simpleName}"); return inner.run(caller, command, fields)
     }
     override fun maintenance(): PosResult<MaintenanceReport> { MainThreadPolicy.check("engine maintenance"); return inner.maintenance() }
@@ -106,5 +110,6 @@ class OffMainThreadEngine(private val inner: PaymentEngine) : PaymentEngine {
     override fun setProgressListener(listener: ((ProgressEvent) -> Unit)?) = inner.setProgressListener(listener)
     override fun setQrCodeListener(listener: ((String, String, ByteArray) -> Unit)?) = inner.setQrCodeListener(listener)
     override fun setPayMethodChooser(chooser: PayMethodChooser?) = inner.setPayMethodChooser(chooser)
+    override fun setStageListener(listener: ((requestId: String, stage: Int) -> Unit)?) = inner.setStageListener(listener)
     override fun close() { MainThreadPolicy.check("engine close"); inner.close() }
 }

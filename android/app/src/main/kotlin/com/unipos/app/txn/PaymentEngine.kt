@@ -12,8 +12,12 @@ import com.unipos.sdk.ErrorCodes
 /** What the periodic maintenance did: the flush, and the settlement if one was due. */
 data class MaintenanceReport(val flush: FlushReport, val settlement: SettlementReport?)
 
-/** What a merchant app added to a request: its order number, the receipt remark, who prints. */
-data class ReceiptFields(val orderNo: String?, val remark: String?, val printMode: Int)
+/**
+ * What a merchant app added to a request: its order number, the receipt remark, who prints, and
+ * how long the terminal waits for the customer's card or payment code ([waitMs], its
+ * `cardWaitSeconds`; null = the device's own wait).
+ */
+data class RequestExtras(val orderNo: String?, val remark: String?, val printMode: Int, val waitMs: Long? = null)
 
 /** The merchant and terminal numbers (fields 42 / 41) results carry. */
 data class TerminalIdentity(val merchantId: String, val terminalId: String)
@@ -44,7 +48,7 @@ interface PaymentEngine {
     /** Releases the engine (closes the core). */
     fun close() {}
 
-    fun run(caller: AppCaller, command: CoreCommand, fields: ReceiptFields): EngineResult
+    fun run(caller: AppCaller, command: CoreCommand, fields: RequestExtras): EngineResult
 
     /** Whether the journal knows [command] of [caller] already: new, a repeat, or refused (1004...). */
     fun known(caller: AppCaller, command: CoreCommand, orderNo: String?): Known
@@ -86,6 +90,12 @@ interface PaymentEngine {
 
     /** Who asks the cashier how a CHOOSE sale is paid, before the vendor's own chooser. */
     fun setPayMethodChooser(chooser: PayMethodChooser?) {}
+
+    /**
+     * Told when a step of the app's own (not the core's) begins that the caller should see as a
+     * [com.unipos.sdk.ProgressStage]: the scanner waiting for the customer's payment code.
+     */
+    fun setStageListener(listener: ((requestId: String, stage: Int) -> Unit)?) {}
 }
 
 /** Asks the cashier on a screen how a CHOOSE sale is paid (blocking, on the dispatcher's worker). */

@@ -99,6 +99,13 @@ class TransactionDispatcher(
             }
         }
         engine.setPayMethodChooser(::chooseOnScreen)
+        engine.setStageListener { engineId, stage ->
+            val job = synchronized(lock) { running }?.takeIf { it.info.requestId == engineId }
+            if (job != null) {
+                job.stage = stage
+                listeners.forEach { it.onProgress(job.scope, job.info.requestId, stage, "scan the customer's payment code") }
+            }
+        }
     }
 
     /** The pay method of the running CHOOSE sale, asked on a listener's screen; null = no screen asks. */
@@ -165,7 +172,10 @@ class TransactionDispatcher(
             }
             running = job
         }
-        val fields = ReceiptFields(request.orderNo?.takeIf { it.isNotEmpty() }, request.receiptRemark?.takeIf { it.isNotEmpty() }, request.printMode)
+        val fields = RequestExtras(
+            request.orderNo?.takeIf { it.isNotEmpty() }, request.receiptRemark?.takeIf { it.isNotEmpty() }, request.printMode,
+            waitMs = request.cardWaitSeconds.takeIf { it > 0 }?.let { it * 1_000L },
+        )
         // ACCEPTED first: told after the worker started, it could arrive after the job's own stages.
         listeners.forEach { it.onProgress(caller.scope, id, ProgressStage.ACCEPTED, "accepted") }
         worker.execute { execute(job, command, fields) }
@@ -263,7 +273,7 @@ class TransactionDispatcher(
 
     // ---- worker side -------------------------------------------------------------------------------
 
-    private fun execute(job: Running, command: CoreCommand, fields: ReceiptFields) {
+    private fun execute(job: Running, command: CoreCommand, fields: RequestExtras) {
         listeners.forEach { it.onTransactionStarted(job.scope, job.info.requestId) }
         try {
             executeInner(job, command, fields)
@@ -272,7 +282,7 @@ class TransactionDispatcher(
         }
     }
 
-    private fun executeInner(job: Running, command: CoreCommand, fields: ReceiptFields) {
+    private fun executeInner(job: Running, command: CoreCommand, fields: RequestExtras) {
         val result = try {
             results.map(job.info, engine.run(job.caller, command, fields))
         } catch (e: Throwable) {
