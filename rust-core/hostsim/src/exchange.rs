@@ -148,6 +148,8 @@ pub(crate) fn posp_exchange(ctx: &ServerCtx, body: &[u8]) -> Delivery {
             send(vec![reply.frame], 0)
         }
         FaultAction::HttpStatus { status } => Delivery::Status(status),
+        // QR only: the rule matcher never returns it for POSP requests.
+        FaultAction::RewriteJson { .. } => send(vec![ctx.posp.process(&req).frame], 0),
         FaultAction::Rewrite { fields } => {
             let reply = ctx.posp.process(&req);
             let Some(mut answer) = reply.answer else {

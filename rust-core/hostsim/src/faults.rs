@@ -66,6 +66,39 @@ pub enum FaultAction {
         /// The edits, applied in order.
         fields: Vec<FieldEdit>,
     },
+    /// Processed, then top-level keys of the JSON answer are set or removed and the answer is
+    /// signed again: a QR gateway that answers authentically but wrongly (another amount, a
+    /// state that contradicts the result, another order number). QR only; answers that are not
+    /// a JSON object, or to a request that did not authenticate, go out unchanged.
+    RewriteJson {
+        /// The edits, applied in order.
+        fields: Vec<JsonEdit>,
+    },
+}
+
+/// One key edit of [`FaultAction::RewriteJson`]: `value` sets the key, no `value` removes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonEdit {
+    /// The top-level key, e.g. `"paid_fen"`.
+    pub key: String,
+    /// The new value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
+}
+
+impl JsonEdit {
+    /// Applies the edit to a JSON object.
+    pub(crate) fn apply(&self, object: &mut serde_json::Map<String, serde_json::Value>) {
+        match &self.value {
+            Some(v) => {
+                object.insert(self.key.clone(), v.clone());
+            }
+            None => {
+                object.remove(&self.key);
+            }
+        }
+    }
 }
 
 /// One field edit of [`FaultAction::Rewrite`]: `text` (ASCII: numeric and text fields) or `hex`
@@ -143,6 +176,13 @@ impl FaultAction {
     /// # Errors
     /// What is wrong, naming the field.
     pub fn validate(&self) -> Result<(), String> {
+        if let FaultAction::RewriteJson { fields } = self {
+            return match fields.iter().find(|e| e.key.is_empty()) {
+                _ if fields.is_empty() => Err("a rewrite needs at least one key edit".into()),
+                Some(_) => Err("a JSON rewrite names an empty key".into()),
+                None => Ok(()),
+            };
+        }
         let FaultAction::Rewrite { fields } = self else {
             return Ok(());
         };
@@ -165,8 +205,9 @@ impl FaultAction {
 
 impl FaultAction {
     fn applies_to_posp(&self) -> bool {
-        // Every action applies; `HttpStatus` on the TCP listener closes the connection.
-        true
+        // Every action but the JSON rewrite applies; `HttpStatus` on the TCP listener closes
+        // the connection.
+        !matches!(self, FaultAction::RewriteJson { .. })
     }
 
     fn applies_to_qr(&self) -> bool {
@@ -485,6 +526,46 @@ mod tests {
             ]
         );
         assert_eq!(rewrite.action.validate(), Ok(()));
+    }
+
+    #[test]
+    fn a_json_rewrite_is_for_the_qr_gateway_only() {
+        let rule: FaultRule = serde_json::from_str(
+            r#"{"qr_operation": "pay", "action": {"type": "rewrite_json", "fields": [{"key": "paid_fen", "value": 1}, {"key": "channel"}]}}"#,
+        )
+        .unwrap();
+        assert_eq!(rule.action.validate(), Ok(()));
+        let f = Faults::default();
+        f.add(rule.clone());
+        let pay = FaultTarget::Qr {
+            terminal_id: "62969002",
+            operation: "pay",
+        };
+        assert_eq!(f.check(&pay), Some(rule.action));
+        f.clear();
+        f.add(FaultRule {
+            qr_operation: None,
+            ..FaultRule::posp(
+                "0200",
+                FaultAction::RewriteJson {
+                    fields: vec![JsonEdit {
+                        key: "x".into(),
+                        value: None,
+                    }],
+                },
+            )
+        });
+        assert!(f.check(&sale("62969002")).is_none());
+        let empty_key = FaultAction::RewriteJson {
+            fields: vec![JsonEdit {
+                key: String::new(),
+                value: None,
+            }],
+        };
+        assert!(empty_key.validate().is_err());
+        assert!(FaultAction::RewriteJson { fields: vec![] }
+            .validate()
+            .is_err());
     }
 
     #[test]

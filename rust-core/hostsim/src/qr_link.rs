@@ -45,6 +45,10 @@ pub(crate) fn route(gateway: &Gateway, faults: &Faults, req: &Request) -> QrDeli
         // a second copy was never read anyway. The request is still processed (and counted).
         Some(FaultAction::Duplicate) => respond(gateway.handle(req), 0),
         Some(FaultAction::HttpStatus { status }) => respond(Response::json(status, Vec::new()), 0),
+        Some(FaultAction::RewriteJson { fields }) => {
+            let response = gateway.handle(req);
+            respond(gateway.rewritten(req, response, &fields), 0)
+        }
         // Not applicable to QR requests (the rule matcher never returns these for QR).
         Some(
             FaultAction::BadMac

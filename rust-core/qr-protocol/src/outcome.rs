@@ -271,8 +271,13 @@ impl RefundOutcome {
             (QrResult::Success, _) => {
                 let same_refund = resp.out_refund_no.as_deref() == Some(&request.out_refund_no)
                     && resp.refund_fen == Some(request.refund_fen);
+                // A success that names another refund contradicts the request: the gateway
+                // may have refunded, so this is not a refusal (taking it for one invites a
+                // second refund by other means). Sent again with the same out_refund_no, it is
+                // answered once more; a number really used for another refund gets
+                // OUT_REFUND_NO_USED, which is a refusal.
                 if !same_refund {
-                    return RefundOutcome::Rejected(ErrorCode::OutRefundNoUsed);
+                    return RefundOutcome::Retry;
                 }
                 RefundOutcome::Refunded {
                     refund_fen: request.refund_fen,
@@ -577,6 +582,14 @@ mod tests {
         ));
         assert_eq!(
             f(r#"{"result":"SUCCESS","out_refund_no":"R1","refund_fen":31}"#),
+            RefundOutcome::Retry
+        );
+        assert_eq!(
+            f(r#"{"result":"SUCCESS","out_refund_no":"R2","refund_fen":30}"#),
+            RefundOutcome::Retry
+        );
+        assert_eq!(
+            f(r#"{"result":"FAIL","code":"OUT_REFUND_NO_USED"}"#),
             RefundOutcome::Rejected(ErrorCode::OutRefundNoUsed)
         );
         assert_eq!(

@@ -242,6 +242,32 @@ impl Gateway {
         self.signed(&authed, &req.path, status, body)
     }
 
+    /// `response` to `req` with top-level keys of its JSON body edited and signed again (fault
+    /// injection: a gateway that answers authentically but wrongly). An answer that is not a JSON
+    /// object, or to a request that did not authenticate, goes out as it was.
+    pub(crate) fn rewritten(
+        &self,
+        req: &Request,
+        response: Response,
+        edits: &[crate::faults::JsonEdit],
+    ) -> Response {
+        let Ok(authed) = self.authenticate(req) else {
+            return response;
+        };
+        let Ok(serde_json::Value::Object(mut object)) =
+            serde_json::from_slice::<serde_json::Value>(&response.body)
+        else {
+            return response;
+        };
+        for edit in edits {
+            edit.apply(&mut object);
+        }
+        match serde_json::to_vec(&serde_json::Value::Object(object)) {
+            Ok(body) => self.signed(&authed, &req.path, response.status, body),
+            Err(_) => response,
+        }
+    }
+
     /// Method, path, terminal, session and MAC. Failures answer without a MAC (401 when the
     /// terminal cannot be authenticated: there is no key both sides share).
     fn authenticate(&self, req: &Request) -> Result<Authed, Response> {
