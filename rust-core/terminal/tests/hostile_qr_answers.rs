@@ -1,7 +1,8 @@
 //! A QR gateway that answers authentically but wrongly. The simulator's `rewrite_json` fault
 //! sets random top-level keys of its signed answers (another amount, order number, state,
-//! result or error code; values of the wrong type), or removes them, on the pay, query, reverse
-//! and refund answers of a day's QR payments. Whatever such a gateway says:
+//! result or error code; values of the wrong type), or removes them, on the pay, query, reverse,
+//! refund, create and close answers of a day's QR payments: scanned codes, shown codes and a
+//! refund. Whatever such a gateway says:
 //! - the terminal never panics, and no error or message carries a payment code in full;
 //! - once the gateway answers properly again, flushing resolves every open order and a new
 //!   payment is paid;
@@ -22,12 +23,12 @@ use serde_json::{json, Value};
 use std::time::Duration;
 use unipos_hostsim::faults::{FaultAction, FaultRule, JsonEdit};
 use unipos_qr_protocol::Channel;
-use unipos_terminal::{EngineError, QrRefundRequest, QrStatus};
+use unipos_terminal::{EngineError, QrDynamicCode, QrDynamicRequest, QrRefundRequest, QrStatus};
 
-const OPERATIONS: [&str; 4] = ["pay", "query", "reverse", "refund"];
+const OPERATIONS: [&str; 6] = ["pay", "query", "reverse", "refund", "create", "close"];
 
 /// The keys a gateway answer carries; the first four decide the result (believed).
-const KEYS: [&str; 14] = [
+const KEYS: [&str; 15] = [
     "result",
     "code",
     "trade_state",
@@ -42,6 +43,7 @@ const KEYS: [&str; 14] = [
     "channel",
     "channel_trade_no",
     "masked_code",
+    "code_url",
 ];
 const BELIEVED: [&str; 4] = ["result", "code", "trade_state", "action"];
 
@@ -87,6 +89,7 @@ fn value_for(key: &'static str) -> BoxedStrategy<Value> {
         ],
         "action" => &["NONE", "CLOSED", "REFUNDED", "REVERSED", "?"],
         "channel" => &["WECHAT", "ALIPAY", "UNIONPAY", "PAYPAL"],
+        "code_url" => &["https://qr.example/x", "", "javascript:alert(1)"],
         _ => &["", "A1", "another-order", "0000", "1349195862139267"],
     };
     prop_oneof![
@@ -155,6 +158,10 @@ fn shown<T>(result: &Result<T, EngineError>, message: impl Fn(&T) -> String) -> 
     }
 }
 
+fn shown_text(r: &Result<QrDynamicCode, EngineError>) -> String {
+    shown(r, |c| c.outcome.message.clone())
+}
+
 fn run_day(lies: &[Lie]) {
     let h = start();
     for lie in lies {
@@ -180,6 +187,22 @@ fn run_day(lies: &[Lie]) {
         check_shown(&shown(&r, |o| o.message.clone()), &id);
         if n == 0 {
             paid_first = matches!(&r, Ok(o) if o.status == QrStatus::Paid);
+        }
+    }
+    // Codes the customer scans: paid after 10 s; never paid (99 fen), closed at the deadline;
+    // paid just as the terminal closes it (98 fen).
+    for (n, amount) in [1_200u64, 1_299, 1_298].into_iter().enumerate() {
+        let id = format!("show-{n}");
+        let created = h.terminal.qr_dynamic_create(QrDynamicRequest {
+            request_id: id.clone(),
+            order_id: id.clone(),
+            amount,
+            subject: None,
+        });
+        check_shown(&shown_text(&created), &id);
+        if created.is_ok() {
+            let r = h.terminal.qr_dynamic_wait(&id);
+            check_shown(&shown(&r, |o| o.message.clone()), &id);
         }
     }
     if paid_first {
