@@ -192,6 +192,43 @@ pub fn expiry(yymm: &str) -> Result<(), EngineError> {
     }
 }
 
+/// Track 2 (or its chip equivalent) as the card reader read it: the card number, one separator
+/// (`D` or `=`), then at least the expiry and the service code (7 digits), 37 characters at most,
+/// and the number must be the card's. The error never repeats the track.
+pub fn track2(track: &str, pan: &str) -> Result<(), EngineError> {
+    let bad = |why: &str| Err(invalid("track 2", format!("{why}: read the card again")));
+    if track.len() > 37 {
+        return bad("longer than 37 characters");
+    }
+    let mut parts = track.split(['D', '=']);
+    let (Some(number), Some(rest), None) = (parts.next(), parts.next(), parts.next()) else {
+        return bad("must be the card number, one separator and the rest");
+    };
+    if !track
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'D' || b == b'=')
+        || rest.len() < 7
+    {
+        return bad("must be digits, with the expiry and service code after the separator");
+    }
+    if number != pan {
+        return bad("does not carry the card's number");
+    }
+    Ok(())
+}
+
+/// The card sequence number of a chip card (field 23): three digits.
+pub fn card_sequence_number(psn: &str) -> Result<(), EngineError> {
+    if psn.len() == 3 && psn.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(invalid(
+            "card sequence number",
+            format!("must be 3 digits, got {} characters", psn.len()),
+        ))
+    }
+}
+
 /// A request whose fields can be checked on their own (before any lookup or connection).
 pub trait Validate {
     /// Checks every field; the error names the first bad one.
@@ -315,6 +352,28 @@ mod tests {
         assert_eq!(field_of(expiry("13AB")), "expiry");
         assert_eq!(field_of(expiry("2613")), "expiry");
         assert!(expiry("3012").is_ok());
+        let pan = "6212345678901232";
+        assert!(track2("6212345678901232D30122010000000000", pan).is_ok());
+        assert!(track2("6212345678901232=30122010000000000", pan).is_ok());
+        for bad in [
+            "6212345678901233D30122010000000000", // another card's number
+            "6212345678901232D301",               // no service code
+            "6212345678901232",                   // no separator
+            "6212345678901232D3012201D000",       // two separators
+            "6212345678901232D30122010000A00000", // not digits
+            "6212345678901232D301220100000000000000000",
+        ] {
+            let e = track2(bad, pan);
+            assert!(
+                !format!("{e:?}").contains("30122010"),
+                "the error repeats the track: {e:?}"
+            );
+            assert_eq!(field_of(e), "track 2");
+        }
+        assert!(card_sequence_number("001").is_ok());
+        for bad in ["01", "0001", "AB1", ""] {
+            assert_eq!(field_of(card_sequence_number(bad)), "card sequence number");
+        }
         assert_eq!(field_of(card_number("6212345678901233")), "card number");
         assert_eq!(field_of(card_number("62123456789")), "card number");
         assert!(card_number("6212345678901232").is_ok());

@@ -104,6 +104,12 @@ pub(super) fn run(ctx: &mut Ctx, plan: TxnPlan) -> Result<CardDone, EngineError>
     if let Some(expiry) = &card.expiry {
         crate::validate::expiry(expiry)?;
     }
+    if let Some(track) = &card.track2 {
+        crate::validate::track2(track, card.pan.expose())?;
+    }
+    if let Some(psn) = &card.psn {
+        crate::validate::card_sequence_number(psn)?;
+    }
     if let Some(original) = &plan.original {
         check_same_card(ctx, &card, original)?;
     }
