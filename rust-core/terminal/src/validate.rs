@@ -194,12 +194,14 @@ pub fn expiry(yymm: &str) -> Result<(), EngineError> {
 
 /// Track 2 (or its chip equivalent) as the card reader read it: the card number, one separator
 /// (`D` or `=`), then at least the expiry and the service code (7 digits), 37 characters at most,
-/// and the number must be the card's. The error never repeats the track.
+/// and the number must be the card's. A chip's track 2 equivalent (tag 57) may end in the pad
+/// nibble `F`. The error never repeats the track.
 pub fn track2(track: &str, pan: &str) -> Result<(), EngineError> {
     let bad = |why: &str| Err(invalid("track 2", format!("{why}: read the card again")));
     if track.len() > 37 {
         return bad("longer than 37 characters");
     }
+    let track = track.strip_suffix('F').unwrap_or(track);
     let mut parts = track.split(['D', '=']);
     let (Some(number), Some(rest), None) = (parts.next(), parts.next(), parts.next()) else {
         return bad("must be the card number, one separator and the rest");
@@ -355,6 +357,7 @@ mod tests {
         let pan = "6212345678901232";
         assert!(track2("6212345678901232D30122010000000000", pan).is_ok());
         assert!(track2("6212345678901232=30122010000000000", pan).is_ok());
+        assert!(track2("6212345678901232D3012201000000000F", pan).is_ok());
         for bad in [
             "6212345678901233D30122010000000000", // another card's number
             "6212345678901232D301",               // no service code
