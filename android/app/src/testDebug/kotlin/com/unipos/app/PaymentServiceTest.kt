@@ -165,6 +165,23 @@ class PaymentServiceTest {
         assertEquals(TransState.NOT_FOUND, service.queryByRequestId(requestId).state)
     }
 
+    @Test fun a_cancel_wins_over_a_scanner_that_cannot_be_stopped() {
+        val hold = CountDownLatch(1)
+        app.sim.holdScan = hold
+        app.sim.scanIgnoresCancel = true
+        val client = KillableCallback()
+        service.registerCallback(client.callback)
+        val requestId = id("svc-scan-unstoppable")
+        service.startTransaction(Requests.sale(requestId, 400, com.unipos.sdk.PayMethod.QR_SCAN))
+        waitFor { client.progress.any { it.first == requestId && it.second == ProgressStage.WAITING_FOR_PAYMENT_CODE } }
+        assertEquals(ErrorCodes.OK, service.cancel(requestId))
+        hold.countDown()                 // ...the scanner reads the customer's code anyway
+        val r = client.awaitResult()
+        assertEquals(r.message, TransState.FAILED, r.state)
+        assertEquals(ErrorCodes.CANCELLED, r.errorCode)
+        assertEquals("nothing was sent", TransState.NOT_FOUND, service.queryByRequestId(requestId).state)
+    }
+
     @Test fun the_request_s_card_wait_seconds_end_the_wait_for_the_card() {
         app.sim.holdCardWait = CountDownLatch(1)     // no card comes
         val client = KillableCallback()

@@ -81,6 +81,8 @@ class SimulatedHardware(
 
     /** Until released, a scan waits (tests: "waiting for the payment code"); then the test code is read. */
     @Volatile var holdScan: java.util.concurrent.CountDownLatch? = null
+    /** A scanner that cannot be stopped: [cancelScan] does nothing (the interface's default). */
+    @Volatile var scanIgnoresCancel = false
     @Volatile private var scanCancelled = false
 
     override fun scanPaymentCode(timeoutMs: Long): String? {
@@ -93,7 +95,7 @@ class SimulatedHardware(
         return TEST_PAYMENT_CODE
     }
 
-    override fun cancelScan() { scanCancelled = true }
+    override fun cancelScan() { if (!scanIgnoresCancel) scanCancelled = true }
 
     override fun choosePayMethod(amountFen: Long): Int? = payMethodChoice
 

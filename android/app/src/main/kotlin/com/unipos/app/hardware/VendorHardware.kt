@@ -24,7 +24,10 @@ interface VendorHardware {
      */
     fun scanPaymentCode(timeoutMs: Long): String?
 
-    /** Ends a running [scanPaymentCode] at once (it returns null): any thread. A scanner that cannot be stopped ignores it. */
+    /**
+     * Ends a running [scanPaymentCode] at once (it returns null): any thread. A scanner that cannot
+     * be stopped ignores it; a code it still returns after a cancel is not used.
+     */
     fun cancelScan() {}
 
     /** The cashier picks card or QR for a CHOOSE sale (blocking; [com.unipos.sdk.PayMethod]); null = cancelled. */

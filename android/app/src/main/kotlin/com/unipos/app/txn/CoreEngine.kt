@@ -46,6 +46,8 @@ class CoreEngine(
     @Volatile private var qrCode: ((String, String, ByteArray) -> Unit)? = null
     @Volatile private var chooser: PayMethodChooser? = null
     @Volatile private var stages: ((String, Int) -> Unit)? = null
+    /** A cancel came while the scanner waited (reset when a scan starts). */
+    @Volatile private var scanCancelled = false
     /** The running request's own limit on the wait for the card, when it set one. */
     @Volatile private var cardWait: CardWaitLimit? = null
     private val timers = Executors.newSingleThreadScheduledExecutor { r -> Thread(r, "unipos-card-wait").apply { isDaemon = true } }
@@ -227,12 +229,18 @@ class CoreEngine(
 
     private fun cancelled() = EngineResult.Failed(PosResult.Failure(ErrorCodes.CANCELLED, "cancelled by the cashier"))
 
-    /** The customer's code from the vendor's scanner; the caller is told it waits for it (stage 4: it may cancel). */
+    /**
+     * The customer's code from the vendor's scanner; the caller is told it waits for it (stage 4: it
+     * may cancel). A cancel during the scan wins even when the scanner cannot be stopped and
+     * still reads a code: nothing was sent yet.
+     */
     private fun scanCode(requestId: String, waitMs: Long): PosResult<String> {
+        scanCancelled = false
         stages?.invoke(requestId, ProgressStage.WAITING_FOR_PAYMENT_CODE)
         val started = System.nanoTime()
         val code = hardware.scanPaymentCode(waitMs)
         return when {
+            scanCancelled -> PosResult.Failure(ErrorCodes.CANCELLED, "cancelled by the cashier")
             code != null -> PosResult.Success(code)
             System.nanoTime() - started >= TimeUnit.MILLISECONDS.toNanos(waitMs) ->
                 PosResult.Failure(ErrorCodes.CARD_WAIT_TIMEOUT, "no payment code scanned within ${waitMs / 1000} s")
@@ -256,6 +264,7 @@ class CoreEngine(
     override fun openCore(): PosResult<PosCore> = withCore { PosResult.Success(it) }
 
     override fun cancelWait() {
+        scanCancelled = true
         core?.cancelWait()
         hardware.cancelScan()
     }
