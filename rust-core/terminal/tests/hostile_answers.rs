@@ -20,7 +20,6 @@ mod common;
 use common::wiretap::tapped;
 use common::*;
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
 use unipos_hostsim::faults::{FaultAction, FaultRule, FieldEdit};
 use unipos_iso8583::spec::{ContentType, FieldSpec, Length};
 use unipos_terminal::hardware::sim::SimCard;
@@ -358,15 +357,7 @@ fn run_day(day: &Day) {
 
 #[test]
 fn a_host_that_answers_wrongly_never_breaks_the_terminal() {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(24);
-    let mut runner = TestRunner::new(Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    });
+    let mut runner = runner(24);
     let started = std::time::Instant::now();
     runner
         .run(&day(), |d| {
@@ -374,7 +365,11 @@ fn a_host_that_answers_wrongly_never_breaks_the_terminal() {
             Ok(())
         })
         .unwrap();
-    eprintln!("{cases} days with a lying host in {:?}", started.elapsed());
+    eprintln!(
+        "{} days with a lying host in {:?}",
+        runner.config().cases,
+        started.elapsed()
+    );
 }
 
 /// An approval that contradicts its request's amount is reversed (06), never booked, and the

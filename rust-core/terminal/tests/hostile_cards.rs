@@ -15,7 +15,6 @@ mod common;
 use common::wiretap::tapped;
 use common::*;
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use unipos_crypto::Pan;
@@ -162,15 +161,7 @@ fn a_card_reader_that_hands_over_nonsense_never_breaks_the_terminal() {
         },
     );
     started.unwrap();
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(32);
-    let mut runner = TestRunner::new(Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    });
+    let mut runner = runner(32);
     let reads = std::sync::atomic::AtomicU32::new(0);
     runner
         .run(&read(), |r| {

@@ -17,7 +17,6 @@ mod common;
 mod qr_common;
 
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
 use qr_common::*;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -247,15 +246,7 @@ fn run_day(lies: &[Lie]) {
 
 #[test]
 fn a_gateway_that_answers_wrongly_never_breaks_the_terminal() {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(24);
-    let mut runner = TestRunner::new(Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    });
+    let mut runner = common::runner(24);
     let started = std::time::Instant::now();
     runner
         .run(&proptest::collection::vec(lie(), 1..=2), |lies| {
@@ -264,7 +255,8 @@ fn a_gateway_that_answers_wrongly_never_breaks_the_terminal() {
         })
         .unwrap();
     eprintln!(
-        "{cases} QR days with a lying gateway in {:?}",
+        "{} QR days with a lying gateway in {:?}",
+        runner.config().cases,
         started.elapsed()
     );
 }

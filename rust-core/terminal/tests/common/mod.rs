@@ -204,3 +204,17 @@ impl Harness {
         }
     }
 }
+
+/// A property-test runner for the tests that play whole days or many reads: `PROPTEST_CASES`
+/// cases, or `default_cases`; no regression files (a failure prints its minimal case).
+pub fn runner(default_cases: u32) -> proptest::test_runner::TestRunner {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(default_cases);
+    proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
+        cases,
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    })
+}
