@@ -194,9 +194,10 @@ impl FaultAction {
             let mut alone = unipos_iso8583::Message::new(mti);
             edit.apply(&mut alone)?;
             if alone.has(edit.field) {
+                // The codec's error names the field already ("field 4 (amount): ...").
                 unipos_iso8583::cup::profile()
                     .pack(&alone)
-                    .map_err(|e| format!("field {}: {e}", edit.field))?;
+                    .map_err(|e| e.to_string())?;
             }
         }
         Ok(())
@@ -590,8 +591,8 @@ mod tests {
         };
         assert!(refused(bad_hex).starts_with("field 55:"));
         // Field 4 is 12 digits, field 39 two characters.
-        assert!(refused(FieldEdit::set(4, "12AB")).starts_with("field 4:"));
-        assert!(refused(FieldEdit::set(39, "000")).starts_with("field 39:"));
+        assert!(refused(FieldEdit::set(4, "12AB")).starts_with("field 4 (amount)"));
+        assert!(refused(FieldEdit::set(39, "000")).starts_with("field 39"));
         assert!(FaultAction::Rewrite { fields: vec![] }.validate().is_err());
         assert_eq!(FaultAction::Garble.validate(), Ok(()));
     }
