@@ -177,11 +177,13 @@ impl FaultAction {
     /// What is wrong, naming the field.
     pub fn validate(&self) -> Result<(), String> {
         if let FaultAction::RewriteJson { fields } = self {
-            return match fields.iter().find(|e| e.key.is_empty()) {
-                _ if fields.is_empty() => Err("a rewrite needs at least one key edit".into()),
-                Some(_) => Err("a JSON rewrite names an empty key".into()),
-                None => Ok(()),
-            };
+            if fields.is_empty() {
+                return Err("a rewrite needs at least one key edit".into());
+            }
+            if fields.iter().any(|e| e.key.is_empty()) {
+                return Err("a JSON rewrite names an empty key".into());
+            }
+            return Ok(());
         }
         let FaultAction::Rewrite { fields } = self else {
             return Ok(());

@@ -80,6 +80,8 @@ class PayPanelScreensTest {
         shot("zh_1080_pay_card", panel(ProgressStage.WAITING_FOR_CARD), s(R.string.stage_card), s(R.string.action_cancel))
         shot("zh_1080_pay_code", withCode(panel(ProgressStage.SHOWING_QR_CODE, PayMethod.QR_SHOW, 3_650)), s(R.string.stage_qr_shown))
         shot("zh_1080_pay_choose", panel(PayPanel.CHOOSING, PayMethod.CHOOSE, 12_880), s(R.string.pay_choose), s(R.string.pay_show_code))
+        shot("zh_1080_pay_scan", panel(ProgressStage.WAITING_FOR_PAYMENT_CODE, PayMethod.QR_SCAN, 2_600),
+            s(R.string.pay_stage_payment_code), s(R.string.action_cancel))
     }
 
     @Test @Config(qualifiers = "en-rUS-w360dp-h640dp-xhdpi")
@@ -96,6 +98,8 @@ class PayPanelScreensTest {
     @Test @Config(qualifiers = "en-rUS-w360dp-h720dp-xxhdpi")
     fun english_1080x2160() {
         shot("en_1080_pay_code", withCode(panel(ProgressStage.SHOWING_QR_CODE, PayMethod.QR_SHOW, 3_650)), s(R.string.stage_qr_shown))
+        shot("en_1080_pay_scan", panel(ProgressStage.WAITING_FOR_PAYMENT_CODE, PayMethod.QR_SCAN, 2_600),
+            s(R.string.pay_stage_payment_code), s(R.string.action_cancel))
     }
 
     /** Cancel is offered exactly in the stages the dispatcher passes a cancel on; the code only while it is shown or closing. */

@@ -19,23 +19,29 @@ internal class CardWaitLimit(
     @Volatile var timedOut = false
         private set
     private var timer: ScheduledFuture<*>? = null
+    /** Which wait the armed timer is for: a timer already running when a new wait is armed must not end it. */
+    private var wait = 0
 
     /** Every core event while the request runs; [waitingForCard]: the core now waits for the card. */
     @Synchronized fun onEvent(waitingForCard: Boolean) {
-        timer?.cancel(false)
-        timer = if (waitingForCard) timers.schedule({ expire() }, limitMs, TimeUnit.MILLISECONDS) else null
+        end()
+        if (waitingForCard) {
+            val armed = wait
+            timer = timers.schedule({ expire(armed) }, limitMs, TimeUnit.MILLISECONDS)
+        }
     }
 
-    /** The request ended. */
+    /** The request ended (or the core moved on from the wait). */
     @Synchronized fun end() {
         timer?.cancel(false)
         timer = null
+        wait++
     }
 
-    @Synchronized private fun expire() {
-        if (timer == null) return   // a card (the core's next event) came first
+    @Synchronized private fun expire(armed: Int) {
+        if (armed != wait) return   // a card (the core's next event) came first
         timedOut = true
-        timer = null
+        end()
         cancelWait()
     }
 }
