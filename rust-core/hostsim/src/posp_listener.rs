@@ -70,9 +70,12 @@ fn work(pool: &Arc<Pool>) {
     let ctx = &pool.ctx;
     let accepting = &ctx.shared.accepting;
     loop {
-        accepting.fetch_add(1, Ordering::SeqCst);
-        // After counting itself: a stop either sees this worker waiting or is seen here.
-        if ctx.shared.stopping() {
+        let others = accepting.fetch_add(1, Ordering::SeqCst);
+        // After counting itself: a stop either sees this worker waiting or is seen here. A
+        // worker ends when enough others wait already (one back from a connection, or one
+        // started late, when others came back first), decided on the count it got while
+        // counting itself: two arriving at once cannot both stay.
+        if ctx.shared.stopping() || others > SPARE_ACCEPTORS {
             accepting.fetch_sub(1, Ordering::SeqCst);
             return;
         }
@@ -103,9 +106,6 @@ fn work(pool: &Arc<Pool>) {
                 .insert(id, clone);
         }
         serve_connection(ctx, id, stream);
-        if ctx.shared.stopping() || accepting.load(Ordering::SeqCst) > SPARE_ACCEPTORS {
-            return;
-        }
     }
 }
 

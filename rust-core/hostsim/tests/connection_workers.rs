@@ -47,8 +47,18 @@ fn connection_workers_are_reused_and_end_with_the_host() {
     t.sign_in();
     // Time for a worker to see the terminal's close and wait in accept again.
     let settle = || std::thread::sleep(Duration::from_millis(200));
-    // One connection after another: the same two workers serve them all, one serving and one
-    // waiting in accept (a thread per connection would show six names).
+    // Until the pool has `n` workers (those that end do so once their connection is closed).
+    let workers_become = |n: usize| {
+        let until = Instant::now() + Duration::from_secs(5);
+        while posp_workers().len() != n && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert_eq!(posp_workers().len(), n, "{:?}", posp_workers());
+    };
+    // One connection after another: two workers serve them all, one serving and one waiting in
+    // accept; a thread per connection would show six names. One name more is right too: when
+    // a connection comes before the last worker is back in accept (a loaded machine), the
+    // waiting one takes it and starts a spare, and a surplus worker ends after its connection.
     let mut seen = std::collections::BTreeSet::new();
     for _ in 0..6 {
         let s = served(&host, &mut t);
@@ -56,22 +66,22 @@ fn connection_workers_are_reused_and_end_with_the_host() {
         drop(s);
         settle();
     }
-    assert_eq!(seen.len(), 2, "{seen:?}");
-    assert_eq!(posp_workers().len(), 2);
+    assert!((2..=3).contains(&seen.len()), "{seen:?}");
+    workers_become(2);
     // Two at once: one worker each and one more waiting; afterwards the spare one ends.
     let a = served(&host, &mut t);
     let b = served(&host, &mut t);
-    assert_eq!(posp_workers().len(), 3, "{:?}", posp_workers());
+    assert!(posp_workers().len() >= 3, "{:?}", posp_workers());
     drop((a, b));
-    settle();
-    assert_eq!(posp_workers().len(), 2, "{:?}", posp_workers());
+    workers_become(2);
     let c = served(&host, &mut t);
     drop(c);
     settle();
-    assert_eq!(posp_workers().len(), 2, "{:?}", posp_workers());
+    workers_become(2);
     // Waiting workers do not hold up the shutdown.
     let started = Instant::now();
     host.shutdown();
     assert!(started.elapsed() < Duration::from_secs(2));
-    assert!(posp_workers().is_empty(), "{:?}", posp_workers());
+    // Joined; the kernel lists an exited thread a little longer on a loaded machine.
+    workers_become(0);
 }
