@@ -10,13 +10,13 @@
 
 use core::fmt;
 
-use des::cipher::array::Array;
-use des::cipher::{BlockCipherDecrypt, BlockCipherEncrypt, KeyInit};
-use des::{Des, TdesEde2, TdesEde3};
+use sm4::cipher::array::Array;
+use sm4::cipher::{BlockCipherDecrypt, BlockCipherEncrypt, KeyInit};
 use sm4::Sm4;
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, Zeroizing};
 
+use crate::dea::{Dea, Halves, TripleDea};
 use crate::error::CryptoError;
 use crate::util::decode_hex_secret;
 
@@ -77,55 +77,50 @@ pub struct DesKey {
     cipher: DesCipher,
 }
 
-/// The expanded cipher of one [`DesKey`]. The `des` crate wipes its round keys on drop.
+/// The expanded cipher of one [`DesKey`]. Its round keys are wiped on drop.
 #[derive(Clone)]
 pub(crate) enum DesCipher {
-    Single(Des),
-    /// The 2-key TDES cipher and its two halves as single DES: the retail MAC (X9.19)
-    /// runs its chain under the left half and finishes with both.
-    Double {
-        ede: TdesEde2,
-        halves: [Des; 2],
-    },
-    Triple(TdesEde3),
+    Single(Dea),
+    /// 2-key TDES. Its two halves serve as single DES too: the retail MAC (X9.19) runs
+    /// its chain under the left half and finishes with both.
+    Double(TripleDea),
+    Triple(TripleDea),
 }
 
 impl DesCipher {
     pub(crate) fn encrypt(&self, block: &mut [u8; 8]) {
-        let block = Array::cast_from_core_mut(block);
         match self {
-            Self::Single(c) => c.encrypt_block(block),
-            Self::Double { ede, .. } => ede.encrypt_block(block),
-            Self::Triple(c) => c.encrypt_block(block),
-        }
-    }
-
-    fn expand(bytes: &DesKeyBytes) -> Self {
-        match bytes {
-            DesKeyBytes::Single(k) => Self::Single(Des::new(k.into())),
-            DesKeyBytes::Double(k) => {
-                let half = |at: usize| {
-                    let mut h = [0u8; 8];
-                    h.copy_from_slice(&k[at..at + 8]);
-                    let des = Des::new((&h).into());
-                    h.zeroize();
-                    des
-                };
-                Self::Double {
-                    ede: TdesEde2::new(k.into()),
-                    halves: [half(0), half(8)],
-                }
-            }
-            DesKeyBytes::Triple(k) => Self::Triple(TdesEde3::new(k.into())),
+            Self::Single(c) => c.encrypt(block),
+            Self::Double(c) | Self::Triple(c) => c.encrypt(block),
         }
     }
 
     pub(crate) fn decrypt(&self, block: &mut [u8; 8]) {
-        let block = Array::cast_from_core_mut(block);
         match self {
-            Self::Single(c) => c.decrypt_block(block),
-            Self::Double { ede, .. } => ede.decrypt_block(block),
-            Self::Triple(c) => c.decrypt_block(block),
+            Self::Single(c) => c.decrypt(block),
+            Self::Double(c) | Self::Triple(c) => c.decrypt(block),
+        }
+    }
+
+    pub(crate) fn encrypt_halves(&self, block: Halves) -> Halves {
+        match self {
+            Self::Single(c) => c.encrypt_halves(block),
+            Self::Double(c) | Self::Triple(c) => c.encrypt_halves(block),
+        }
+    }
+
+    fn expand(bytes: &DesKeyBytes) -> Self {
+        let part = |k: &[u8], at: usize| {
+            let mut h = Zeroizing::new([0u8; 8]);
+            h.copy_from_slice(&k[at..at + 8]);
+            Dea::new(&h)
+        };
+        match bytes {
+            DesKeyBytes::Single(k) => Self::Single(Dea::new(k)),
+            DesKeyBytes::Double(k) => Self::Double(TripleDea::new(part(k, 0), part(k, 8), None)),
+            DesKeyBytes::Triple(k) => {
+                Self::Triple(TripleDea::new(part(k, 0), part(k, 8), Some(part(k, 16))))
+            }
         }
     }
 }

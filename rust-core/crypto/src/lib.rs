@@ -43,6 +43,7 @@
 
 #![warn(missing_docs)]
 
+mod dea;
 mod error;
 mod key_role;
 mod util;

@@ -23,11 +23,10 @@
 use subtle::ConstantTimeEq;
 
 use crate::error::CryptoError;
-use des::cipher::array::Array;
-use des::cipher::{BlockCipherDecrypt, BlockCipherEncrypt};
 
+use crate::dea::Halves;
 use crate::keys::{DesCipher, DesKey};
-use crate::util::{hex_upper_8, xor_into};
+use crate::util::hex_upper_8;
 
 /// How a message is padded to whole 8-byte blocks (ISO 9797-1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -131,12 +130,12 @@ pub fn cup_ecb_mac(key: &DesKey, mab: &[u8]) -> [u8; 8] {
 #[must_use]
 pub fn cbc_mac(key: &DesKey, data: &[u8], padding: MacPadding) -> [u8; 8] {
     let cipher = key.cipher();
-    let mut chain = [0u8; 8];
+    // The chain stays between IP and IP⁻¹ (dea::Halves): IP⁻¹ is paid once, at the end.
+    let mut chain = Halves::of(&[0u8; 8]);
     for_each_padded_block(data, padding, |block| {
-        xor_into(&mut chain, &block);
-        cipher.encrypt(&mut chain);
+        chain = cipher.encrypt_halves(chain.xor(Halves::of(&block)));
     });
-    chain
+    chain.block()
 }
 
 /// Retail MAC: ANSI X9.19 / ISO 9797-1 algorithm 3.
@@ -152,10 +151,7 @@ pub fn retail_mac(key: &DesKey, data: &[u8], padding: MacPadding) -> Result<[u8;
     // The halves come expanded with the key: no key schedule is built per MAC.
     let (k, k_prime) = match key.cipher() {
         DesCipher::Single(des) => (des, des),
-        DesCipher::Double {
-            halves: [left, right],
-            ..
-        } => (left, right),
+        DesCipher::Double(tdes) => (tdes.first(), tdes.second()),
         DesCipher::Triple(_) => {
             return Err(CryptoError::InvalidKeyLength {
                 what: "retail MAC (X9.19) key",
@@ -164,14 +160,11 @@ pub fn retail_mac(key: &DesKey, data: &[u8], padding: MacPadding) -> Result<[u8;
             })
         }
     };
-    let mut chain = [0u8; 8];
+    let mut chain = Halves::of(&[0u8; 8]);
     for_each_padded_block(data, padding, |block| {
-        xor_into(&mut chain, &block);
-        k.encrypt_block(Array::cast_from_core_mut(&mut chain));
+        chain = k.encrypt_halves(chain.xor(Halves::of(&block)));
     });
-    k_prime.decrypt_block(Array::cast_from_core_mut(&mut chain));
-    k.encrypt_block(Array::cast_from_core_mut(&mut chain));
-    Ok(chain)
+    Ok(k.encrypt_halves(k_prime.decrypt_halves(chain)).block())
 }
 
 /// Computes a field 64 MAC with the algorithm chosen at run time.
