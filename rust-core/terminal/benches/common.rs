@@ -65,18 +65,74 @@ pub fn pct(sorted: &[Duration], p: f64) -> Duration {
 }
 
 /// Latency of a 4 KiB write + fdatasync in `dir` (what every durable commit pays).
+/// A file on the bench's disk that times one 4 KiB write + `fdatasync` at a time.
+pub struct FsyncProbe {
+    file: std::fs::File,
+    path: std::path::PathBuf,
+}
+
+impl FsyncProbe {
+    pub fn new(dir: &Path) -> Self {
+        let path = dir.join("fsync.probe");
+        let file = std::fs::File::create(&path).unwrap();
+        Self { file, path }
+    }
+
+    pub fn sample(&mut self) -> Duration {
+        let t = Instant::now();
+        self.file.write_all(&[0x5Au8; 4096]).unwrap();
+        self.file.sync_data().unwrap();
+        t.elapsed()
+    }
+}
+
+impl Drop for FsyncProbe {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// `n` fsync samples in a row, sorted.
 pub fn fsync_latency(dir: &Path, n: usize) -> Vec<Duration> {
-    let path = dir.join("fsync.probe");
-    let mut f = std::fs::File::create(&path).unwrap();
-    let block = [0x5Au8; 4096];
+    let mut probe = FsyncProbe::new(dir);
+    let mut out: Vec<Duration> = (0..n).map(|_| probe.sample()).collect();
+    out.sort();
+    out
+}
+
+/// `n` bare exchanges as the terminal makes them, sorted: a new loopback TCP connection, a
+/// 2-byte length and a 250-byte request, a 120-byte answer from a thread blocked in `accept`,
+/// close. No journal, no MAC, no codec: the floor the transport alone sets on this machine.
+pub fn exchange_floor(n: usize) -> Vec<Duration> {
+    use std::io::Read;
+    use std::net::{TcpListener, TcpStream};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = std::thread::spawn(move || {
+        for _ in 0..n {
+            let (mut s, _) = listener.accept().unwrap();
+            let mut len = [0u8; 2];
+            s.read_exact(&mut len).unwrap();
+            let mut body = vec![0u8; usize::from(u16::from_be_bytes(len))];
+            s.read_exact(&mut body).unwrap();
+            let mut answer = vec![0u8; 122];
+            answer[..2].copy_from_slice(&120u16.to_be_bytes());
+            s.write_all(&answer).unwrap();
+        }
+    });
     let mut out = Vec::with_capacity(n);
     for _ in 0..n {
         let t = Instant::now();
-        f.write_all(&block).unwrap();
-        f.sync_data().unwrap();
+        let mut s = TcpStream::connect(addr).unwrap();
+        let mut request = vec![0x5Au8; 252];
+        request[..2].copy_from_slice(&250u16.to_be_bytes());
+        s.write_all(&request).unwrap();
+        let mut answer = [0u8; 122];
+        s.read_exact(&mut answer).unwrap();
+        drop(s);
         out.push(t.elapsed());
     }
-    let _ = std::fs::remove_file(path);
+    server.join().unwrap();
     out.sort();
     out
 }

@@ -3,6 +3,11 @@
 //! `cargo bench -p unipos-terminal --bench sale [-- [https] N]` (`https`: the POSP over HTTPS
 //! with the pinned CA instead of raw TCP). It also prints the commits (WAL fsyncs) and WAL
 //! frames per sale that the store counted.
+//!
+//! The disk's fsync is timed twice: once after each sale, so that the sales and their yardstick
+//! see the disk in the same moments (this shared disk drifts by a third within minutes), and
+//! 200 times in a row after the sales, as the bench did first. A bare loopback exchange of the
+//! same sizes is timed too: the part of a sale that no code of ours can take away here.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -31,6 +36,8 @@ fn main() {
     };
     let (_host, terminal, holder) = setup_with(dir.path(), link);
     let mut lat = Vec::with_capacity(n);
+    let mut probe = FsyncProbe::new(dir.path());
+    let mut beside = Vec::with_capacity(n);
     let wal_before = terminal.wal_stats();
     for i in 0..n {
         holder.present(SimCard::magstripe(
@@ -47,10 +54,14 @@ fn main() {
             .unwrap();
         lat.push(t.elapsed());
         assert!(o.status.is_approved(), "{o:?}");
+        beside.push(probe.sample());
     }
     let wal = terminal.wal_stats().since(wal_before);
+    drop(probe);
     lat.sort();
+    beside.sort();
     let fsync = fsync_latency(dir.path(), 200);
+    let floor = exchange_floor(1000);
     let over = match link {
         Link::Tcp => "TCP",
         Link::Https => "HTTPS",
@@ -71,18 +82,31 @@ fn main() {
         per_sale(wal.commits),
         per_sale(wal.frames)
     );
-    println!("fsync (4 KiB write + fdatasync) on the same disk, 200 samples:");
+    println!("fsync (4 KiB write + fdatasync) on the same disk:");
     println!(
-        "  p50 {}  p99 {}",
+        "  one after each sale: p50 {}  p99 {}",
+        ms(pct(&beside, 0.5)),
+        ms(pct(&beside, 0.99))
+    );
+    println!(
+        "  200 in a row after the sales: p50 {}  p99 {}",
         ms(pct(&fsync, 0.5)),
         ms(pct(&fsync, 0.99))
     );
+    println!(
+        "a bare loopback exchange (connect, 252 bytes out, 122 back, close), 1000 samples:\n  p50 {}  p99 {}",
+        ms(pct(&floor, 0.5)),
+        ms(pct(&floor, 0.99))
+    );
     // Issue 15's target: the sale's p50 within 1.3x of two fsyncs (its two durable commits).
-    let two_fsyncs = 2.0 * pct(&fsync, 0.5).as_secs_f64();
-    if two_fsyncs > 0.0 {
+    // That leaves 0.6 fsyncs beyond the two, for the bare exchange and all the code.
+    let ratio = |fsyncs: &[std::time::Duration]| {
+        let two = 2.0 * pct(fsyncs, 0.5).as_secs_f64();
+        (two > 0.0).then(|| pct(&lat, 0.5).as_secs_f64() / two)
+    };
+    if let (Some(beside), Some(after)) = (ratio(&beside), ratio(&fsync)) {
         println!(
-            "sale p50 / (2 x fsync p50) = {:.2} (target <= 1.30)",
-            pct(&lat, 0.5).as_secs_f64() / two_fsyncs
+            "sale p50 / (2 x fsync p50) = {beside:.2} beside the sales, {after:.2} after them (target <= 1.30)"
         );
     }
 }
