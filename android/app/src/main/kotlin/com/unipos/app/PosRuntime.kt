@@ -34,6 +34,7 @@ class PosRuntime(
     private val appContext = context.applicationContext
     val dispatcher = TransactionDispatcher(
         checked,
+        com.unipos.app.ui.StageTexts(appContext.resources),
         // An UNKNOWN outcome: the dispatcher flushes soon; the expedited job covers a process that dies first.
         onUnknown = { com.unipos.app.job.MaintenanceJobService.scheduleSoon(appContext) },
     )

@@ -5,6 +5,7 @@ import com.unipos.app.txn.CoreCommand
 import com.unipos.app.txn.EngineResult
 import com.unipos.app.txn.Known
 import com.unipos.app.txn.PaymentEngine
+import com.unipos.app.txn.ProgressTexts
 import com.unipos.app.txn.RequestExtras
 import com.unipos.app.txn.ResultMapper
 import com.unipos.app.txn.TransactionDispatcher
@@ -44,12 +45,13 @@ class DispatcherTest {
         override fun setQrCodeListener(listener: ((String, String, ByteArray) -> Unit)?) {}
     }
 
+    private val texts = ProgressTexts { stage, _ -> "stage $stage" }
     private val a = AppCaller("a", setOf(com.unipos.core.ffi.Capability.SALE))
     private val b = AppCaller("b", setOf(com.unipos.core.ffi.Capability.SALE))
 
     @Test fun one_at_a_time_and_scoped() {
         val engine = ScriptedEngine()
-        val d = TransactionDispatcher(engine)
+        val d = TransactionDispatcher(engine, texts)
         assertEquals(ErrorCodes.OK, d.start(a, Requests.sale("o-1", 100)).errorCode)
         assertEquals(ErrorCodes.REQUEST_IN_PROGRESS, d.start(a, Requests.sale("o-1", 100)).errorCode)
         assertEquals(ErrorCodes.TERMINAL_BUSY, d.start(b, Requests.sale("o-1", 100)).errorCode)
@@ -64,7 +66,7 @@ class DispatcherTest {
 
     @Test fun what_the_journal_knows_is_answered_at_once_and_never_run_again() {
         val conflict = ScriptedEngine(Known.Refused(PosResult.Failure(ErrorCodes.REQUEST_ID_CONFLICT, "used for another request")))
-        val d = TransactionDispatcher(conflict)
+        val d = TransactionDispatcher(conflict, texts)
         assertEquals(ErrorCodes.REQUEST_ID_CONFLICT, d.start(a, Requests.sale("o-1", 101)).errorCode)
         d.awaitIdle(5_000)
         assertEquals(0, conflict.runs.size)

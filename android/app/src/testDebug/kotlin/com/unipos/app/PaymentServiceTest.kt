@@ -90,6 +90,34 @@ class PaymentServiceTest {
         assertFalse(com.unipos.sdk.BundleCodec.resultToBundle(queried).toString().contains(card))
     }
 
+    /** A card sale's progress texts by stage, as a merchant app receives them. */
+    private fun saleProgressTexts(): Map<Int, String?> {
+        val client = KillableCallback()
+        service.registerCallback(client.callback)
+        val requestId = id("svc-texts")
+        assertEquals(ErrorCodes.OK, service.startTransaction(Requests.sale(requestId, 300, com.unipos.sdk.PayMethod.CARD)).errorCode)
+        assertEquals(TransState.APPROVED, client.awaitResult().state)
+        return client.progressTexts.filter { it.first == requestId }.associate { it.second to it.third }
+    }
+
+    @Config(qualifiers = "zh-rCN")
+    @Test fun progress_texts_are_in_chinese_on_a_chinese_terminal() {
+        val texts = saleProgressTexts()
+        // The words of the cashier's own screens: a merchant app may show them as they are.
+        assertEquals("请插卡、挥卡或刷卡", texts[ProgressStage.WAITING_FOR_CARD])
+        assertEquals(app.getString(R.string.stage_online), texts[ProgressStage.ONLINE])
+        assertEquals(app.getString(R.string.stage_starting), texts[ProgressStage.ACCEPTED])
+        assertTrue("$texts", texts.values.all { t -> t != null && t.any { Character.UnicodeScript.of(it.code) == Character.UnicodeScript.HAN } })
+    }
+
+    @Config(qualifiers = "en-rUS")
+    @Test fun progress_texts_are_in_english_on_an_english_terminal() {
+        val texts = saleProgressTexts()
+        assertEquals("Insert, tap or swipe the card", texts[ProgressStage.WAITING_FOR_CARD])
+        assertEquals(app.getString(R.string.stage_online), texts[ProgressStage.ONLINE])
+        assertTrue("$texts", texts.values.none { t -> t.isNullOrEmpty() || t.any { Character.UnicodeScript.of(it.code) == Character.UnicodeScript.HAN } })
+    }
+
     @Test fun rejected_caller_gets_caller_not_allowed() {
         ShadowBinder.setCallingUid(Merchant.OTHER_UID)
         val start = service.startTransaction(Requests.sale(id("intruder"), 100))

@@ -178,11 +178,16 @@ class RemoteLike(private val target: IBinder) : Binder() {
 class KillableCallback : Binder() {
     val results = LinkedBlockingQueue<TransResult>()
     val progress = CopyOnWriteArrayList<Pair<String, Int>>()
+    /** Each progress report's display text, with its request id and stage. */
+    val progressTexts = CopyOnWriteArrayList<Triple<String, Int, String?>>()
     private val recipients = CopyOnWriteArrayList<IBinder.DeathRecipient>()
     @Volatile private var dead = false
 
     private val impl = object : IUniPosCallback.Stub() {
-        override fun onProgress(requestId: String, stage: Int, message: String?) { progress += requestId to stage }
+        override fun onProgress(requestId: String, stage: Int, message: String?) {
+            progressTexts += Triple(requestId, stage, message)
+            progress += requestId to stage
+        }
         override fun onResult(result: TransResult) { results += result }
     }
 

@@ -225,19 +225,5 @@ class ResultMapper(
             }
             is ProgressEvent.Startup -> null
         }
-
-        fun describe(e: ProgressEvent): String = when (e) {
-            is ProgressEvent.WaitingForCard -> "insert, tap or swipe the card"
-            is ProgressEvent.WaitingForPin -> "enter the PIN on the PIN pad"
-            is ProgressEvent.Sending -> "processing online"
-            is ProgressEvent.SendingAdvices -> "sending stored advices"
-            is ProgressEvent.Reversing -> "reversing an earlier unanswered transaction"
-            is ProgressEvent.Printing -> "printing"
-            is ProgressEvent.Settlement -> "settlement: ${e.step}"
-            is ProgressEvent.BatchUpload -> "settlement: batch upload ${e.record}/${e.total}"
-            is ProgressEvent.QrWaitingForCustomer -> "waiting for the customer's password"
-            is ProgressEvent.Qr -> e.step
-            is ProgressEvent.Startup -> "startup: ${e.step}"
-        }
     }
 }

@@ -39,6 +39,8 @@ import java.util.concurrent.TimeoutException
  */
 class TransactionDispatcher(
     private val engine: PaymentEngine,
+    /** The display text of each progress report, in the terminal's language. */
+    private val texts: ProgressTexts,
     private val results: ResultMapper = ResultMapper(identity = engine::identity),
     /** Delays of the flushes that resolve an UNKNOWN outcome, one after the other while it stays open. */
     private val resolveDelaysMs: List<Long> = listOf(2_000, 5_000, 15_000, 30_000, 60_000),
@@ -94,7 +96,7 @@ class TransactionDispatcher(
             if (job != null) {
                 job.stage = ProgressStage.SHOWING_QR_CODE
                 val (scope, id) = job.key
-                listeners.forEach { it.onProgress(scope, id, ProgressStage.SHOWING_QR_CODE, "scan the code to pay") }
+                listeners.forEach { it.onProgress(scope, id, ProgressStage.SHOWING_QR_CODE, texts.text(ProgressStage.SHOWING_QR_CODE, null)) }
                 listeners.forEach { it.onQrCode(scope, id, url, png) }
             }
         }
@@ -103,7 +105,8 @@ class TransactionDispatcher(
             val job = synchronized(lock) { running }?.takeIf { it.info.requestId == engineId }
             if (job != null) {
                 job.stage = stage
-                listeners.forEach { it.onProgress(job.scope, job.info.requestId, stage, "scan the customer's payment code") }
+                val text = texts.text(stage, null)
+                listeners.forEach { it.onProgress(job.scope, job.info.requestId, stage, text) }
             }
         }
     }
@@ -177,7 +180,8 @@ class TransactionDispatcher(
             waitMs = request.cardWaitSeconds.takeIf { it > 0 }?.let { it * 1_000L },
         )
         // ACCEPTED first: told after the worker started, it could arrive after the job's own stages.
-        listeners.forEach { it.onProgress(caller.scope, id, ProgressStage.ACCEPTED, "accepted") }
+        val accepted = texts.text(ProgressStage.ACCEPTED, null)
+        listeners.forEach { it.onProgress(caller.scope, id, ProgressStage.ACCEPTED, accepted) }
         worker.execute { execute(job, command, fields) }
         return startResult(id, ErrorCodes.OK, "accepted")
     }
@@ -327,7 +331,7 @@ class TransactionDispatcher(
         listeners.forEach { it.onEngineEvent(event) }
         val job = synchronized(lock) { running }
         val stage = ResultMapper.stageOf(event, job?.stage ?: ProgressStage.ACCEPTED)
-        val text = ResultMapper.describe(event)
+        val text = texts.text(stage ?: 0, event)
         if (job == null || stage == null) {
             listeners.forEach { it.onProgress(SYSTEM_SCOPE, "", stage ?: 0, text) }
             return

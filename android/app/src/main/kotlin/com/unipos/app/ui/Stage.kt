@@ -1,7 +1,10 @@
 package com.unipos.app.ui
 
+import android.content.res.Resources
 import com.unipos.app.R
+import com.unipos.app.txn.ProgressTexts
 import com.unipos.core.ffi.ProgressEvent
+import com.unipos.sdk.ProgressStage
 
 /** The stage of a running job as the cashier reads it, from the engine's progress events. */
 enum class Stage(val text: Int, val hint: Int? = null) {
@@ -33,5 +36,24 @@ enum class Stage(val text: Int, val hint: Int? = null) {
             is ProgressEvent.QrWaitingForCustomer -> CUSTOMER_CONFIRMING
             is ProgressEvent.Qr -> if (current == CUSTOMER_CONFIRMING) current else QR_ONLINE
         }
+    }
+}
+
+/**
+ * What a merchant app is told with each stage: the words the cashier's screens use for the same
+ * moment, in the terminal's language (values/ Chinese, values-en/ English).
+ */
+class StageTexts(private val resources: Resources) : ProgressTexts {
+    override fun text(stage: Int, event: ProgressEvent?): String = when {
+        stage == ProgressStage.SHOWING_QR_CODE -> resources.getString(Stage.QR_SHOWN.text)
+        stage == ProgressStage.WAITING_FOR_PAYMENT_CODE -> resources.getString(R.string.pay_stage_payment_code)
+        event is ProgressEvent.BatchUpload -> resources.getString(R.string.stage_uploading, event.record, event.total)
+        // A QR query after a lost answer: the outcome is being confirmed.
+        event is ProgressEvent.Qr && stage == ProgressStage.RESOLVING -> resources.getString(R.string.pay_stage_resolving)
+        event != null -> {
+            val current = if (stage == ProgressStage.WAITING_FOR_CUSTOMER) Stage.CUSTOMER_CONFIRMING else Stage.STARTING
+            resources.getString(Stage.of(event, current).text)
+        }
+        else -> resources.getString(Stage.STARTING.text)
     }
 }
