@@ -130,7 +130,7 @@ pub fn parse_yuan(text: &str) -> Result<u64, CliError> {
     };
     let fen = whole * 100 + frac;
     if fen == 0 {
-        return Err(CliError::bad("the amount must be above zero"));
+        return Err(CliError::bad("amount: must be above zero"));
     }
     Ok(fen)
 }
@@ -145,6 +145,11 @@ mod tests {
         assert_eq!(parse_yuan("12.3").unwrap(), 1230);
         assert_eq!(parse_yuan("7").unwrap(), 700);
         assert_eq!(parse_yuan("0.01").unwrap(), 1);
+        // Every refusal names the field, as the cashier's other input errors do.
+        assert!(parse_yuan("0.00")
+            .unwrap_err()
+            .to_string()
+            .starts_with("amount: "));
         for bad in [
             "",
             "1.234",
