@@ -188,3 +188,22 @@ fn every_command_has_help() {
         assert!(out.contains("Usage:"), "{args:?}");
     }
 }
+
+/// `unipos journal | head -1` closes the pipe early: the command ends without a panic (Rust
+/// ignores SIGPIPE, so each write then fails with EPIPE, and a `println!` would panic on it).
+#[test]
+fn a_closed_stdout_ends_quietly_not_in_a_panic() {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_unipos"))
+        .args(["iso8583", "decode", "--frame", SALE_0210])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader goes away before the command has written anything.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(101), "panicked: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
