@@ -44,28 +44,99 @@ const SUP: &str = "UNIPOS_SUPERVISOR_PASSWORD";
 const PW: &str = "UNIPOS_PASSWORD";
 const NEW: &str = "UNIPOS_NEW_PASSWORD";
 
-#[test]
-fn cashier_day_against_a_running_host() {
-    // The host stops when its standard input closes (the pipe is dropped at the end).
-    let mut host = Command::new(env!("CARGO_BIN_EXE_unipos"))
-        .args(["host", "run", "--tcp", "127.0.0.1:0", "--seed", "3"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(host.stdout.take().unwrap()).lines();
-    let mut posp = None;
-    for line in lines.by_ref() {
-        let line = line.unwrap();
-        if let Some(addr) = line.trim().strip_prefix("posp").map(str::trim) {
-            posp = Some(addr.trim_start_matches("tcp://").to_owned());
-            break;
+/// A `unipos host run` process; it stops when its standard input closes (on drop).
+struct Host {
+    child: std::process::Child,
+    posp: String,
+    admin: String,
+}
+
+impl Host {
+    fn start(extra: &[&str]) -> Host {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_unipos"))
+            .args(["host", "run", "--tcp", "127.0.0.1:0"])
+            .args(extra)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let (mut posp, mut admin) = (None, None);
+        for line in lines.by_ref() {
+            let line = line.unwrap();
+            let line = line.trim();
+            if let Some(addr) = line.strip_prefix("posp") {
+                posp = Some(addr.trim().trim_start_matches("tcp://").to_owned());
+            } else if let Some(addr) = line.strip_prefix("admin") {
+                admin = Some(addr.trim().trim_start_matches("http://").to_owned());
+            }
+            if posp.is_some() && admin.is_some() {
+                break;
+            }
+        }
+        // Keep reading the host's output: closing the pipe would kill it on its next line.
+        std::thread::spawn(move || lines.for_each(drop));
+        Host {
+            child,
+            posp: posp.expect("the host printed its POSP address"),
+            admin: admin.expect("the host printed its admin address"),
         }
     }
-    let posp = posp.expect("the host printed its POSP address");
-    // Keep reading the host's output: closing the pipe would kill it on its next line.
-    std::thread::spawn(move || lines.for_each(drop));
+
+    /// One request to the admin API; the answer's body.
+    fn admin(&self, method: &str, path: &str, body: &str) -> String {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(&self.admin).unwrap();
+        write!(
+            s,
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.admin,
+            body.len()
+        )
+        .unwrap();
+        let mut answer = String::new();
+        s.read_to_string(&mut answer).unwrap();
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        answer
+            .split("\r\n\r\n")
+            .nth(1)
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+impl Drop for Host {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        let _ = self.child.wait();
+    }
+}
+
+/// Startup, the supervisor's own password, operator 01 added and signed in.
+fn ready_terminal(db: &str, posp: &str) {
+    let (ok, out) = unipos(&["--db", db, "startup", "--posp", posp]);
+    assert!(ok, "{out}");
+    let step = |args: &[&str], env: &[(&str, &str)]| {
+        let args: Vec<&str> = ["--db", db].iter().chain(args).copied().collect();
+        let (ok, out) = unipos_with(&args, env, "");
+        assert!(ok, "{args:?}: {out}");
+    };
+    step(
+        &["operator", "passwd", "00"],
+        &[(PW, "123456"), (NEW, "864209")],
+    );
+    step(
+        &["operator", "add", "01"],
+        &[(SUP, "864209"), (NEW, "1111")],
+    );
+    step(&["operator", "sign-in", "01"], &[(PW, "1111")]);
+}
+
+#[test]
+fn cashier_day_against_a_running_host() {
+    let host = Host::start(&["--seed", "3"]);
+    let posp = host.posp.clone();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("pos.db");
     let db = db.to_str().unwrap();
@@ -208,6 +279,61 @@ fn cashier_day_against_a_running_host() {
         ok && out.contains("empty"),
         "the TMK is now in the module file: {out}"
     );
-    drop(host.stdin.take());
-    let _ = host.wait();
+    drop(host);
+}
+
+/// A reversal that reaches its retry limit while the next command opens the terminal is told
+/// under that command's answer; flush keeps saying it waits; the supervisor retries it.
+#[test]
+fn a_parked_reversal_is_told_and_the_supervisor_retries_it() {
+    // A 1 s answer timeout (DF04), so that the lost answer and three lost reversals take 4 s.
+    let host = Host::start(&["--seed", "4", "--answer-timeout", "1"]);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("pos.db");
+    let db = db.to_str().unwrap();
+    ready_terminal(db, &host.posp);
+    host.admin(
+        "POST",
+        "/admin/faults",
+        r#"{"mti":"0200","count":1,"action":{"type":"no_answer"}}"#,
+    );
+    host.admin(
+        "POST",
+        "/admin/faults",
+        r#"{"mti":"0400","count":10,"action":{"type":"no_answer"}}"#,
+    );
+    let (ok, out) = unipos(&["--db", db, "sale", "5.00", "--request-id", "lost"]);
+    assert!(!ok && out.contains("being reversed (trace"), "{out}");
+    let trace = out
+        .split("(trace ")
+        .nth(1)
+        .and_then(|t| t.get(..6))
+        .unwrap()
+        .to_owned();
+    // The next sale's opening tries the reversal three times and parks it; the sale goes on.
+    let (ok, out) = unipos(&["--db", db, "sale", "1.00", "--request-id", "next"]);
+    assert!(ok && out.contains("Approved"), "{out}");
+    let first_lines: String = out.lines().take(3).collect::<Vec<_>>().join("\n");
+    assert!(
+        first_lines.contains("NOTE") && first_lines.contains(&format!("reversal of trace {trace}")),
+        "told above the receipts: {out}"
+    );
+    let (ok, out) = unipos(&["--db", db, "flush"]);
+    assert!(ok && out.contains("1 parked reversal(s) wait"), "{out}");
+    let (ok, out) = unipos_with(
+        &["--db", db, "flush", "--retry-parked"],
+        &[(SUP, "000000")],
+        "",
+    );
+    assert!(!ok && out.contains("wrong password"), "{out}");
+    host.admin("DELETE", "/admin/faults", "");
+    let (ok, out) = unipos_with(
+        &["--db", db, "flush", "--retry-parked"],
+        &[(SUP, "864209")],
+        "",
+    );
+    assert!(ok && out.starts_with("1 reversal(s) sent"), "{out}");
+    assert!(!out.contains("wait for manual handling"), "{out}");
+    let (ok, out) = unipos(&["--db", db, "query", "lost"]);
+    assert!(ok && out.contains("Reversed"), "{out}");
 }

@@ -24,18 +24,21 @@ mod output;
 mod qr_job;
 mod stored;
 
-use crate::desktop;
+use crate::desktop::{self, DesktopTerminal};
 use crate::error::CliError;
 use card_job::card_job;
+use card_job::CardJob;
 use commands::{CashierCommand, QrCommand, StartupArgs};
 use output::{flush_line, with_receipts};
 use qr_job::qr_job;
+use qr_job::QrJob;
 use std::path::Path;
 use stored::{load_and_open, open_with_qr_key, save, StoredConfig};
 use unipos_crypto::unwrap::{WorkKeyRole, WrappedKey};
 use unipos_hostsim::defaults;
+use unipos_terminal::hardware::sim::SimCard;
 use unipos_terminal::validate;
-use unipos_terminal::{GuardedAction, JournalReader, Terminal};
+use unipos_terminal::{GuardedAction, JournalReader, StartupReport, Terminal};
 use zeroize::Zeroizing;
 
 pub use output::describe;
@@ -204,18 +207,41 @@ pub fn run(db: &Path, cmd: CashierCommand) -> Result<String, CliError> {
     let supervisor = supervisor_for(guarded)?;
     let (_, t) = load_and_open(db)?;
     let resumed = t.terminal.resume()?;
+    opened(&t, resumed, cmd, job, qr, guarded, supervisor)
+}
+
+/// The command `cmd` on the opened, resumed terminal `t`.
+fn opened(
+    t: &DesktopTerminal,
+    resumed: StartupReport,
+    cmd: CashierCommand,
+    job: Option<(CardJob, SimCard)>,
+    qr: Option<QrJob>,
+    guarded: Option<GuardedAction>,
+    supervisor: Option<Zeroizing<String>>,
+) -> Result<String, CliError> {
     let term = &t.terminal;
     let desk = term.desk();
+    // The resume sent what was pending first, and may have parked a reversal at its retry
+    // limit: the cashier is told, under the command's own answer (flush has its own line).
+    let parked = match cmd {
+        CashierCommand::Flush { .. } => None,
+        _ => resumed.flushed.parked_notice(),
+    };
+    let told = |out: String| match &parked {
+        Some(n) => format!("{out}\n  NOTE: {n}"),
+        None => out,
+    };
     if let Some((job, card)) = job {
         let grant = grant(term, guarded, supervisor.as_ref())?;
         t.holder.present(card);
         let outcome = job.run(term, &grant)?;
-        return Ok(with_receipts(&t, describe(&outcome)));
+        return Ok(with_receipts(t, told(describe(&outcome))));
     }
     if let Some(qr) = qr {
         let grant = grant(term, guarded, supervisor.as_ref())?;
         let out = qr.run(term, &grant)?;
-        return Ok(with_receipts(&t, out));
+        return Ok(with_receipts(t, told(out)));
     }
     match cmd {
         CashierCommand::Settle => {
@@ -231,13 +257,13 @@ pub fn run(db: &Path, cmd: CashierCommand) -> Result<String, CliError> {
                 )
             };
             Ok(with_receipts(
-                &t,
-                format!("batch {:06} settled: {result}", report.batch),
+                t,
+                told(format!("batch {:06} settled: {result}", report.batch)),
             ))
         }
         CashierCommand::Reprint { trace } => {
             desk.reprint(trace)?;
-            Ok(with_receipts(&t, "reprinted".into()))
+            Ok(with_receipts(t, told("reprinted".into())))
         }
         CashierCommand::Flush { retry_parked } => {
             // What the resume before this command already sent counts too.
@@ -248,18 +274,30 @@ pub fn run(db: &Path, cmd: CashierCommand) -> Result<String, CliError> {
                 log::info!("{requeued} parked reversal(s) put back in the queue");
             }
             done.add(&term.flush_pending()?);
-            Ok(flush_line(&done))
+            let mut line = flush_line(&done);
+            // Parked earlier and still waiting: a cashier running flush must not read "0 parked"
+            // as "nothing is wrong".
+            let waiting = term.parked_reversals()?.len();
+            if waiting > 0 {
+                line.push_str(&format!(
+                    "\n  {waiting} parked reversal(s) wait for manual handling (unipos journal lists them): \
+                     call the acquirer, then `unipos flush --retry-parked` with the supervisor's password"
+                ));
+            }
+            Ok(line)
         }
         CashierCommand::SignOut => {
             desk.sign_out_terminal()?;
-            Ok("signed out of the host; the next transaction signs in again".into())
+            Ok(told(
+                "signed out of the host; the next transaction signs in again".into(),
+            ))
         }
         CashierCommand::Echo => {
             let echo = desk.echo_test()?;
-            Ok(format!(
+            Ok(told(format!(
                 "echo answered {} in {} ms",
                 echo.response_code, echo.round_trip_ms
-            ))
+            )))
         }
         CashierCommand::Keys => {
             let k = desk.key_status()?;
@@ -274,14 +312,15 @@ pub fn run(db: &Path, cmd: CashierCommand) -> Result<String, CliError> {
             for c in &k.keys {
                 s.push_str(&format!("\n  {} check value {}", c.role, c.check_value));
             }
-            Ok(s)
+            Ok(told(s))
         }
-        CashierCommand::Params => Ok(desk
-            .parameters()?
-            .iter()
-            .map(|p| format!("{:<22} {}", p.name, p.value))
-            .collect::<Vec<_>>()
-            .join("\n")),
+        CashierCommand::Params => Ok(told(
+            desk.parameters()?
+                .iter()
+                .map(|p| format!("{:<22} {}", p.name, p.value))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )),
         _ => Err(CliError::bad("this command needs no terminal")),
     }
 }
