@@ -4,7 +4,9 @@
 //! right), settle with the password on standard input.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::{BufRead, BufReader};
+mod common;
+
+use common::Host;
 use std::process::{Command, Stdio};
 
 fn unipos(args: &[&str]) -> (bool, String) {
@@ -43,75 +45,6 @@ fn unipos_with(args: &[&str], env: &[(&str, &str)], stdin: &str) -> (bool, Strin
 const SUP: &str = "UNIPOS_SUPERVISOR_PASSWORD";
 const PW: &str = "UNIPOS_PASSWORD";
 const NEW: &str = "UNIPOS_NEW_PASSWORD";
-
-/// A `unipos host run` process; it stops when its standard input closes (on drop).
-struct Host {
-    child: std::process::Child,
-    posp: String,
-    admin: String,
-}
-
-impl Host {
-    fn start(extra: &[&str]) -> Host {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_unipos"))
-            .args(["host", "run", "--tcp", "127.0.0.1:0"])
-            .args(extra)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let (mut posp, mut admin) = (None, None);
-        for line in lines.by_ref() {
-            let line = line.unwrap();
-            let line = line.trim();
-            if let Some(addr) = line.strip_prefix("posp") {
-                posp = Some(addr.trim().trim_start_matches("tcp://").to_owned());
-            } else if let Some(addr) = line.strip_prefix("admin") {
-                admin = Some(addr.trim().trim_start_matches("http://").to_owned());
-            }
-            if posp.is_some() && admin.is_some() {
-                break;
-            }
-        }
-        // Keep reading the host's output: closing the pipe would kill it on its next line.
-        std::thread::spawn(move || lines.for_each(drop));
-        Host {
-            child,
-            posp: posp.expect("the host printed its POSP address"),
-            admin: admin.expect("the host printed its admin address"),
-        }
-    }
-
-    /// One request to the admin API; the answer's body.
-    fn admin(&self, method: &str, path: &str, body: &str) -> String {
-        use std::io::{Read, Write};
-        let mut s = std::net::TcpStream::connect(&self.admin).unwrap();
-        write!(
-            s,
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            self.admin,
-            body.len()
-        )
-        .unwrap();
-        let mut answer = String::new();
-        s.read_to_string(&mut answer).unwrap();
-        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
-        answer
-            .split("\r\n\r\n")
-            .nth(1)
-            .unwrap_or_default()
-            .to_owned()
-    }
-}
-
-impl Drop for Host {
-    fn drop(&mut self) {
-        drop(self.child.stdin.take());
-        let _ = self.child.wait();
-    }
-}
 
 /// Startup, the supervisor's own password, operator 01 added and signed in.
 fn ready_terminal(db: &str, posp: &str) {

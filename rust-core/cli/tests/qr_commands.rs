@@ -4,7 +4,9 @@
 //! anything is opened or sent, naming the field; sign-out, echo, keys and params.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::{BufRead, BufReader, Write};
+mod common;
+
+use common::Host;
 use std::process::{Command, Stdio};
 
 const SUP: &str = "UNIPOS_SUPERVISOR_PASSWORD";
@@ -34,41 +36,15 @@ fn qr_commands_against_a_running_host() {
     // The simulated customer pays a shown code after one second.
     std::fs::write(&config, r#"{"qr":{"dynamic":{"auto_pay_after_secs":1}}}"#).unwrap();
     let ca = dir.path().join("ca.pem");
-    let mut host = Command::new(env!("CARGO_BIN_EXE_unipos"))
-        .args([
-            "host",
-            "run",
-            "--tcp",
-            "127.0.0.1:0",
-            "--https",
-            "127.0.0.1:0",
-        ])
-        .arg("--config")
-        .arg(&config)
-        .arg("--ca-out")
-        .arg(&ca)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(host.stdout.take().unwrap()).lines();
-    let (mut posp, mut https) = (None, None);
-    for line in lines.by_ref() {
-        let line = line.unwrap();
-        let line = line.trim();
-        if let Some(a) = line.strip_prefix("posp") {
-            posp = Some(a.trim().trim_start_matches("tcp://").to_owned());
-        }
-        if let Some(a) = line.strip_prefix("https") {
-            https = Some(a.trim().trim_start_matches("https://").to_owned());
-        }
-        if line.starts_with("seed") {
-            break;
-        }
-    }
-    let (posp, https) = (posp.unwrap(), https.unwrap());
-    std::thread::spawn(move || lines.for_each(drop));
+    let host = Host::start(&[
+        "--https",
+        "127.0.0.1:0",
+        "--config",
+        config.to_str().unwrap(),
+        "--ca-out",
+        ca.to_str().unwrap(),
+    ]);
+    let (posp, https) = (host.posp.clone(), host.https.clone().unwrap());
     let db = dir.path().join("pos.db");
     let db = db.to_str().unwrap();
     let ca = ca.to_str().unwrap();
@@ -266,10 +242,7 @@ fn qr_commands_against_a_running_host() {
     let (ok, out) = unipos(&["--db", db, "sign-out"], &[]);
     assert!(ok && out.contains("signed out"), "{out}");
 
-    host.stdin.take().unwrap().write_all(b"").unwrap();
-    drop(host.stdin.take());
-    let _ = host.kill();
-    let _ = host.wait();
+    drop(host);
 }
 
 fn out_of_query(db: &str, id: &str) -> String {

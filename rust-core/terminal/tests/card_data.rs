@@ -6,6 +6,7 @@
 
 mod common;
 
+use common::kernel::wrap_kernel;
 use common::wiretap::{tapped, Tapped};
 use common::*;
 use unipos_clock::Clock;
@@ -19,9 +20,7 @@ use unipos_terminal::hardware::{
     CardData, EmvCompletion, EmvIssuerResponse, EmvKernel, EmvRequest,
 };
 use unipos_terminal::model::EmvTerminalData;
-use unipos_terminal::{
-    DeviceError, EngineError, KeyMode, OutcomeStatus, SaleRequest, TerminalConfig,
-};
+use unipos_terminal::{DeviceError, EngineError, KeyMode, OutcomeStatus, TerminalConfig};
 
 /// A kernel that adds card data a careless kernel might return: track 2 equivalent (57), the
 /// PAN (5A) and the cardholder name (5F20).
@@ -57,42 +56,8 @@ fn rig(
 ) -> (Tapped, Result<(), EngineError>) {
     tapped(host_config, terminal_config, |hw| {
         if leaky {
-            let inner = std::mem::replace(&mut hw.emv, Box::new(NoKernel));
-            hw.emv = Box::new(LeakyKernel(inner));
+            wrap_kernel(hw, |inner| Box::new(LeakyKernel(inner)));
         }
-    })
-}
-
-/// A placeholder while the real kernel moves into the wrapper.
-struct NoKernel;
-
-impl EmvKernel for NoKernel {
-    fn load_terminal_data(&mut self, _: &EmvTerminalData) -> Result<(), DeviceError> {
-        Ok(())
-    }
-    fn start(&mut self, _: &CardData, _: &EmvRequest) -> Result<Vec<u8>, DeviceError> {
-        Err(unipos_terminal::hardware::device_error(
-            "EMV kernel",
-            "none",
-        ))
-    }
-    fn complete(&mut self, _: &EmvIssuerResponse) -> Result<EmvCompletion, DeviceError> {
-        Err(unipos_terminal::hardware::device_error(
-            "EMV kernel",
-            "none",
-        ))
-    }
-}
-
-fn sale(
-    r: &Tapped,
-    id: &str,
-    card: unipos_terminal::hardware::sim::SimCard,
-) -> Result<unipos_terminal::Outcome, EngineError> {
-    r.holder.present(card);
-    r.terminal.sale(SaleRequest {
-        request_id: id.into(),
-        amount: 1_00,
     })
 }
 
@@ -118,8 +83,8 @@ fn the_unpredictable_number_comes_from_the_random_source_not_the_clock() {
     let (r, started) = rig(|_| {}, |_| {}, false);
     started.unwrap();
     // The test clock stands still: a number derived from it would repeat.
-    sale(&r, "un-1", chip(DEBIT_IC)).unwrap();
-    sale(&r, "un-2", chip(DEBIT_IC)).unwrap();
+    r.sale("un-1", chip(DEBIT_IC), 1_00).unwrap();
+    r.sale("un-2", chip(DEBIT_IC), 1_00).unwrap();
     let sent = r.tap.requests("0200");
     let (a, b) = (icc_value(&sent[0], 0x9F37), icc_value(&sent[1], 0x9F37));
     assert_eq!(a.len(), 4);
@@ -132,7 +97,7 @@ fn the_unpredictable_number_comes_from_the_random_source_not_the_clock() {
 fn field_55_carries_only_the_profile_tags_on_the_wire_and_at_rest() {
     let (r, started) = rig(|_| {}, |_| {}, true);
     started.unwrap();
-    sale(&r, "leaky-ok", chip(DEBIT_IC)).unwrap();
+    r.sale("leaky-ok", chip(DEBIT_IC), 1_00).unwrap();
     let request = &r.tap.requests("0200")[0];
     let tags = icc_tags(request);
     assert!(tags.contains(&0x9F26) && tags.contains(&0x9F37));
@@ -167,7 +132,7 @@ fn field_55_carries_only_the_profile_tags_on_the_wire_and_at_rest() {
     let mut lost = FaultRule::posp("0200", FaultAction::NoAnswer);
     lost.count = Some(1);
     r.host.faults().add(lost);
-    sale(&r, "leaky-lost", chip(DEBIT_IC)).unwrap_err();
+    r.sale("leaky-lost", chip(DEBIT_IC), 1_00).unwrap_err();
     r.terminal.flush_pending().unwrap();
     let reversal = r.tap.requests("0400").pop().expect("a reversal went out");
     let mut tags = icc_tags(&reversal);
@@ -187,7 +152,7 @@ fn key_mode_004_encrypts_the_issuer_part_of_track_2_and_the_host_reads_it() {
         false,
     );
     started.unwrap();
-    let o = sale(&r, "tdk", mag(CREDIT_MAGSTRIPE)).unwrap();
+    let o = r.sale("tdk", mag(CREDIT_MAGSTRIPE), 1_00).unwrap();
     assert_eq!(o.status, OutcomeStatus::Approved, "the host decrypted it");
     let sent = r.tap.requests("0200")[0].text(35).unwrap().to_owned();
     let clear = format!("{CREDIT_MAGSTRIPE}D{}2010000000000", defaults_expiry());
@@ -198,7 +163,7 @@ fn key_mode_004_encrypts_the_issuer_part_of_track_2_and_the_host_reads_it() {
     // Key mode 003 sends the same card's track as read.
     let (r, started) = rig(|_| {}, |_| {}, false);
     started.unwrap();
-    sale(&r, "clear", mag(CREDIT_MAGSTRIPE)).unwrap();
+    r.sale("clear", mag(CREDIT_MAGSTRIPE), 1_00).unwrap();
     assert_eq!(r.tap.requests("0200")[0].text(35).unwrap(), clear);
 }
 
@@ -224,7 +189,7 @@ fn a_004_sign_in_without_a_track_key_is_refused_before_any_card() {
 fn field_60_4_describes_the_terminal_not_the_entry() {
     let (r, started) = rig(|_| {}, |_| {}, false);
     started.unwrap();
-    sale(&r, "swiped", mag(CREDIT_MAGSTRIPE)).unwrap();
+    r.sale("swiped", mag(CREDIT_MAGSTRIPE), 1_00).unwrap();
     let f60 = Field60::parse(r.tap.requests("0200")[0].text(60).unwrap()).unwrap();
     assert_eq!(
         f60.read_capability,
@@ -238,7 +203,7 @@ fn field_60_4_describes_the_terminal_not_the_entry() {
         false,
     );
     started.unwrap();
-    sale(&r, "swiped-5", mag(CREDIT_MAGSTRIPE)).unwrap();
+    r.sale("swiped-5", mag(CREDIT_MAGSTRIPE), 1_00).unwrap();
     let f60 = Field60::parse(r.tap.requests("0200")[0].text(60).unwrap()).unwrap();
     assert_eq!(f60.read_capability, Some(5));
 }

@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::kernel::wrap_kernel;
 use common::wiretap::{tapped, Tapped};
 use common::*;
 use unipos_hostsim::faults::{FaultAction, FaultRule};
@@ -12,7 +13,7 @@ use unipos_terminal::hardware::{
     CardData, EmvCompletion, EmvIssuerResponse, EmvKernel, EmvRequest,
 };
 use unipos_terminal::model::EmvTerminalData;
-use unipos_terminal::{DeviceError, EngineError, OutcomeStatus, SaleRequest, TerminalConfig};
+use unipos_terminal::{DeviceError, EngineError, OutcomeStatus, TerminalConfig};
 
 /// The simulated kernel, except that the card refuses every approval (second GENERATE AC
 /// gives an AAC).
@@ -34,52 +35,18 @@ impl EmvKernel for RefusingCard {
     }
 }
 
-/// Stands in for the kernel while the real one moves into the wrapper.
-struct Placeholder;
-
-impl EmvKernel for Placeholder {
-    fn load_terminal_data(&mut self, _: &EmvTerminalData) -> Result<(), DeviceError> {
-        Ok(())
-    }
-    fn start(&mut self, _: &CardData, _: &EmvRequest) -> Result<Vec<u8>, DeviceError> {
-        Err(unipos_terminal::hardware::device_error(
-            "EMV kernel",
-            "none",
-        ))
-    }
-    fn complete(&mut self, _: &EmvIssuerResponse) -> Result<EmvCompletion, DeviceError> {
-        Err(unipos_terminal::hardware::device_error(
-            "EMV kernel",
-            "none",
-        ))
-    }
-}
-
 fn rig(profile: impl FnOnce(&mut TerminalConfig), refusing: bool) -> Tapped {
     let (r, started) = tapped(
         |_| {},
         profile,
         |hw| {
             if refusing {
-                let inner = std::mem::replace(&mut hw.emv, Box::new(Placeholder));
-                hw.emv = Box::new(RefusingCard(inner));
+                wrap_kernel(hw, |inner| Box::new(RefusingCard(inner)));
             }
         },
     );
     started.unwrap();
     r
-}
-
-fn sale(
-    r: &Tapped,
-    id: &str,
-    card: unipos_terminal::hardware::sim::SimCard,
-) -> Result<unipos_terminal::Outcome, EngineError> {
-    r.holder.present(card);
-    r.terminal.sale(SaleRequest {
-        request_id: id.into(),
-        amount: 2_50,
-    })
 }
 
 fn reasons(r: &Tapped) -> Vec<String> {
@@ -101,7 +68,7 @@ fn the_reversal_of_an_approval_the_card_refused_carries_the_acquirers_reason() {
             },
             true,
         );
-        let err = sale(&r, "refused-by-card", chip(DEBIT_IC)).unwrap_err();
+        let err = r.sale("refused-by-card", chip(DEBIT_IC), 2_50).unwrap_err();
         assert!(matches!(err, EngineError::NoAnswer { .. }), "{err}");
         let flushed = r.terminal.flush_pending().unwrap();
         assert_eq!(flushed.reversals_sent, 1, "{flushed:?}");
@@ -134,7 +101,7 @@ fn which_answers_to_a_reversal_count_as_acknowledged_is_the_acquirers() {
         not_found.count = Some(1);
         r.host.faults().add(lost);
         r.host.faults().add(not_found);
-        let err = sale(&r, "lost", mag(CREDIT_MAGSTRIPE)).unwrap_err();
+        let err = r.sale("lost", mag(CREDIT_MAGSTRIPE), 2_50).unwrap_err();
         assert!(matches!(err, EngineError::NoAnswer { .. }), "{err}");
         let flushed = r.terminal.flush_pending().unwrap();
         assert_eq!(flushed.reversals_sent, 1, "{flushed:?}");

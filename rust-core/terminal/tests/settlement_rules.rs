@@ -10,19 +10,11 @@ use common::wiretap::{tapped, Tapped};
 use common::*;
 use unipos_hostsim::config::VoidCounting;
 use unipos_iso8583::cup::{Field60, SettlementTotals};
-use unipos_terminal::{EngineError, OutcomeStatus, SaleRequest, VoidRequest};
-
-fn sale(r: &Tapped, id: &str, amount: u64) -> Result<unipos_terminal::Outcome, EngineError> {
-    r.holder.present(mag(CREDIT_MAGSTRIPE));
-    r.terminal.sale(SaleRequest {
-        request_id: id.into(),
-        amount,
-    })
-}
+use unipos_terminal::{EngineError, OutcomeStatus, VoidRequest};
 
 /// A sale of 10.00, its void, and a sale of 3.00; then settlement. Returns the 0500's field 48.
 fn sale_void_sale_settle(r: &Tapped) -> (SettlementTotals, unipos_terminal::SettlementReport) {
-    let voided = sale(r, "s1", 10_00).unwrap();
+    let voided = r.sale("s1", mag(CREDIT_MAGSTRIPE), 10_00).unwrap();
     r.holder.present(mag(CREDIT_MAGSTRIPE));
     let void = r
         .terminal
@@ -32,7 +24,7 @@ fn sale_void_sale_settle(r: &Tapped) -> (SettlementTotals, unipos_terminal::Sett
         })
         .unwrap();
     assert_eq!(void.status, OutcomeStatus::Approved);
-    sale(r, "s2", 3_00).unwrap();
+    r.sale("s2", mag(CREDIT_MAGSTRIPE), 3_00).unwrap();
     let report = r.terminal.settle().unwrap();
     let sent = r.tap.requests("0500").pop().unwrap();
     (
@@ -91,7 +83,7 @@ fn a_balanced_batch_sends_the_end_of_upload_message_when_the_acquirer_closes_on_
     // Default: balanced, no 0320 at all.
     let (r, started) = tapped(|_| {}, |_| {}, |_| {});
     started.unwrap();
-    sale(&r, "s", 5_00).unwrap();
+    r.sale("s", mag(CREDIT_MAGSTRIPE), 5_00).unwrap();
     assert!(r.terminal.settle().unwrap().balanced);
     assert!(r.tap.requests("0320").is_empty());
 
@@ -101,7 +93,7 @@ fn a_balanced_batch_sends_the_end_of_upload_message_when_the_acquirer_closes_on_
         |_| {},
     );
     started.unwrap();
-    sale(&r, "s", 5_00).unwrap();
+    r.sale("s", mag(CREDIT_MAGSTRIPE), 5_00).unwrap();
     let batch = r.terminal.current_batch().unwrap();
     let report = r.terminal.settle().unwrap();
     assert!(report.balanced && !report.batch_uploaded);
@@ -126,15 +118,19 @@ fn a_balanced_batch_sends_the_end_of_upload_message_when_the_acquirer_closes_on_
 fn a_full_batch_asks_for_settlement_before_the_next_transaction() {
     let (r, started) = tapped(|_| {}, |t| t.profile.settlement.batch_limit = 3, |_| {});
     started.unwrap();
-    assert!(sale(&r, "b1", 1_00).unwrap().notice.is_none());
-    sale(&r, "b2", 1_00).unwrap();
-    let third = sale(&r, "b3", 1_00).unwrap();
+    assert!(r
+        .sale("b1", mag(CREDIT_MAGSTRIPE), 1_00)
+        .unwrap()
+        .notice
+        .is_none());
+    r.sale("b2", mag(CREDIT_MAGSTRIPE), 1_00).unwrap();
+    let third = r.sale("b3", mag(CREDIT_MAGSTRIPE), 1_00).unwrap();
     assert!(
         third.notice.as_deref().unwrap_or("").contains("3 of 3"),
         "{third:?}"
     );
     let sent = r.tap.requests("0200").len();
-    let e = sale(&r, "b4", 1_00).unwrap_err();
+    let e = r.sale("b4", mag(CREDIT_MAGSTRIPE), 1_00).unwrap_err();
     assert!(matches!(e, EngineError::BatchFull { limit: 3, .. }), "{e}");
     assert_eq!(r.tap.requests("0200").len(), sent, "nothing sent");
     // A balance inquiry takes no place in the totals: still allowed.
@@ -146,7 +142,7 @@ fn a_full_batch_asks_for_settlement_before_the_next_transaction() {
         .unwrap();
     r.terminal.settle().unwrap();
     assert_eq!(
-        sale(&r, "b4", 1_00).unwrap().status,
+        r.sale("b4", mag(CREDIT_MAGSTRIPE), 1_00).unwrap().status,
         OutcomeStatus::Approved
     );
 }

@@ -16,6 +16,7 @@ use unipos_terminal::{Dependencies, HostAddress, SecurityHandle, Terminal, Termi
 #[allow(unused_imports)]
 pub use test_cards::*;
 
+pub mod kernel;
 pub mod wiretap;
 
 pub struct Harness {

@@ -90,6 +90,22 @@ pub struct Tapped {
     pub dir: tempfile::TempDir,
 }
 
+impl Tapped {
+    /// A sale of `amount` fen with `card` presented.
+    pub fn sale(
+        &self,
+        id: &str,
+        card: unipos_terminal::hardware::sim::SimCard,
+        amount: u64,
+    ) -> Result<unipos_terminal::Outcome, unipos_terminal::EngineError> {
+        self.holder.present(card);
+        self.terminal.sale(unipos_terminal::SaleRequest {
+            request_id: id.into(),
+            amount,
+        })
+    }
+}
+
 /// Starts a host (1 s answer timeout, then `host_config`), a tap, and a terminal
 /// (`terminal_config`, hardware changed by `hardware`), and runs its startup.
 pub fn tapped(
